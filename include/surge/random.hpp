@@ -1,0 +1,681 @@
+// surge/random.hpp — the one random number generator of surge, named streams derived from
+// (seed, entity name), and the distributions models draw from.
+//
+// Determinism is the point of this header: a seed must give bit-identical draws with any compiler
+// and optimisation level. Hence no <random> distributions (libstdc++, libc++ and MSVC each compute
+// them differently), no std::hash, no long double, no state cached between calls, and only
+// IEEE-exact arithmetic plus std::log / std::exp / std::pow / std::sqrt on the draw path (sqrt
+// is exact; the other three come from the C library, so draws that use them are reproducible for
+// one libm, e.g. glibc under both g++ and clang++). Build with -ffp-contract=off: a fused a*b+c
+// changes the last bits. docs/random.md gives every algorithm precisely enough to reimplement it.
+#pragma once
+
+#include "surge/time.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace surge {
+
+// ---------------------------------------------------------------------------------------------
+// Hashing and seeding
+// ---------------------------------------------------------------------------------------------
+
+/// SplitMix64 (Steele, Lea & Flood 2014, as in Vigna's splitmix64.c). Used to expand a 64-bit seed
+/// into xoshiro's 256-bit state: its outputs are a bijection of a counter, so four consecutive
+/// outputs are never all zero (the one state xoshiro must avoid).
+class splitmix64 {
+public:
+    constexpr explicit splitmix64(std::uint64_t seed) noexcept : state_(seed) {}
+
+    constexpr std::uint64_t next() noexcept {
+        std::uint64_t z = (state_ += 0x9e3779b97f4a7c15u);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+        return z ^ (z >> 31);
+    }
+
+private:
+    std::uint64_t state_;
+};
+
+/// The first output of SplitMix64 seeded with x: a cheap bijective 64-bit mixer.
+constexpr std::uint64_t splitmix64_mix(std::uint64_t x) noexcept { return splitmix64{x}.next(); }
+
+/// FNV-1a, 64-bit, over the bytes of s. Chosen over std::hash because its value is fixed by
+/// specification, so a stream's name means the same thing on every platform and in every release.
+constexpr std::uint64_t fnv1a_64(std::string_view s) noexcept {
+    std::uint64_t h = 0xcbf29ce484222325u;
+    for (const char c : s) {
+        h ^= static_cast<std::uint64_t>(static_cast<unsigned char>(c));
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+/// The 64-bit seed of the stream called `name` under the run seed `seed`. Streams are keyed by
+/// name, never by creation order, so adding an entity does not shift any other entity's draws.
+/// The inner mix spreads FNV's weak low bits before they meet the seed; the outer one makes
+/// neighbouring seeds unrelated.
+constexpr std::uint64_t stream_key(std::uint64_t seed, std::string_view name) noexcept {
+    return splitmix64_mix(seed ^ splitmix64_mix(fnv1a_64(name)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generator
+// ---------------------------------------------------------------------------------------------
+
+/// xoshiro256** 1.0 (Blackman & Vigna 2018): 256 bits of state, period 2^256 - 1, 64-bit output.
+/// Satisfies std::uniform_random_bit_generator, but feed it only to surge's distributions: the
+/// standard ones are not reproducible across standard libraries.
+class rng {
+public:
+    using result_type = std::uint64_t;
+
+    /// State words are the first four outputs of SplitMix64 seeded with `seed`.
+    constexpr explicit rng(std::uint64_t seed) noexcept {
+        splitmix64 sm{seed};
+        for (auto& w : s_) w = sm.next();
+    }
+
+    /// For known-answer tests against the reference implementation, and to restore a saved state.
+    static rng from_state(const std::array<std::uint64_t, 4>& state) {
+        if (state[0] == 0 && state[1] == 0 && state[2] == 0 && state[3] == 0)
+            throw std::invalid_argument("rng::from_state: state must not be all zero, got 0, 0, 0, 0");
+        rng r{0};
+        r.s_ = state;
+        return r;
+    }
+
+    [[nodiscard]] constexpr const std::array<std::uint64_t, 4>& state() const noexcept { return s_; }
+
+    static constexpr result_type min() noexcept { return 0; }
+    static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
+
+    constexpr result_type operator()() noexcept {
+        const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+        const std::uint64_t t = s_[1] << 17;
+        s_[2] ^= s_[0];
+        s_[3] ^= s_[1];
+        s_[1] ^= s_[2];
+        s_[0] ^= s_[3];
+        s_[2] ^= t;
+        s_[3] = rotl(s_[3], 45);
+        return result;
+    }
+
+    /// A double in [0, 1): the top 53 bits (xoshiro's low bits are its weakest), so every value is
+    /// a multiple of 2^-53 and the conversion is exact.
+    constexpr double uniform01() noexcept { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
+
+    /// A double in (0, 1), for logarithms. Uses 52 bits so that k + 0.5 stays exact: the values
+    /// are (k + 0.5) * 2^-52, symmetric about 1/2, from 2^-53 to 1 - 2^-53. (With 53 bits,
+    /// k + 0.5 would round, and could reach 1.)
+    constexpr double uniform01_open() noexcept {
+        return (static_cast<double>((*this)() >> 12) + 0.5) * 0x1.0p-52;
+    }
+
+    /// An unbiased integer in [0, n), n > 0: Lemire's multiply-shift (2019), which rejects only
+    /// when the low half of the product falls below 2^64 mod n, so usually one output per call.
+    std::uint64_t below(std::uint64_t n) {
+        if (n == 0) throw std::invalid_argument("rng::below: n must be > 0, got 0");
+        __extension__ typedef unsigned __int128 u128;
+        u128 m = static_cast<u128>((*this)()) * n;
+        auto low = static_cast<std::uint64_t>(m);
+        if (low < n) {
+            const std::uint64_t threshold = (0 - n) % n;  // 2^64 mod n
+            while (low < threshold) {
+                m = static_cast<u128>((*this)()) * n;
+                low = static_cast<std::uint64_t>(m);
+            }
+        }
+        return static_cast<std::uint64_t>(m >> 64);
+    }
+
+    /// Advances by 2^128 outputs (the published jump polynomial): 2^128 non-overlapping
+    /// subsequences for when one stream must be split in parts.
+    constexpr void jump() noexcept {
+        constexpr std::uint64_t poly[] = {0x180ec6d33cfd0abau, 0xd5a61266f0c9392cu,
+                                          0xa9582618e03fc9aau, 0x39abdc4529b1661cu};
+        std::array<std::uint64_t, 4> acc{};
+        for (const std::uint64_t word : poly) {
+            for (int b = 0; b < 64; ++b) {
+                if (word & (std::uint64_t{1} << b))
+                    for (std::size_t i = 0; i < 4; ++i) acc[i] ^= s_[i];
+                (*this)();
+            }
+        }
+        s_ = acc;
+    }
+
+    friend constexpr bool operator==(const rng&, const rng&) noexcept = default;
+
+private:
+    static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept {
+        return (x << k) | (x >> (64 - k));
+    }
+
+    std::array<std::uint64_t, 4> s_{};
+};
+
+/// The generator for the entity `name` in a run seeded with `seed`. Name streams hierarchically
+/// ("user/17/think", "db/query") so names stay stable as a model grows.
+inline rng make_stream(std::uint64_t seed, std::string_view name) { return rng{stream_key(seed, name)}; }
+
+// ---------------------------------------------------------------------------------------------
+// Distributions
+// ---------------------------------------------------------------------------------------------
+
+namespace detail {
+
+/// Shortest round-trip text of a double ("-1", "0.25", "inf", "nan"): error messages must show
+/// the value the user wrote, not std::to_string's six fixed decimals.
+inline std::string format_number(double x) {
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, res.ptr);
+}
+
+[[noreturn]] inline void bad_parameter(std::string_view dist, std::string_view param,
+                                       std::string_view allowed, const std::string& got) {
+    std::string msg;
+    msg.append(dist).append(": ").append(param).append(" must be ").append(allowed);
+    msg.append(", got ").append(got);
+    throw std::invalid_argument(msg);
+}
+
+inline void require_finite(std::string_view dist, std::string_view param, double x) {
+    if (!std::isfinite(x)) bad_parameter(dist, param, "finite", format_number(x));
+}
+
+inline void require_positive(std::string_view dist, std::string_view param, double x) {
+    if (!(x > 0) || !std::isfinite(x)) bad_parameter(dist, param, "finite and > 0", format_number(x));
+}
+
+inline void require_non_negative(std::string_view dist, std::string_view param, double x) {
+    if (!(x >= 0) || !std::isfinite(x)) bad_parameter(dist, param, "finite and >= 0", format_number(x));
+}
+
+/// Marsaglia's polar method. The second variate of each accepted pair is discarded so that a
+/// distribution object holds no state between calls (a const draw is then reproducible however
+/// calls interleave).
+inline double standard_normal(rng& r) {
+    for (;;) {
+        const double u = 2.0 * r.uniform01() - 1.0;
+        const double v = 2.0 * r.uniform01() - 1.0;
+        const double s = u * u + v * v;
+        if (s > 0.0 && s < 1.0) return u * std::sqrt(-2.0 * std::log(s) / s);
+    }
+}
+
+/// The standard normal quantile, Wichura's AS241 (PPND16), relative error about 1e-16.
+inline double standard_normal_quantile(double p) {
+    const double q = p - 0.5;
+    if (std::fabs(q) <= 0.425) {
+        const double r = 0.180625 - q * q;
+        const double num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r +
+                                 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r +
+                               1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r +
+                             1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * q;
+        const double den = ((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r +
+                                 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r +
+                               5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r +
+                             4.2313330701600911252e+1) * r + 1.0;
+        return num / den;
+    }
+    double r = std::sqrt(-std::log(q < 0.0 ? p : 1.0 - p));
+    double num, den;
+    if (r <= 5.0) {
+        r -= 1.6;
+        num = ((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r +
+                    2.41780725177450611770e-1) * r + 1.27045825245236838258e+0) * r +
+                  3.64784832476320460504e+0) * r + 5.76949722146069140550e+0) * r +
+                4.63033784615654529590e+0) * r + 1.42343711074968357734e+0;
+        den = ((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r +
+                    1.51986665636164571966e-2) * r + 1.48103976427480074590e-1) * r +
+                  6.89767334985100004550e-1) * r + 1.67638483018380384940e+0) * r +
+                2.05319162663775882187e+0) * r + 1.0;
+    } else {
+        r -= 5.0;
+        num = ((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r +
+                    1.24266094738807843860e-3) * r + 2.65321895265761230930e-2) * r +
+                  2.96560571828504891230e-1) * r + 1.78482653991729133580e+0) * r +
+                5.46378491116411436990e+0) * r + 6.65790464350110377720e+0;
+        den = ((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r +
+                    1.84631831751005468180e-5) * r + 7.86869131145613259100e-4) * r +
+                  1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r +
+                5.99832206555887937690e-1) * r + 1.0;
+    }
+    const double x = num / den;
+    return q < 0.0 ? -x : x;
+}
+
+inline void require_probability_open(std::string_view where, double q) {
+    if (!(q > 0.0 && q < 1.0)) bad_parameter(where, "q", "in (0, 1)", format_number(q));
+}
+
+} // namespace detail
+
+/// Uniform on [a, b).
+class uniform_real {
+public:
+    uniform_real(double a, double b) : a_(a), b_(b) {
+        detail::require_finite("uniform_real", "a", a);
+        detail::require_finite("uniform_real", "b", b);
+        if (!(b > a)) detail::bad_parameter("uniform_real", "b", "> a = " + detail::format_number(a), detail::format_number(b));
+        if (!std::isfinite(b - a))
+            detail::bad_parameter("uniform_real", "b - a", "finite", detail::format_number(b - a));
+    }
+
+    double operator()(rng& r) const {
+        const double x = a_ + (b_ - a_) * r.uniform01();
+        // Rounding can carry a + (b - a) * u up to b; keep the interval half-open as documented.
+        return x < b_ ? x : std::nextafter(b_, a_);
+    }
+
+    [[nodiscard]] double a() const noexcept { return a_; }
+    [[nodiscard]] double b() const noexcept { return b_; }
+    [[nodiscard]] double mean() const noexcept { return 0.5 * a_ + 0.5 * b_; }
+    [[nodiscard]] double variance() const noexcept { return (b_ - a_) * (b_ - a_) / 12.0; }
+
+private:
+    double a_, b_;
+};
+
+/// Uniform on the integers lo..hi, both included.
+class uniform_int {
+public:
+    uniform_int(std::int64_t lo, std::int64_t hi) : lo_(lo), hi_(hi) {
+        if (hi < lo)
+            detail::bad_parameter("uniform_int", "hi", ">= lo = " + std::to_string(lo), std::to_string(hi));
+    }
+
+    std::int64_t operator()(rng& r) const {
+        // Unsigned arithmetic: hi - lo can exceed INT64_MAX, and wraps to 0 for the full range.
+        const std::uint64_t span = static_cast<std::uint64_t>(hi_) - static_cast<std::uint64_t>(lo_) + 1;
+        const std::uint64_t offset = span == 0 ? r() : r.below(span);
+        return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo_) + offset);
+    }
+
+    [[nodiscard]] std::int64_t lo() const noexcept { return lo_; }
+    [[nodiscard]] std::int64_t hi() const noexcept { return hi_; }
+    [[nodiscard]] double mean() const noexcept { return 0.5 * static_cast<double>(lo_) + 0.5 * static_cast<double>(hi_); }
+    [[nodiscard]] double variance() const noexcept {
+        const double n = static_cast<double>(static_cast<std::uint64_t>(hi_) - static_cast<std::uint64_t>(lo_)) + 1.0;
+        return (n * n - 1.0) / 12.0;
+    }
+
+private:
+    std::int64_t lo_, hi_;
+};
+
+/// Exponential with the given mean (rate = 1 / mean): inversion, -mean * ln U with U in (0, 1).
+class exponential {
+public:
+    explicit exponential(double mean) : mean_(mean) { detail::require_positive("exponential", "mean", mean); }
+
+    double operator()(rng& r) const { return -mean_ * std::log(r.uniform01_open()); }
+
+    [[nodiscard]] double mean() const noexcept { return mean_; }
+    [[nodiscard]] double rate() const noexcept { return 1.0 / mean_; }
+    [[nodiscard]] double variance() const noexcept { return mean_ * mean_; }
+
+private:
+    double mean_;
+};
+
+/// Normal (Gaussian). stddev = 0 is allowed and always yields the mean (a "no jitter" setting).
+class normal {
+public:
+    normal(double mean, double stddev) : mean_(mean), stddev_(stddev) {
+        detail::require_finite("normal", "mean", mean);
+        detail::require_non_negative("normal", "stddev", stddev);
+    }
+
+    double operator()(rng& r) const { return mean_ + stddev_ * detail::standard_normal(r); }
+
+    [[nodiscard]] double mean() const noexcept { return mean_; }
+    [[nodiscard]] double stddev() const noexcept { return stddev_; }
+    [[nodiscard]] double variance() const noexcept { return stddev_ * stddev_; }
+    [[nodiscard]] double quantile(double q) const {
+        detail::require_probability_open("normal::quantile", q);
+        return mean_ + stddev_ * detail::standard_normal_quantile(q);
+    }
+
+private:
+    double mean_, stddev_;
+};
+
+/// Log-normal: exp(N(mu, sigma)). The usual model of a latency given as a median and a tail.
+class lognormal {
+public:
+    /// The standard normal 0.99 quantile, as used by from_median_p99.
+    static constexpr double z99 = 2.326347874040841;
+
+    lognormal(double mu, double sigma) : mu_(mu), sigma_(sigma) {
+        detail::require_finite("lognormal", "mu", mu);
+        detail::require_non_negative("lognormal", "sigma", sigma);
+    }
+
+    /// The lognormal whose median and 99th percentile are the given values (same unit):
+    /// mu = ln median, sigma = (ln p99 - ln median) / z99.
+    static lognormal from_median_p99(double median, double p99) {
+        detail::require_positive("lognormal::from_median_p99", "median", median);
+        if (!(p99 > median) || !std::isfinite(p99))
+            detail::bad_parameter("lognormal::from_median_p99", "p99",
+                                  "finite and > median = " + detail::format_number(median),
+                                  detail::format_number(p99));
+        return lognormal{std::log(median), (std::log(p99) - std::log(median)) / z99};
+    }
+
+    double operator()(rng& r) const { return std::exp(mu_ + sigma_ * detail::standard_normal(r)); }
+
+    [[nodiscard]] double mu() const noexcept { return mu_; }
+    [[nodiscard]] double sigma() const noexcept { return sigma_; }
+    [[nodiscard]] double median() const { return std::exp(mu_); }
+    [[nodiscard]] double mean() const { return std::exp(mu_ + 0.5 * sigma_ * sigma_); }
+    [[nodiscard]] double variance() const {
+        return (std::exp(sigma_ * sigma_) - 1.0) * std::exp(2.0 * mu_ + sigma_ * sigma_);
+    }
+    [[nodiscard]] double quantile(double q) const {
+        detail::require_probability_open("lognormal::quantile", q);
+        return std::exp(mu_ + sigma_ * detail::standard_normal_quantile(q));
+    }
+
+private:
+    double mu_, sigma_;
+};
+
+/// Pareto (type I): support [scale, inf), P(X > x) = (scale / x)^shape. Inversion:
+/// scale * U^(-1/shape), U in (0, 1). mean() and variance() are +inf where they do not exist.
+class pareto {
+public:
+    pareto(double scale, double shape) : scale_(scale), shape_(shape) {
+        detail::require_positive("pareto", "scale", scale);
+        detail::require_positive("pareto", "shape", shape);
+    }
+
+    double operator()(rng& r) const { return scale_ * std::pow(r.uniform01_open(), -1.0 / shape_); }
+
+    [[nodiscard]] double scale() const noexcept { return scale_; }
+    [[nodiscard]] double shape() const noexcept { return shape_; }
+    [[nodiscard]] double mean() const noexcept {
+        return shape_ > 1.0 ? shape_ * scale_ / (shape_ - 1.0) : std::numeric_limits<double>::infinity();
+    }
+    [[nodiscard]] double variance() const noexcept {
+        if (!(shape_ > 2.0)) return std::numeric_limits<double>::infinity();
+        return scale_ * scale_ * shape_ / ((shape_ - 1.0) * (shape_ - 1.0) * (shape_ - 2.0));
+    }
+
+private:
+    double scale_, shape_;
+};
+
+/// Weibull: P(X > x) = exp(-(x / scale)^shape). Inversion: scale * (-ln U)^(1/shape).
+class weibull {
+public:
+    weibull(double scale, double shape) : scale_(scale), shape_(shape) {
+        detail::require_positive("weibull", "scale", scale);
+        detail::require_positive("weibull", "shape", shape);
+    }
+
+    double operator()(rng& r) const {
+        return scale_ * std::pow(-std::log(r.uniform01_open()), 1.0 / shape_);
+    }
+
+    [[nodiscard]] double scale() const noexcept { return scale_; }
+    [[nodiscard]] double shape() const noexcept { return shape_; }
+    // Reporting only (not on the draw path), so std::tgamma is acceptable here.
+    [[nodiscard]] double mean() const { return scale_ * std::tgamma(1.0 + 1.0 / shape_); }
+    [[nodiscard]] double variance() const {
+        const double g1 = std::tgamma(1.0 + 1.0 / shape_);
+        return scale_ * scale_ * (std::tgamma(1.0 + 2.0 / shape_) - g1 * g1);
+    }
+
+private:
+    double scale_, shape_;
+};
+
+/// Gamma with shape k and scale theta (mean k * theta). Marsaglia & Tsang (2000); for shape < 1
+/// a Gamma(shape + 1) draw is multiplied by U^(1/shape), drawn after it.
+class gamma {
+public:
+    gamma(double shape, double scale) : shape_(shape), scale_(scale) {
+        detail::require_positive("gamma", "shape", shape);
+        detail::require_positive("gamma", "scale", scale);
+        const double a = shape < 1.0 ? shape + 1.0 : shape;
+        d_ = a - 1.0 / 3.0;
+        c_ = 1.0 / std::sqrt(9.0 * d_);
+    }
+
+    double operator()(rng& r) const {
+        double x = standard_draw(r);
+        if (shape_ < 1.0) x *= std::pow(r.uniform01_open(), 1.0 / shape_);
+        return x * scale_;
+    }
+
+    [[nodiscard]] double shape() const noexcept { return shape_; }
+    [[nodiscard]] double scale() const noexcept { return scale_; }
+    [[nodiscard]] double mean() const noexcept { return shape_ * scale_; }
+    [[nodiscard]] double variance() const noexcept { return shape_ * scale_ * scale_; }
+
+private:
+    // Gamma(a, 1) with a = max(shape, shape + 1 if shape < 1) >= 1; d_ and c_ are precomputed.
+    double standard_draw(rng& r) const {
+        for (;;) {
+            double x, v;
+            do {
+                x = detail::standard_normal(r);
+                v = 1.0 + c_ * x;
+            } while (v <= 0.0);
+            v = v * v * v;
+            const double u = r.uniform01_open();
+            const double x2 = x * x;
+            if (u < 1.0 - 0.0331 * (x2 * x2)) return d_ * v;
+            if (std::log(u) < 0.5 * x2 + d_ * (1.0 - v + std::log(v))) return d_ * v;
+        }
+    }
+
+    double shape_, scale_;
+    double d_ = 0, c_ = 0;
+};
+
+/// Erlang: the sum of k exponential phases, parameterised by the mean of the whole (each phase has
+/// mean mean / k). Drawn as Gamma(k, mean / k): exact, and O(1) per draw for any k.
+class erlang {
+public:
+    erlang(std::int64_t k, double mean) : k_(k), mean_(mean), gamma_(make(k, mean)) {}
+
+    double operator()(rng& r) const { return gamma_(r); }
+
+    [[nodiscard]] std::int64_t k() const noexcept { return k_; }
+    [[nodiscard]] double mean() const noexcept { return mean_; }
+    [[nodiscard]] double variance() const noexcept { return mean_ * mean_ / static_cast<double>(k_); }
+
+private:
+    static gamma make(std::int64_t k, double mean) {
+        if (k < 1) detail::bad_parameter("erlang", "k", "an integer >= 1", std::to_string(k));
+        detail::require_positive("erlang", "mean", mean);
+        return gamma{static_cast<double>(k), mean / static_cast<double>(k)};
+    }
+
+    std::int64_t k_;
+    double mean_;
+    gamma gamma_;
+};
+
+/// A continuous distribution shaped by observed samples: the piecewise-linear inverse CDF through
+/// the sorted samples x_0 <= ... <= x_{n-1}, x_i at probability i / (n - 1). Draws therefore lie in
+/// [min, max] and interpolate between observations instead of repeating them.
+class empirical {
+public:
+    explicit empirical(std::vector<double> samples) : x_(std::move(samples)) {
+        if (x_.empty()) detail::bad_parameter("empirical", "samples", "non-empty", "0 samples");
+        for (std::size_t i = 0; i < x_.size(); ++i) {
+            if (!std::isfinite(x_[i]))
+                detail::bad_parameter("empirical", "samples[" + std::to_string(i) + "]", "finite",
+                                      detail::format_number(x_[i]));
+            x_[i] += 0.0;  // -0.0 becomes +0.0, so that the sorted order is unique
+        }
+        std::sort(x_.begin(), x_.end());
+    }
+
+    double operator()(rng& r) const {
+        const std::size_t n = x_.size();
+        if (n == 1) return x_[0];
+        const double t = r.uniform01() * static_cast<double>(n - 1);
+        auto i = static_cast<std::size_t>(t);  // t >= 0, so truncation is floor
+        if (i >= n - 1) i = n - 2;             // only if rounding carried t up to n - 1
+        const double f = t - static_cast<double>(i);
+        return x_[i] + f * (x_[i + 1] - x_[i]);
+    }
+
+    /// The samples, sorted.
+    [[nodiscard]] const std::vector<double>& samples() const noexcept { return x_; }
+    [[nodiscard]] double mean() const noexcept {
+        if (x_.size() == 1) return x_[0];
+        double sum = 0;
+        for (std::size_t i = 0; i + 1 < x_.size(); ++i) sum += 0.5 * x_[i] + 0.5 * x_[i + 1];
+        return sum / static_cast<double>(x_.size() - 1);
+    }
+    [[nodiscard]] double variance() const noexcept {
+        if (x_.size() == 1) return 0.0;
+        // Each segment is uniform on [x_i, x_{i+1}] with probability 1 / (n - 1).
+        double second = 0;
+        for (std::size_t i = 0; i + 1 < x_.size(); ++i)
+            second += (x_[i] * x_[i] + x_[i] * x_[i + 1] + x_[i + 1] * x_[i + 1]) / 3.0;
+        second /= static_cast<double>(x_.size() - 1);
+        const double m = mean();
+        return second - m * m;
+    }
+
+private:
+    std::vector<double> x_;
+};
+
+/// An index in [0, weights.size()) with probability weights[i] / sum. Vose's alias method: O(n)
+/// tables built once, then each draw costs one below(n) and one uniform01().
+class weighted_choice {
+public:
+    explicit weighted_choice(std::vector<double> weights) : weights_(std::move(weights)) {
+        const std::size_t n = weights_.size();
+        if (n == 0) detail::bad_parameter("weighted_choice", "weights", "non-empty", "0 weights");
+        double sum = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!(weights_[i] >= 0) || !std::isfinite(weights_[i]))
+                detail::bad_parameter("weighted_choice", "weights[" + std::to_string(i) + "]",
+                                      "finite and >= 0", detail::format_number(weights_[i]));
+            sum += weights_[i];
+        }
+        if (!(sum > 0) || !std::isfinite(sum))
+            detail::bad_parameter("weighted_choice", "weights", "of finite sum > 0",
+                                  "sum " + detail::format_number(sum));
+        sum_ = sum;
+
+        prob_.assign(n, 1.0);
+        alias_.resize(n);
+        std::vector<double> scaled(n);
+        std::vector<std::size_t> small, large;
+        // Push in descending index order so the stacks pop in ascending order: the pairing, and so
+        // the tables, depend only on the weights.
+        for (std::size_t j = n; j-- > 0;) {
+            scaled[j] = weights_[j] / sum * static_cast<double>(n);
+            alias_[j] = j;
+            (scaled[j] < 1.0 ? small : large).push_back(j);
+        }
+        while (!small.empty() && !large.empty()) {
+            const std::size_t l = small.back();
+            small.pop_back();
+            const std::size_t g = large.back();
+            large.pop_back();
+            prob_[l] = scaled[l];
+            alias_[l] = g;
+            scaled[g] = (scaled[g] + scaled[l]) - 1.0;  // Vose's order of operations loses least
+            (scaled[g] < 1.0 ? small : large).push_back(g);
+        }
+        // Whatever is left has probability 1 up to rounding (prob_ was filled with 1.0). A
+        // zero-weight entry can be left only if rounding went badly astray; never let it be drawn.
+        for (const std::size_t l : small) {
+            if (!(weights_[l] > 0.0)) {
+                prob_[l] = 0.0;
+                alias_[l] = heaviest();
+            }
+        }
+    }
+
+    std::size_t operator()(rng& r) const {
+        const auto i = static_cast<std::size_t>(r.below(prob_.size()));
+        return r.uniform01() < prob_[i] ? i : alias_[i];
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return weights_.size(); }
+    [[nodiscard]] const std::vector<double>& weights() const noexcept { return weights_; }
+    [[nodiscard]] double probability(std::size_t i) const { return weights_.at(i) / sum_; }
+
+private:
+    std::size_t heaviest() const noexcept {
+        return static_cast<std::size_t>(std::max_element(weights_.begin(), weights_.end()) - weights_.begin());
+    }
+
+    std::vector<double> weights_;
+    double sum_ = 0;
+    std::vector<double> prob_;
+    std::vector<std::size_t> alias_;
+};
+
+/// true with probability p: uniform01() < p, so p = 0 is never and p = 1 always true.
+class bernoulli {
+public:
+    explicit bernoulli(double p) : p_(p) {
+        if (!(p >= 0.0 && p <= 1.0)) detail::bad_parameter("bernoulli", "p", "in [0, 1]", detail::format_number(p));
+    }
+
+    bool operator()(rng& r) const { return r.uniform01() < p_; }
+
+    [[nodiscard]] double p() const noexcept { return p_; }
+    [[nodiscard]] double mean() const noexcept { return p_; }
+    [[nodiscard]] double variance() const noexcept { return p_ * (1.0 - p_); }
+
+private:
+    double p_;
+};
+
+/// Always `value`, and consumes no draws: lets a scenario fix a quantity where a distribution is
+/// expected without shifting the stream.
+class constant {
+public:
+    explicit constant(double value) : value_(value) { detail::require_finite("constant", "value", value); }
+
+    double operator()(rng&) const noexcept { return value_; }
+
+    [[nodiscard]] double value() const noexcept { return value_; }
+    [[nodiscard]] double mean() const noexcept { return value_; }
+    [[nodiscard]] double variance() const noexcept { return 0.0; }
+
+private:
+    double value_;
+};
+
+/// A draw of `d`, read as seconds, as a virtual-time duration rounded to the nanosecond. Negative
+/// draws (a normal's left tail) become zero: a delay cannot go back in time. A NaN or a draw beyond
+/// ±292 years makes duration::from_seconds throw.
+template <class Dist>
+    requires std::convertible_to<std::invoke_result_t<const Dist&, rng&>, double>
+duration sample_duration(const Dist& d, rng& r) {
+    const double s = static_cast<double>(d(r));
+    return duration::from_seconds(s < 0.0 ? 0.0 : s);
+}
+
+} // namespace surge

@@ -10,6 +10,7 @@
 #include <compare>
 #include <cstdint>
 #include <limits>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -234,5 +235,8 @@ inline std::string to_string(duration d) {
 }
 
 inline std::string to_string(time_point t) { return to_string(t.since_start()); }
+
+inline std::ostream& operator<<(std::ostream& os, duration d) { return os << to_string(d); }
+inline std::ostream& operator<<(std::ostream& os, time_point t) { return os << "t=" << to_string(t); }
 
 } // namespace surge

@@ -1,0 +1,70 @@
+// Virtual time: arithmetic, literals, the duration parser and its error messages.
+#include <boost/test/unit_test.hpp>
+
+#include <surge/time.hpp>
+
+#include <string>
+
+using namespace surge;
+using namespace surge::literals;
+
+namespace {
+bool message_has(const parse_error& e, const std::string& what) {
+    return std::string(e.what()).find(what) != std::string::npos;
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(time_tests)
+
+BOOST_AUTO_TEST_CASE(literals_and_arithmetic) {
+    BOOST_TEST((1_s).count() == 1'000'000'000);
+    BOOST_TEST((250_ms + 750_ms) == 1_s);
+    BOOST_TEST((2_min).count() == 120'000'000'000);
+    BOOST_TEST((1_h / 60) == 1_min);
+    BOOST_TEST((1_s / 250_ms) == 4);
+    const time_point t = time_point{} + 1500_ms;
+    BOOST_TEST((t - time_point{}) == 1500_ms);
+    BOOST_TEST(t.seconds_f() == 1.5);
+    BOOST_TEST(duration::from_seconds(1.5e-9).count() == 2);  // rounds half away from zero
+    BOOST_CHECK_THROW(duration::from_seconds(1e300), std::domain_error);
+}
+
+BOOST_AUTO_TEST_CASE(parse_exact_values) {
+    BOOST_TEST(parse_duration("250ms").count() == 250'000'000);
+    BOOST_TEST(parse_duration("1.5s").count() == 1'500'000'000);
+    BOOST_TEST(parse_duration("2m").count() == 120'000'000'000);
+    BOOST_TEST(parse_duration("1.5min").count() == 90'000'000'000);
+    BOOST_TEST(parse_duration(" 10 us ").count() == 10'000);
+    BOOST_TEST(parse_duration("0").count() == 0);
+    BOOST_TEST(parse_duration("0.1s").count() == 100'000'000);  // no binary rounding: exact
+    BOOST_TEST(parse_duration("0.0000000005s").count() == 1);   // half a nanosecond rounds up
+    BOOST_TEST(parse_duration("0.0000000004s").count() == 0);
+    BOOST_TEST(parse_duration("1.000000001h").count() == 3'600'000'003'600);
+    BOOST_TEST(parse_duration("7ns").count() == 7);
+}
+
+BOOST_AUTO_TEST_CASE(to_string_round_trips) {
+    for (const char* s : {"250ms", "1.5s", "17ns", "1.234567ms", "90s", "0.5us"}) {
+        const duration d = parse_duration(s);
+        BOOST_TEST(parse_duration(to_string(d)) == d);
+    }
+    BOOST_TEST(to_string(1500_ms) == "1.5s");
+    BOOST_TEST(to_string(250_ms) == "250ms");
+    BOOST_TEST(to_string(-3_ms) == "-3ms");
+}
+
+BOOST_AUTO_TEST_CASE(parse_errors_say_what_is_wrong) {
+    const auto has = [](const char* what) { return [what](const parse_error& e) { return message_has(e, what); }; };
+    BOOST_CHECK_EXCEPTION(parse_duration(""), parse_error, has("empty"));
+    BOOST_CHECK_EXCEPTION(parse_duration("abc"), parse_error, has("\"abc\""));
+    BOOST_CHECK_EXCEPTION(parse_duration("5"), parse_error, has("unit is missing"));
+    BOOST_CHECK_EXCEPTION(parse_duration("-1s"), parse_error, has("negative"));
+    BOOST_CHECK_EXCEPTION(parse_duration("10 parsecs"), parse_error, has("unknown unit \"parsecs\""));
+    BOOST_CHECK_EXCEPTION(parse_duration("1e3ms"), parse_error, has("exponent"));
+    BOOST_CHECK_EXCEPTION(parse_duration("99999999999h"), parse_error, has("largest duration"));
+    BOOST_CHECK_EXCEPTION(parse_duration("1.5s"
+                                         "x"),
+                          parse_error, has("expected a non-negative number and a unit"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

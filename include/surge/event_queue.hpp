@@ -228,20 +228,15 @@ private:
         if (root_stale_) {
             // Reuse the root left by the running event: one sift-down.
             root_stale_ = false;
-            sift_down(0, time, key, idx);
+            sift_down_from_root(time, key, idx);
             return;
         }
         heap_.push_back(entry{time, key, idx});
         sift_up(heap_.size() - 1, time, key, idx);
     }
 
-    // One 128-bit comparison of (time, key): compiles to cmp/sbb, no branch to mispredict.
     static bool before(std::int64_t time, std::uint64_t key, const entry& b) noexcept {
-        __extension__ typedef unsigned __int128 u128;
-        constexpr std::uint64_t bias = std::uint64_t{1} << 63;  // orders signed times as unsigned
-        const u128 x = (static_cast<u128>(static_cast<std::uint64_t>(time) ^ bias) << 64) | key;
-        const u128 y = (static_cast<u128>(static_cast<std::uint64_t>(b.time) ^ bias) << 64) | b.key;
-        return x < y;
+        return time < b.time || (time == b.time && key < b.key);
     }
 
     void sift_up(std::size_t i, std::int64_t time, std::uint64_t key, std::uint32_t idx) noexcept {
@@ -255,6 +250,32 @@ private:
         h[i].time = time;
         h[i].key = key;
         h[i].slot = idx;
+    }
+
+    // Floyd's bottom-up variant for an entry placed at the root: move the hole down along the
+    // smallest children to a leaf without comparing the new entry, then sift it up from there.
+    // A new event is usually later than most pending ones, so it would end deep anyway; this
+    // halves the comparisons on the way down.
+    void sift_down_from_root(std::int64_t time, std::uint64_t key, std::uint32_t idx) noexcept {
+        const std::size_t n = heap_.size();
+        entry* const h = heap_.data();
+        std::size_t i = 0;
+        for (;;) {
+            const std::size_t first = 4 * i + 1;
+            std::size_t best = first;
+            if (first + 4 <= n) {
+                const std::size_t a = before(h[first + 1], h[first]) ? first + 1 : first;
+                const std::size_t b = before(h[first + 3], h[first + 2]) ? first + 3 : first + 2;
+                best = before(h[b], h[a]) ? b : a;
+            } else {
+                if (first >= n) break;
+                for (std::size_t c = first + 1; c < n; ++c)
+                    if (before(h[c], h[best])) best = c;
+            }
+            h[i] = h[best];
+            i = best;
+        }
+        sift_up(i, time, key, idx);
     }
 
     void sift_down(std::size_t i, std::int64_t time, std::uint64_t key, std::uint32_t idx) noexcept {
@@ -298,7 +319,7 @@ private:
     void pop_root() noexcept {
         const entry last = heap_.back();
         heap_.pop_back();
-        if (!heap_.empty()) sift_down(0, last.time, last.key, last.slot);
+        if (!heap_.empty()) sift_down_from_root(last.time, last.key, last.slot);
     }
 
     /// Drops cancelled entries and rebuilds the heap (Floyd's method).

@@ -172,6 +172,7 @@ private:
         std::uint32_t next_free = none;
     };
     static constexpr std::uint32_t none = 0xFFFFFFFFu;
+    static constexpr std::size_t branch_free_limit = std::size_t{1} << 18;  // by BM_Hold/65536 vs /1048576
 
     template <class F>
     static constexpr bool fits_inline = sizeof(F) <= inline_capture && alignof(F) <= 8 &&
@@ -200,6 +201,14 @@ private:
     // Bitwise, not short-circuit: the heap's child selection then compiles to conditional moves
     // instead of branches that a random workload mispredicts half the time.
     static bool before(const entry& a, const entry& b) noexcept { return before(a.time, a.key, b); }
+    // The same order as one 128-bit comparison (cmp/sbb/setc): no branch at all.
+    static bool less128(const entry& a, const entry& b) noexcept {
+        __extension__ typedef unsigned __int128 u128;
+        constexpr std::uint64_t bias = std::uint64_t{1} << 63;  // orders signed times as unsigned
+        const u128 x = (static_cast<u128>(static_cast<std::uint64_t>(a.time) ^ bias) << 64) | a.key;
+        const u128 y = (static_cast<u128>(static_cast<std::uint64_t>(b.time) ^ bias) << 64) | b.key;
+        return x < y;
+    }
 
     static void bump(slot& s) noexcept {
         if (++s.gen == 0) s.gen = 1;
@@ -263,7 +272,15 @@ private:
         for (;;) {
             const std::size_t first = 4 * i + 1;
             std::size_t best = first;
-            if (first + 4 <= n) {
+            if (first + 4 <= n && n <= branch_free_limit) {
+                // Branch-free tournament: which child is smallest is a coin flip in a random
+                // workload, so branches here mispredict about half the time. Past the caches the
+                // branchy form wins: speculation overlaps the next level's memory loads.
+                const std::size_t a = first + static_cast<std::size_t>(less128(h[first + 1], h[first]));
+                const std::size_t b = first + 2 + static_cast<std::size_t>(less128(h[first + 3], h[first + 2]));
+                const std::size_t pick = static_cast<std::size_t>(less128(h[b], h[a]));
+                best = a + ((b - a) & (std::size_t{0} - pick));
+            } else if (first + 4 <= n) {
                 const std::size_t a = before(h[first + 1], h[first]) ? first + 1 : first;
                 const std::size_t b = before(h[first + 3], h[first + 2]) ? first + 3 : first + 2;
                 best = before(h[b], h[a]) ? b : a;

@@ -261,6 +261,29 @@ private:
         h[i].slot = idx;
     }
 
+    /// The smallest of the children of the node whose first child is `first` (< n).
+    [[nodiscard]] std::size_t smallest_child(std::size_t first, std::size_t n) const noexcept {
+        const entry* const h = heap_.data();
+        if (first + 4 <= n) {
+            if (n <= branch_free_limit) {
+                // Branch-free tournament: which child is smallest is a coin flip in a random
+                // workload, so branches here mispredict about half the time. Past the caches the
+                // branchy form wins: speculation overlaps the next level's memory loads.
+                const std::size_t a = first + static_cast<std::size_t>(less128(h[first + 1], h[first]));
+                const std::size_t b = first + 2 + static_cast<std::size_t>(less128(h[first + 3], h[first + 2]));
+                const std::size_t pick = static_cast<std::size_t>(less128(h[b], h[a]));
+                return a + ((b - a) & (std::size_t{0} - pick));
+            }
+            const std::size_t a = before(h[first + 1], h[first]) ? first + 1 : first;
+            const std::size_t b = before(h[first + 3], h[first + 2]) ? first + 3 : first + 2;
+            return before(h[b], h[a]) ? b : a;
+        }
+        std::size_t best = first;
+        for (std::size_t c = first + 1; c < n; ++c)
+            if (before(h[c], h[best])) best = c;
+        return best;
+    }
+
     // Floyd's bottom-up variant for an entry placed at the root: move the hole down along the
     // smallest children to a leaf without comparing the new entry, then sift it up from there.
     // A new event is usually later than most pending ones, so it would end deep anyway; this
@@ -269,26 +292,8 @@ private:
         const std::size_t n = heap_.size();
         entry* const h = heap_.data();
         std::size_t i = 0;
-        for (;;) {
-            const std::size_t first = 4 * i + 1;
-            std::size_t best = first;
-            if (first + 4 <= n && n <= branch_free_limit) {
-                // Branch-free tournament: which child is smallest is a coin flip in a random
-                // workload, so branches here mispredict about half the time. Past the caches the
-                // branchy form wins: speculation overlaps the next level's memory loads.
-                const std::size_t a = first + static_cast<std::size_t>(less128(h[first + 1], h[first]));
-                const std::size_t b = first + 2 + static_cast<std::size_t>(less128(h[first + 3], h[first + 2]));
-                const std::size_t pick = static_cast<std::size_t>(less128(h[b], h[a]));
-                best = a + ((b - a) & (std::size_t{0} - pick));
-            } else if (first + 4 <= n) {
-                const std::size_t a = before(h[first + 1], h[first]) ? first + 1 : first;
-                const std::size_t b = before(h[first + 3], h[first + 2]) ? first + 3 : first + 2;
-                best = before(h[b], h[a]) ? b : a;
-            } else {
-                if (first >= n) break;
-                for (std::size_t c = first + 1; c < n; ++c)
-                    if (before(h[c], h[best])) best = c;
-            }
+        for (std::size_t first = 1; first < n; first = 4 * i + 1) {
+            const std::size_t best = smallest_child(first, n);
             h[i] = h[best];
             i = best;
         }
@@ -298,19 +303,8 @@ private:
     void sift_down(std::size_t i, std::int64_t time, std::uint64_t key, std::uint32_t idx) noexcept {
         const std::size_t n = heap_.size();
         entry* const h = heap_.data();
-        for (;;) {
-            const std::size_t first = 4 * i + 1;
-            std::size_t best = first;
-            if (first + 4 <= n) {
-                // full family: a branch-free tournament of the four children
-                const std::size_t a = before(h[first + 1], h[first]) ? first + 1 : first;
-                const std::size_t b = before(h[first + 3], h[first + 2]) ? first + 3 : first + 2;
-                best = before(h[b], h[a]) ? b : a;
-            } else {
-                if (first >= n) break;
-                for (std::size_t c = first + 1; c < n; ++c)
-                    if (before(h[c], h[best])) best = c;
-            }
+        for (std::size_t first = 4 * i + 1; first < n; first = 4 * i + 1) {
+            const std::size_t best = smallest_child(first, n);
             if (!before(h[best].time, h[best].key, entry{time, key, idx})) break;
             h[i] = h[best];
             i = best;

@@ -23,6 +23,7 @@
 #include <array>
 #include <coroutine>
 #include <cstddef>
+#include <deque>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -140,9 +141,10 @@ struct process_state {
     void (*cancel_fn)(void*) noexcept = nullptr;
     void* cancel_ctx = nullptr;
 
-    bool interrupt_pending = false;  // not yet delivered
-    bool wait_interrupted = false;   // the current co_await must throw
+    bool interrupt_pending = false;  // not yet delivered (pending_causes is not empty)
+    bool wait_interrupted = false;   // the current co_await must throw, with interrupt_cause
     std::string interrupt_cause;
+    std::deque<std::string> pending_causes;  // undelivered interrupts, oldest first
 
     std::exception_ptr error;
     wait_list joiners;
@@ -199,7 +201,9 @@ inline process_state* current(simulation& sim, const char* what) {
 /// be delivered, in which case the awaiter must not suspend.
 inline bool take_pending_interrupt(process_state* p) noexcept {
     if (!p->interrupt_pending) return false;
-    p->interrupt_pending = false;
+    p->interrupt_cause = std::move(p->pending_causes.front());
+    p->pending_causes.pop_front();
+    p->interrupt_pending = !p->pending_causes.empty();
     p->wait_interrupted = true;
     return true;
 }
@@ -279,13 +283,16 @@ public:
             throw std::logic_error("process::interrupt: the process has not been spawned");
         if (s_->finished())
             throw std::logic_error("process::interrupt: process '" + s_->name + "' has already finished");
-        s_->interrupt_cause = std::move(cause);
         if (s_->cancel_fn != nullptr) {
             auto cancel = std::exchange(s_->cancel_fn, nullptr);
             cancel(s_->cancel_ctx);
+            s_->interrupt_cause = std::move(cause);
             s_->wait_interrupted = true;
             detail::wake(s_);
         } else {
+            // Not waiting, or its wait already satisfied (possibly by an earlier interrupt): each
+            // interrupt is raised in turn at the following co_awaits, with its own cause.
+            s_->pending_causes.push_back(std::move(cause));
             s_->interrupt_pending = true;
         }
     }

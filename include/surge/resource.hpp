@@ -329,12 +329,21 @@ public:
             if (detail::take_pending_interrupt(p)) return false;
             queue().push_back(node);
             suspend_on();
+            p->cancel_fn = &cancel_wait;
+            p->cancel_ctx = this;
             return true;
         }
         void await_resume() const { detail::raise_if_interrupted(p); }
 
     private:
         detail::wait_list& queue() const noexcept { return put_ ? c_->putters_ : c_->getters_; }
+        // An interrupted waiter leaves its queue; if it was the head, the ones behind it may now
+        // fit (strict FIFO only holds them back while someone is ahead).
+        static void cancel_wait(void* self) noexcept {
+            auto* a = static_cast<amount_awaiter*>(self);
+            a->node.unlink();
+            a->c_->serve();
+        }
         container* c_;
         bool put_;
     };
@@ -369,7 +378,8 @@ private:
         serve();
     }
     // Each change may let the heads of both queues through; repeat until neither moves.
-    void serve() {
+    // Waking only schedules; it cannot fail short of memory exhaustion, which ends the program.
+    void serve() noexcept {
         for (bool moved = true; moved;) {
             moved = false;
             if (!putters_.empty() && fits(putters_.front()->amount, true)) {

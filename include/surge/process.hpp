@@ -23,11 +23,11 @@
 #include <array>
 #include <coroutine>
 #include <cstddef>
-#include <deque>
 #include <exception>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace surge {
 
@@ -144,7 +144,9 @@ struct process_state {
     bool interrupt_pending = false;  // not yet delivered (pending_causes is not empty)
     bool wait_interrupted = false;   // the current co_await must throw, with interrupt_cause
     std::string interrupt_cause;
-    std::deque<std::string> pending_causes;  // undelivered interrupts, oldest first
+    // Undelivered interrupts, oldest first. A vector, not a deque: an empty std::deque allocates,
+    // and every one of a million simulated users has a process.
+    std::vector<std::string> pending_causes;
 
     std::exception_ptr error;
     wait_list joiners;
@@ -202,7 +204,7 @@ inline process_state* current(simulation& sim, const char* what) {
 inline bool take_pending_interrupt(process_state* p) noexcept {
     if (!p->interrupt_pending) return false;
     p->interrupt_cause = std::move(p->pending_causes.front());
-    p->pending_causes.pop_front();
+    p->pending_causes.erase(p->pending_causes.begin());
     p->interrupt_pending = !p->pending_causes.empty();
     p->wait_interrupted = true;
     return true;

@@ -191,6 +191,14 @@ inline void wake(process_state* p) {
 inline void wake_waiter(waiter& w) { wake(w.proc); }
 inline void cancel_waiter(void* w) noexcept { static_cast<waiter*>(w)->unlink(); }
 
+/// A kernel object is being destroyed while processes still wait on it or hold part of it: the
+/// simulated world is being torn down, so end the processes first (their RAII locals still find
+/// this object alive). Inside a running event this is a usage error and the waiters are only
+/// detached.
+inline void object_dying(simulation& sim, bool still_used) noexcept {
+    if (still_used && !sim.in_event()) sim.end_processes();
+}
+
 /// The process running now; awaiting a surge awaitable anywhere else is a usage error.
 inline process_state* current(simulation& sim, const char* what) {
     process_state* p = sim.active_process();
@@ -384,9 +392,7 @@ public:
     explicit event(simulation& sim) noexcept : sim_(&sim) {}
     event(const event&) = delete;
     event& operator=(const event&) = delete;
-    ~event() {
-        if (!waiters_.empty() && !sim_->in_event()) sim_->end_processes();
-    }
+    ~event() { detail::object_dying(*sim_, !waiters_.empty()); }
 
     /// Wakes all waiters. Throws std::logic_error if already triggered.
     void trigger() {

@@ -22,15 +22,6 @@
 
 namespace surge {
 
-namespace detail {
-/// A kernel object is being destroyed while processes still wait on it or hold part of it: the
-/// simulated world is being torn down, so end the processes first (their RAII locals still find
-/// this object alive). Inside a running event this is a usage error and the waiters are only
-/// detached.
-inline void object_dying(simulation& sim, bool still_used) noexcept {
-    if (still_used && !sim.in_event()) sim.end_processes();
-}
-} // namespace detail
 
 /// `capacity` identical units (workers, DB connections). `co_await r.acquire()` returns a slot
 /// that gives its unit back when it goes out of scope.

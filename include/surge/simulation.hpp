@@ -27,9 +27,7 @@ class delay_awaiter;
 
 namespace detail {
 struct process_state;
-struct waiter;
 class resume_event;
-void release(process_state*) noexcept;
 } // namespace detail
 
 /// Thrown out of simulation::run()/step() when an exception escapes a process. what() names the
@@ -145,10 +143,7 @@ public:
     [[nodiscard]] bool in_event() const noexcept { return in_event_; }
 
 private:
-    friend struct detail::process_state;
     friend class detail::resume_event;
-    friend class process;
-    friend void detail::release(detail::process_state*) noexcept;
 
     void run_one() {
         in_event_ = true;

@@ -1,0 +1,50 @@
+// sim/run.hpp — runs one scenario in virtual time: assemble the models, run, collect the metrics.
+//
+// This is what `surge run` calls once a scenario is loaded and validated (sim/load.hpp), and what
+// sim/report.hpp turns into the JSON report.
+#pragma once
+
+#include <models/metrics.hpp>
+#include <models/params.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace surge::sim {
+
+/// Where a run is, for a progress line.
+struct progress {
+    surge::time_point now;          // virtual time reached
+    surge::duration length;         // virtual time the run will reach (length + drain)
+    std::uint64_t events = 0;       // kernel events so far
+};
+
+struct run_options {
+    std::optional<std::uint64_t> seed;          // overrides the scenario's seed
+    std::ostream* trace_out = nullptr;          // JSON-lines model trace, if wanted
+    /// Called every `progress_every` of virtual time (from inside the run; keep it cheap).
+    std::function<void(const progress&)> on_progress;
+    surge::duration progress_every = surge::duration::seconds(1);
+};
+
+struct run_result {
+    std::string scenario;                       // the scenario's name
+    std::uint64_t seed = 0;
+    std::uint64_t trace_hash = 0;
+    double virtual_seconds = 0;                 // virtual time simulated
+    double wall_seconds = 0;
+    std::uint64_t events = 0;                   // kernel events executed
+    std::int64_t peak_rss_bytes = 0;            // the simulator's own peak resident set
+    models::metric_set metrics;
+    /// False if the run stopped on an error; the metrics then hold what was measured until then.
+    bool completed = true;
+    std::string error;
+};
+
+/// Runs `sc`. Never throws for a model failure: the error goes into run_result::error.
+run_result run(const models::scenario& sc, const run_options& opt = {});
+
+} // namespace surge::sim

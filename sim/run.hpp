@@ -45,6 +45,6 @@ struct run_result {
 };
 
 /// Runs `sc`. Never throws for a model failure: the error goes into run_result::error.
-run_result run(const models::scenario& sc, const run_options& opt = {});
+inline run_result run(const models::scenario& sc, const run_options& opt = {});
 
 } // namespace surge::sim

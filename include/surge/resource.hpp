@@ -103,6 +103,79 @@ public:
         return awaiter(this, prio);
     }
 
+    /// `auto s = co_await r.acquire_for(30_s);` — like acquire(), but gives up after `limit`:
+    /// then `s` is empty (`!s`). A pool checkout with a timeout (SQLAlchemy's pool_timeout).
+    [[nodiscard]] auto acquire_for(duration limit, std::int32_t prio = 0) {
+        if (limit < duration::zero())
+            throw std::invalid_argument("resource::acquire_for: negative time limit " + to_string(limit) +
+                                        "; a limit must be >= 0");
+        struct awaiter : detail::single_wait {
+            awaiter(resource* r, duration lim, std::int32_t pr) noexcept : res(r), limit(lim) { node.prio = pr; }
+            awaiter(const awaiter&) = delete;
+            ~awaiter() {
+                if (timer_pending) res->sim_->cancel(timer);
+                if (granted) res->give_back();  // served but never resumed (teardown)
+            }
+            resource* res;
+            duration limit;
+            event_handle timer;
+            bool timer_pending = false;
+            bool granted = false;
+            bool await_ready() {
+                p = detail::current(*res->sim_, "resource::acquire_for()");
+                if (p->interrupt_pending || !res->waiters_.empty() || res->in_use_ >= res->capacity_) return false;
+                ++res->in_use_;
+                granted = true;
+                return true;
+            }
+            bool await_suspend(std::coroutine_handle<>) {
+                if (detail::take_pending_interrupt(p)) return false;
+                node.on_fire = &on_grant;
+                node.ctx = this;
+                if (res->discipline_ == discipline::priority) {
+                    res->waiters_.insert_by_priority(node);
+                } else {
+                    res->waiters_.push_back(node);
+                }
+                node.proc = p;
+                timer = res->sim_->schedule(limit, [this] { on_timeout(); });
+                timer_pending = true;
+                p->cancel_fn = &cancel_both;
+                p->cancel_ctx = this;
+                return true;
+            }
+            slot await_resume() {
+                detail::raise_if_interrupted(p);
+                if (!granted) return slot();
+                granted = false;
+                return slot(res);
+            }
+            void on_timeout() {
+                timer_pending = false;
+                node.unlink();
+                detail::wake(p);
+            }
+            static void on_grant(detail::waiter& w) {
+                auto* a = static_cast<awaiter*>(w.ctx);
+                a->granted = true;
+                if (a->timer_pending) {
+                    a->res->sim_->cancel(a->timer);
+                    a->timer_pending = false;
+                }
+                detail::wake(w.proc);
+            }
+            static void cancel_both(void* self) noexcept {
+                auto* a = static_cast<awaiter*>(self);
+                a->node.unlink();
+                if (a->timer_pending) {
+                    a->res->sim_->cancel(a->timer);
+                    a->timer_pending = false;
+                }
+            }
+        };
+        return awaiter(this, limit, prio);
+    }
+
     /// A unit now, or an empty slot if none is free (or others are queued ahead).
     [[nodiscard]] slot try_acquire() noexcept {
         if (!waiters_.empty() || in_use_ >= capacity_) return slot();

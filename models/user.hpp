@@ -1,0 +1,204 @@
+// models/user.hpp — the simulated users: each connects (handshake over its link, then the
+// server's connect handler), stays online for a session, goes offline, comes back; reconnects with
+// exponential backoff and jitter after a failed attempt or a drop (the Socket.IO client's
+// reconnection); and, while online, sends messages the server answers.
+//
+// Users are state machines driven by scheduled callbacks, not coroutines: a million users must fit
+// in memory (a coroutine frame each would cost more than the user's whole state here), and every
+// user's draws come from its own stream "user/<id>".
+#pragma once
+
+#include "models/degradation.hpp"
+#include "models/params.hpp"
+#include "models/recorder.hpp"
+#include "models/server.hpp"
+#include "models/ws_link.hpp"
+
+#include <surge/random.hpp>
+#include <surge/simulation.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace surge::models {
+
+class user_population final : public client_side {
+public:
+    enum class state : std::uint8_t { offline, connecting, online };
+
+    user_population(simulation& sim, const user_params& p, link_table& links, server& srv, recorder& rec)
+        : sim_(&sim), p_(p), links_(&links), server_(&srv), rec_(&rec), state_(links.size(), state::offline),
+          attempt_(links.size(), 0), session_(links.size(), 0), fails_(links.size(), 0),
+          started_(links.size(), 0) {
+        rng_.reserve(links.size());
+        for (std::size_t u = 0; u < links.size(); ++u) rng_.push_back(sim.stream("user/" + std::to_string(u)));
+        srv.set_clients(*this);
+    }
+
+    /// Schedules every user's first connection within [0, connect_ramp].
+    void start() {
+        const auto ramp = p_.connect_ramp.count();
+        for (std::uint32_t u = 0; u < size(); ++u) {
+            const auto at = ramp > 0 ? static_cast<std::int64_t>(rng_[u].uniform01() * static_cast<double>(ramp)) : 0;
+            sim_->schedule(duration::nanoseconds(at), [this, u] { begin_attempt(u); });
+        }
+    }
+
+    /// Stops new sessions and messages (the run's load is over; the drain phase continues).
+    void quiesce() noexcept { quiet_ = true; }
+
+    [[nodiscard]] std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(state_.size()); }
+    [[nodiscard]] state state_of(std::uint32_t u) const noexcept { return state_[u]; }
+    [[nodiscard]] std::int64_t online() const noexcept { return online_; }
+
+    // --- client_side ---
+    [[nodiscard]] bool attempt_current(std::uint32_t u, std::uint32_t a) const override {
+        return state_[u] == state::connecting && attempt_[u] == a;
+    }
+    void connect_accepted(std::uint32_t u, std::uint32_t a) override {
+        if (!attempt_current(u, a)) return;
+        state_[u] = state::online;
+        ++online_;
+        fails_[u] = 0;
+        ++rec_->connect_ok;
+        // The accept reaches the client one latency later.
+        const duration took = (sim_->now() - time_point::from_ns(started_[u])) + links_->one_way(u);
+        rec_->connect_time.record(took.count());
+        const std::uint32_t s = ++session_[u];
+        rng& r = rng_[u];
+        if (p_.online) {
+            sim_->schedule(p_.online->sample(r), [this, u, s] { session_end(u, s); });
+        }
+        if (!p_.messages.zero()) schedule_message(u, s);
+        if (const auto& mtbd = links_->params().mean_time_between_drops) {
+            const double gap = -mtbd->seconds_f() * std::log(r.uniform01_open());
+            sim_->schedule(duration::from_seconds(gap), [this, u, s] { silent_drop(u, s); });
+        }
+    }
+    void connect_refused(std::uint32_t u, std::uint32_t a) override { fail_attempt(u, a); }
+    void closed_by_server(std::uint32_t u) override {
+        if (state_[u] != state::online) return;
+        go_offline(u);
+        retry_after_backoff(u, 1);
+    }
+
+    // --- faults (models/faults.hpp) ---
+
+    /// The network drops user u now. Silent: the server finds out by ping timeout; otherwise the
+    /// close reaches it at once. The client reconnects with backoff either way.
+    void drop(std::uint32_t u, bool silent) {
+        if (state_[u] != state::online) return;
+        ++rec_->drops;
+        go_offline(u);
+        if (silent) {
+            server_->link_died(u);
+            // The client also notices by the missing pings before it starts reconnecting.
+            const duration notice = links_->ping_detection(u);
+            const std::uint32_t s = session_[u];
+            sim_->schedule(notice, [this, u, s] {
+                if (session_[u] == s && state_[u] == state::offline) retry_after_backoff(u, 1);
+            });
+        } else {
+            server_->client_closed(u);
+            retry_after_backoff(u, 1);
+        }
+    }
+
+private:
+    void begin_attempt(std::uint32_t u) {
+        if (state_[u] != state::offline) return;
+        if (quiet_) return;
+        state_[u] = state::connecting;
+        const std::uint32_t a = ++attempt_[u];
+        started_[u] = sim_->now().count();
+        ++rec_->connect_attempts;
+        const duration hs = links_->handshake_time(u);
+        const duration limit = links_->params().connect_timeout;
+        if (links_->handshake_fails(u)) {
+            sim_->schedule(std::min(hs, limit), [this, u, a] { fail_attempt(u, a); });
+            return;
+        }
+        sim_->schedule(limit, [this, u, a] { fail_attempt(u, a); });
+        sim_->schedule(hs, [this, u, a] {
+            if (!attempt_current(u, a)) return;
+            request r;
+            r.type = request::kind::connect;
+            r.user = u;
+            r.attempt = a;
+            r.created = sim_->now();
+            if (!server_->submit(r)) fail_attempt(u, a);
+        });
+    }
+
+    void fail_attempt(std::uint32_t u, std::uint32_t a) {
+        if (!attempt_current(u, a)) return;
+        ++rec_->connect_failed;
+        state_[u] = state::offline;
+        sim_->trace().record(sim_->now(), "connect.fail", u, a);
+        if (fails_[u] < 0xffff) ++fails_[u];
+        retry_after_backoff(u, fails_[u]);
+    }
+
+    void retry_after_backoff(std::uint32_t u, std::int64_t attempt) {
+        const duration wait = backoff_delay(p_.reconnect, attempt, rng_[u]);
+        sim_->schedule(wait, [this, u] { begin_attempt(u); });
+    }
+
+    void go_offline(std::uint32_t u) {
+        state_[u] = state::offline;
+        --online_;
+        ++session_[u];
+    }
+
+    void session_end(std::uint32_t u, std::uint32_t s) {
+        if (session_[u] != s || state_[u] != state::online) return;
+        go_offline(u);
+        server_->client_closed(u);
+        sim_->schedule(p_.offline.sample(rng_[u]), [this, u] { begin_attempt(u); });
+    }
+
+    void silent_drop(std::uint32_t u, std::uint32_t s) {
+        if (session_[u] != s || state_[u] != state::online || quiet_) return;
+        drop(u, true);
+    }
+
+    void schedule_message(std::uint32_t u, std::uint32_t s) {
+        const double gap = -std::log(rng_[u].uniform01_open()) / p_.messages.per_second;
+        sim_->schedule(duration::from_seconds(gap), [this, u, s] { send_message(u, s); });
+    }
+
+    void send_message(std::uint32_t u, std::uint32_t s) {
+        if (session_[u] != s || state_[u] != state::online || quiet_) return;
+        ++rec_->messages_sent;
+        const time_point sent = sim_->now();
+        const auto bytes = static_cast<std::uint32_t>(p_.message_size.sample(rng_[u]));
+        const duration up = links_->one_way(u);
+        const std::uint32_t word = bytes;
+        sim_->schedule(up, [this, u, word, sentns = sent.count()] {
+            request r;
+            r.type = request::kind::client_message;
+            r.user = u;
+            r.payload = word;
+            r.created = time_point::from_ns(sentns);
+            server_->submit(r);
+        });
+        schedule_message(u, s);
+    }
+
+    simulation* sim_;
+    user_params p_;
+    link_table* links_;
+    server* server_;
+    recorder* rec_;
+    std::vector<state> state_;
+    std::vector<std::uint32_t> attempt_;
+    std::vector<std::uint32_t> session_;
+    std::vector<std::uint16_t> fails_;
+    std::vector<std::int64_t> started_;
+    std::vector<rng> rng_;
+    std::int64_t online_ = 0;
+    bool quiet_ = false;
+};
+
+} // namespace surge::models

@@ -2,6 +2,9 @@
 // and column; semantic errors name the JSON pointer, what was expected and what was found; unknown
 // keys are errors with a "did you mean" suggestion. `--set /pointer=value` overrides are applied
 // to the document before validation.
+//
+// The format is documented key by key in docs/scenarios.md; sim/scenario.schema.json describes the
+// same format for editors. The definitions live in sim/load_detail.hpp, included at the end.
 #pragma once
 
 #include <models/params.hpp>
@@ -29,10 +32,12 @@ struct loaded_scenario {
 
 /// Reads, overrides (each "POINTER=VALUE"; VALUE is JSON if it parses as JSON, else a string),
 /// validates and converts. Throws input_error.
-loaded_scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets = {});
+inline loaded_scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets = {});
 
 /// The same from text already in memory; `file` names it in messages.
-loaded_scenario load_scenario_text(const std::string& text, const std::string& file,
-                                   const std::vector<std::string>& sets = {});
+inline loaded_scenario load_scenario_text(const std::string& text, const std::string& file,
+                                          const std::vector<std::string>& sets = {});
 
 } // namespace surge::sim
+
+#include <sim/load_detail.hpp>

@@ -24,6 +24,7 @@ struct message {
     std::uint32_t broadcast = no_index;  // index of the broadcast it belongs to, if any
     message_kind kind = message_kind::notification;
     bool dropped = false;             // dropped from a send buffer while on the link
+    bool queued = false;              // went through an offline queue (delivered on reconnection)
 };
 
 /// A free-list pool of messages addressed by 32-bit index.

@@ -68,7 +68,8 @@ struct recorder {
     histogram operation_latency;
     // delivery
     std::uint64_t attempted = 0, delivered = 0, lost = 0, dropped_send_buffer = 0, dropped_offline = 0, expired = 0;
-    histogram delivery_latency;
+    histogram delivery_latency;     // notifications sent to a connected user
+    histogram offline_latency;      // notifications delivered from an offline queue on reconnection
     // connections
     std::uint64_t connect_attempts = 0, connect_ok = 0, connect_failed = 0, drops = 0;
     std::int64_t connected_now = 0, connected_peak = 0;
@@ -181,6 +182,7 @@ struct recorder {
         count("offline_queue.delivered", u(offline_delivered));
         count("offline_queue.dropped", u(dropped_offline));
         count("offline_queue.expired", u(expired));
+        latency("offline_queue.latency", offline_latency, {"mean", "p50", "p99", "max"});
         count("offline_queue.length.max", u(offline_longest));
         count("offline_queue.total.max", u(offline_total_max));
         count("offline_queue.total.mean", offline_total_tw.mean(std::max(end, offline_total_tw.last_update())));

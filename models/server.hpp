@@ -350,6 +350,7 @@ private:
     void deliver(std::uint32_t u, std::uint32_t m, time_point at) {
         if (connected_[u] == 0) {
             (*pool_)[m].broadcast = no_index;
+            (*pool_)[m].queued = true;
             offline_->enqueue(u, m);
             return;
         }
@@ -443,7 +444,7 @@ private:
             const std::int64_t lat = (now - msg.created).count();
             if (msg.kind == message_kind::notification) {
                 ++rec_->delivered;
-                rec_->delivery_latency.record(lat);
+                (msg.queued ? rec_->offline_latency : rec_->delivery_latency).record(lat);
                 if (msg.broadcast != no_index) {
                     broadcast_state& s = broadcasts_[msg.broadcast];
                     s.last = now;

@@ -32,7 +32,10 @@ struct backoff_params {
 /// The simulated users (clients). Each user has one WebSocket link.
 struct user_params {
     std::int64_t count = 100;
-    /// Users open their first connection at uniformly spread instants in [0, connect_ramp].
+    /// Users open their first connection at uniformly spread instants in
+    /// [connect_start, connect_start + connect_ramp] (until then they are offline, so what is
+    /// published for them waits in their offline queues).
+    duration connect_start = duration::zero();
     duration connect_ramp = duration::zero();
     /// Session lengths. Without `online`, a user stays connected for the whole run (unless a fault
     /// or the server drops it). With it, sessions alternate online/offline.

@@ -86,6 +86,8 @@ public:
         r.enqueued = now;
         if (r.type == request::kind::publish) {
             rec_->published += r.batch;
+            rec_->publishing.note(now);
+            rec_->delivering.note(now);
             if (!limiter_.try_take(now)) {
                 rec_->rate_limited += r.batch;
                 refuse(r);
@@ -177,6 +179,7 @@ private:
         if (ok) {
             ++rec_->operations_ok;
             rec_->operation_latency.record(took.count());
+            rec_->per_notification.add(took.seconds_f() / static_cast<double>(std::max<std::uint32_t>(r.batch, 1)));
         }
         if (r.ok != nullptr) *r.ok = ok;
         if (r.done != nullptr) r.done->trigger();
@@ -253,6 +256,7 @@ private:
                 for (std::uint32_t k = 0; k < q.batch; ++k) cost += p_.cost_per_notification.sample(r);
                 co_await sim_->delay(cost);
                 rec_->persisted += q.batch;
+                rec_->publishing.note(sim_->now());
                 const duration fan = fan_out(q);
                 co_await sim_->delay(fan);
                 rec_->memory.add(sim_->now(), memory_meter::notifications, -objects);
@@ -286,6 +290,7 @@ private:
                     db_->checkin(std::move(conn));
                 }
                 ++rec_->messages_handled;
+                rec_->messaging.note(sim_->now());
                 const std::uint32_t u = q.user;
                 if (connected_[u] != 0) {
                     message m;
@@ -444,6 +449,7 @@ private:
             const std::int64_t lat = (now - msg.created).count();
             if (msg.kind == message_kind::notification) {
                 ++rec_->delivered;
+                rec_->delivering.note(now);
                 (msg.queued ? rec_->offline_latency : rec_->delivery_latency).record(lat);
                 if (msg.broadcast != no_index) {
                     broadcast_state& s = broadcasts_[msg.broadcast];

@@ -36,12 +36,12 @@ public:
         srv.set_clients(*this);
     }
 
-    /// Schedules every user's first connection within [0, connect_ramp].
+    /// Schedules every user's first connection within [connect_start, connect_start + connect_ramp].
     void start() {
         const auto ramp = p_.connect_ramp.count();
         for (std::uint32_t u = 0; u < size(); ++u) {
             const auto at = ramp > 0 ? static_cast<std::int64_t>(rng_[u].uniform01() * static_cast<double>(ramp)) : 0;
-            sim_->schedule(duration::nanoseconds(at), [this, u] { begin_attempt(u); });
+            sim_->schedule(p_.connect_start + duration::nanoseconds(at), [this, u] { begin_attempt(u); });
         }
     }
 
@@ -171,6 +171,7 @@ private:
     void send_message(std::uint32_t u, std::uint32_t s) {
         if (session_[u] != s || state_[u] != state::online || quiet_) return;
         ++rec_->messages_sent;
+        rec_->messaging.note(sim_->now());
         const time_point sent = sim_->now();
         const auto bytes = static_cast<std::uint32_t>(p_.message_size.sample(rng_[u]));
         const duration up = links_->one_way(u);

@@ -771,7 +771,10 @@ inline models::load_phase read_phase(const object_view& o, const models::scenari
     if (o.has("recipients")) {
         if (p.target != models::target_kind::users)
             c.fail(o.at("recipients"), "'recipients' applies to \"target\": \"users\" only");
-        p.recipients = read_int(c, o["recipients"], o.at("recipients"), 1, sc.users.count);
+        p.recipients = read_int(c, o["recipients"], o.at("recipients"), 1);
+        if (p.recipients > sc.users.count)
+            c.expected(o.at("recipients"), "an integer between 1 and users.count (" + std::to_string(sc.users.count) + ")",
+                       o["recipients"]);
     }
     if (o.has("priority")) p.priority_weights = read_priority(c, o["priority"], o.at("priority"));
     get_size_dist(o, "payload", p.payload);
@@ -837,7 +840,10 @@ inline models::fault read_fault(const context& c, const json& j, const std::stri
     o.get("extra", f.extra);
     o.get("fraction", f.fraction, unit_interval);
     o.get("silent", f.silent);
-    o.get("workers", f.workers, 1, sc.server.workers);
+    o.get("workers", f.workers, 1);
+    if (f.workers > sc.server.workers)
+        c.expected(o.at("workers"), "an integer between 1 and server.workers (" + std::to_string(sc.server.workers) + ")",
+                   o["workers"]);
     o.get("error_after", f.error_after);
     return f;
 }
@@ -966,7 +972,7 @@ inline models::threshold read_threshold(const context& c, const std::string& met
         bad(std::string(surge::detail::trim(s)) + " is " + value_kind_name(k) + ", but " + metric + " " + unit_advice(unit));
     }
     if (unit == "ratio" && !(v >= 0 && v <= 1))
-        bad("a ratio is between 0 and 1 (" + metric + " " + unit_advice(unit) + ")");
+        bad("a ratio is between 0 and 1; write e.g. \">= 0.95\" or, as a percentage, \">= 95%\"");
     t.value = v;
     return t;
 }

@@ -1,0 +1,120 @@
+// What the two live test servers share: options, the offline queues, the HTTP endpoints.
+'use strict';
+
+function parseOptions(argv) {
+  const env = process.env;
+  const opt = {
+    port: Number(env.PORT ?? 0),
+    queueMax: 1000,
+    malformed: 0,
+    exitAfter: 0,
+    pingInterval: 25000,
+    pingTimeout: 20000,
+    requireHeader: null,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    switch (a) {
+      case '--port': opt.port = Number(value()); break;
+      case '--queue-max': opt.queueMax = Number(value()); break;
+      case '--malformed': opt.malformed = Number(value()); break;
+      case '--exit-after': opt.exitAfter = Number(value()); break;
+      case '--ping-interval': opt.pingInterval = Number(value()); break;
+      case '--ping-timeout': opt.pingTimeout = Number(value()); break;
+      case '--require-header': {
+        const v = value();
+        const colon = v.indexOf(':');
+        if (colon <= 0) throw new Error('--require-header wants NAME:VALUE');
+        opt.requireHeader = { name: v.slice(0, colon).trim().toLowerCase(), value: v.slice(colon + 1).trim() };
+        break;
+      }
+      default: throw new Error(`unknown option ${a}`);
+    }
+  }
+  return opt;
+}
+
+function headerAllowed(req, opt) {
+  if (!opt.requireHeader) return true;
+  return req.headers[opt.requireHeader.name] === opt.requireHeader.value;
+}
+
+/// Per-user FIFO queues with a cap; the oldest notification is dropped when one is full.
+class OfflineQueues {
+  constructor(max) { this.max = max; this.queues = new Map(); this.dropped = 0; }
+  push(user, n) {
+    let q = this.queues.get(user);
+    if (!q) { q = []; this.queues.set(user, q); }
+    q.push(n);
+    if (this.max > 0 && q.length > this.max) { q.shift(); this.dropped++; }
+  }
+  take(user) {
+    const q = this.queues.get(user);
+    if (!q) return [];
+    this.queues.delete(user);
+    return q;
+  }
+  size() { let s = 0; for (const q of this.queues.values()) s += q.length; return s; }
+}
+
+function newStats() {
+  return { published: 0, emitted: 0, queued: 0, dequeued: 0, broadcasts: 0, connections: 0,
+           disconnections: 0, malformed: 0, bad_requests: 0 };
+}
+
+// POST /publish: one notification object or an array of them. GET /stats: counters.
+function handleHttp(req, res, stats, publish) {
+  if (req.method === 'GET' && req.url === '/stats') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(stats));
+    return;
+  }
+  if (req.method === 'POST' && req.url === '/publish') {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      let body;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch (e) {
+        stats.bad_requests++;
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'body is not JSON' }));
+        return;
+      }
+      const batch = Array.isArray(body) ? body : [body];
+      for (const n of batch) {
+        if (typeof n !== 'object' || n === null || (n.target !== 'broadcast' && n.user === undefined)) {
+          stats.bad_requests++;
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: 'a notification needs a user or target "broadcast"' }));
+          return;
+        }
+      }
+      for (const n of batch) publish(n);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, count: batch.length }));
+    });
+    return;
+  }
+  if (req.url && req.url.startsWith('/socket.io/')) return;  // left to Socket.IO
+  res.writeHead(404);
+  res.end();
+}
+
+function listen(server, opt) {
+  server.keepAliveTimeout = 60000;
+  server.listen(opt.port, '127.0.0.1', () => {
+    process.stdout.write(`PORT ${server.address().port}\n`);
+  });
+  if (opt.exitAfter > 0) setTimeout(() => process.kill(process.pid, 'SIGKILL'), opt.exitAfter);
+  const stop = () => process.exit(0);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+module.exports = { parseOptions, headerAllowed, OfflineQueues, newStats, handleHttp, listen };

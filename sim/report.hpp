@@ -1,0 +1,483 @@
+// sim/report.hpp — a run's result -> threshold verdicts, the JSON report, the summary table for a
+// terminal and the process exit code. The report's schema is documented key by key in
+// docs/report.md and described for validators by sim/report.schema.json.
+//
+// Determinism: the report of a run depends only on the run's result and the scenario, except
+// `wall_seconds` and `simulator.*` (the only wall-clock and host-dependent fields). Numbers are
+// written by nlohmann/json's shortest round-trip formatting, which does not depend on the locale;
+// non-finite numbers are written as null.
+#pragma once
+
+#include "sim/run.hpp"
+
+#include <models/metrics.hpp>
+#include <models/params.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#ifndef SURGE_VERSION
+#define SURGE_VERSION "unknown"
+#endif
+
+namespace surge::sim {
+
+/// The report schema's version: bumped when a key changes meaning or disappears.
+inline constexpr int report_schema_version = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Thresholds
+// ---------------------------------------------------------------------------------------------
+
+/// One threshold's outcome. `measured` is empty when the run did not produce the metric.
+struct threshold_verdict {
+    std::string metric;
+    std::string expression;             // as written in the scenario, e.g. "< 1s"
+    std::optional<double> measured;     // in the metric's unit (s, 1/s, B, B/s, ratio, count)
+    bool pass = false;
+    std::string note;                   // why it failed when not by comparison ("not measured", ...)
+};
+
+/// Compares each threshold with the run's metrics. A metric missing from the set (nothing was
+/// measured, e.g. broadcast.time.p99 in a run without broadcasts) fails with the note
+/// "not measured": a threshold states a requirement, and an unmeasured requirement is not met.
+/// A NaN or infinite measurement fails with the note "not a finite number".
+inline std::vector<threshold_verdict> evaluate(const std::vector<models::threshold>& thresholds,
+                                               const models::metric_set& metrics) {
+    using op = models::threshold::op;
+    std::vector<threshold_verdict> out;
+    out.reserve(thresholds.size());
+    for (const auto& t : thresholds) {
+        threshold_verdict v;
+        v.metric = t.metric;
+        v.expression = t.expression;
+        v.measured = metrics.get(t.metric);
+        if (!v.measured) {
+            v.pass = false;
+            v.note = "not measured";
+        } else if (!std::isfinite(*v.measured)) {
+            v.pass = false;
+            v.note = "not a finite number";
+        } else {
+            const double x = *v.measured;
+            switch (t.comparison) {
+            case op::lt: v.pass = x < t.value; break;
+            case op::le: v.pass = x <= t.value; break;
+            case op::gt: v.pass = x > t.value; break;
+            case op::ge: v.pass = x >= t.value; break;
+            case op::eq: v.pass = x == t.value; break;
+            case op::ne: v.pass = x != t.value; break;
+            }
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+/// 0: the run completed and every threshold holds; 1: a threshold failed or the run stopped on
+/// an error. (2, bad input, is decided by the command line before a run starts.)
+inline int exit_code(const std::vector<threshold_verdict>& verdicts, bool completed) {
+    if (!completed) return 1;
+    for (const auto& v : verdicts)
+        if (!v.pass) return 1;
+    return 0;
+}
+
+/// "PASS: all 3 thresholds hold", "FAIL: 1 of 3 thresholds failed", "FAIL: the run stopped on
+/// an error", "PASS: no thresholds".
+inline std::string verdict_line(const std::vector<threshold_verdict>& verdicts, bool completed) {
+    const auto failed = static_cast<std::size_t>(
+        std::count_if(verdicts.begin(), verdicts.end(), [](const threshold_verdict& v) { return !v.pass; }));
+    const std::string n = std::to_string(verdicts.size());
+    const std::string noun = verdicts.size() == 1 ? " threshold" : " thresholds";
+    if (!completed) {
+        std::string s = "FAIL: the run stopped on an error";
+        if (failed > 0) s += "; " + std::to_string(failed) + " of " + n + noun + " failed";
+        return s;
+    }
+    if (verdicts.empty()) return "PASS: no thresholds";
+    if (failed == 0) return verdicts.size() == 1 ? "PASS: the threshold holds" : "PASS: all " + n + noun + " hold";
+    return "FAIL: " + std::to_string(failed) + " of " + n + noun + " failed";
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON report
+// ---------------------------------------------------------------------------------------------
+
+/// What the report says about the scenario besides the run's result.
+struct scenario_info {
+    std::string name;
+    std::string file;                   // as given on the command line; empty if none
+    std::vector<std::string> overrides; // the --set arguments, in order, as given
+    nlohmann::json document;            // the scenario document after the overrides
+};
+
+namespace report_detail {
+
+/// A number, or null when it is not finite (JSON has no NaN or infinity).
+inline nlohmann::ordered_json number(double v) {
+    if (!std::isfinite(v)) return nullptr;
+    return v;
+}
+
+inline std::vector<std::string> split_dots(std::string_view name) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = name.find('.', start);
+        parts.emplace_back(name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+        if (dot == std::string_view::npos) break;
+        start = dot + 1;
+    }
+    return parts;
+}
+
+/// Places `value` at the path of the dotted `name` inside `root`. If the path is blocked (a name
+/// is a prefix of another, "a.b" and "a.b.c") or a part is empty, the value is kept under its
+/// full dotted name at the top of `root`, so nothing is ever lost or overwritten.
+inline void place(nlohmann::ordered_json& root, const std::string& name, nlohmann::ordered_json value) {
+    const auto parts = split_dots(name);
+    const bool empty_part = std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); });
+    nlohmann::ordered_json* node = &root;
+    bool blocked = empty_part;
+    for (std::size_t i = 0; !blocked && i + 1 < parts.size(); ++i) {
+        auto it = node->find(parts[i]);
+        if (it == node->end()) {
+            node = &((*node)[parts[i]] = nlohmann::ordered_json::object());
+        } else if (it->is_object()) {
+            node = &*it;
+        } else {
+            blocked = true;
+        }
+    }
+    if (!blocked && node->contains(parts.back())) blocked = true;
+    if (blocked) {
+        root[name] = std::move(value);
+        return;
+    }
+    (*node)[parts.back()] = std::move(value);
+}
+
+inline bool is_simulator_metric(std::string_view name) { return name.starts_with("simulator."); }
+
+} // namespace report_detail
+
+/// 16 lower-case hexadecimal digits.
+inline std::string format_trace_hash(std::uint64_t h) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
+    return buf;
+}
+
+/// The metrics of a run as nested objects: "delivery.latency.p99" -> {"delivery": {"latency":
+/// {"p99": ...}}}, in the order the run set them. simulator.* metrics are left out (they describe
+/// the host, not the simulated system; the report has them under "simulator").
+inline nlohmann::ordered_json metrics_json(const models::metric_set& metrics) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& m : metrics.items())
+        if (!report_detail::is_simulator_metric(m.name)) report_detail::place(out, m.name, report_detail::number(m.value));
+    return out;
+}
+
+/// Dotted metric name -> unit, flat, in the same order as metrics_json().
+inline nlohmann::ordered_json units_json(const models::metric_set& metrics) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& m : metrics.items())
+        if (!report_detail::is_simulator_metric(m.name)) out[m.name] = m.unit;
+    return out;
+}
+
+/// The report of one run. Keys, in order: schema_version, surge_version, mode, scenario {name,
+/// file, overrides, document}, seed, trace_hash, virtual_seconds, wall_seconds, events,
+/// completed, error (only when the run did not complete), metrics, units, thresholds, simulator
+/// {peak_rss_bytes, events_per_wall_second}.
+inline nlohmann::ordered_json make_report(const run_result& result, const scenario_info& info,
+                                          const std::vector<threshold_verdict>& verdicts,
+                                          std::string_view mode = "sim") {
+    using nlohmann::ordered_json;
+    using report_detail::number;
+    ordered_json r = ordered_json::object();
+    r["schema_version"] = report_schema_version;
+    r["surge_version"] = SURGE_VERSION;
+    r["mode"] = std::string(mode);
+
+    ordered_json sc = ordered_json::object();
+    sc["name"] = info.name.empty() ? result.scenario : info.name;
+    sc["file"] = info.file;
+    sc["overrides"] = ordered_json::array();
+    for (const auto& o : info.overrides) sc["overrides"].push_back(o);
+    // nlohmann::json keeps object keys sorted, so the document's text does not depend on how the
+    // file ordered them; the round trip through text converts it to ordered_json exactly.
+    sc["document"] = info.document.is_null() ? ordered_json::object() : ordered_json::parse(info.document.dump());
+    r["scenario"] = std::move(sc);
+
+    r["seed"] = result.seed;
+    r["trace_hash"] = format_trace_hash(result.trace_hash);
+    r["virtual_seconds"] = number(result.virtual_seconds);
+    r["wall_seconds"] = number(result.wall_seconds);
+    r["events"] = result.events;
+    r["completed"] = result.completed;
+    if (!result.completed) r["error"] = result.error;
+    r["metrics"] = metrics_json(result.metrics);
+    r["units"] = units_json(result.metrics);
+
+    ordered_json th = ordered_json::array();
+    for (const auto& v : verdicts) {
+        ordered_json t = ordered_json::object();
+        t["metric"] = v.metric;
+        t["expression"] = v.expression;
+        t["measured"] = v.measured ? number(*v.measured) : ordered_json(nullptr);
+        t["verdict"] = v.pass ? "pass" : "fail";
+        if (!v.note.empty()) t["note"] = v.note;
+        th.push_back(std::move(t));
+    }
+    r["thresholds"] = std::move(th);
+
+    ordered_json simulator = ordered_json::object();
+    simulator["peak_rss_bytes"] = result.peak_rss_bytes;
+    simulator["events_per_wall_second"] =
+        result.wall_seconds > 0 ? number(static_cast<double>(result.events) / result.wall_seconds) : ordered_json(nullptr);
+    r["simulator"] = std::move(simulator);
+    return r;
+}
+
+/// The report as written to a file: 2-space indentation and a trailing newline.
+inline std::string report_text(const nlohmann::ordered_json& report) { return report.dump(2) + "\n"; }
+
+// ---------------------------------------------------------------------------------------------
+// The summary table
+// ---------------------------------------------------------------------------------------------
+
+namespace report_detail {
+
+inline std::string printf_string(const char* fmt, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, fmt, v);
+    return buf;
+}
+
+/// Three significant digits or so, never in exponent form for the magnitudes we print.
+inline std::string short_number(double v) {
+    const double a = std::fabs(v);
+    if (a == 0) return "0";
+    if (a < 10) return printf_string("%.2f", v);
+    if (a < 100) return printf_string("%.1f", v);
+    return printf_string("%.0f", v);
+}
+
+/// A count with thousands separators: 1234567 -> "1,234,567"; a mean count keeps one decimal
+/// ("1,769.1").
+inline std::string count_text(double v) {
+    if (std::fabs(v) >= 1e15) return printf_string("%.3g", v);
+    const bool whole = v == std::floor(v);
+    const std::string text = printf_string(whole ? "%.0f" : "%.1f", std::fabs(v));
+    const std::size_t int_digits = whole ? text.size() : text.find('.');
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (i > 0 && i < int_digits && (int_digits - i) % 3 == 0) out += ',';
+        out += text[i];
+    }
+    return v < 0 ? "-" + out : out;
+}
+
+/// Events per second and the like: "850", "12.3k", "3.1M".
+inline std::string rate_text(double r) {
+    if (r >= 1e6) return printf_string("%.1fM", r / 1e6);
+    if (r >= 1e3) return printf_string("%.1fk", r / 1e3);
+    return printf_string("%.0f", r);
+}
+
+/// Decimal units, as the scenario format reads them (KB = 1000 B).
+inline std::string bytes_text(double v) {
+    const double a = std::fabs(v);
+    if (a < 1e3) return printf_string("%.0f", v) + " B";
+    if (a < 1e6) return short_number(v / 1e3) + " KB";
+    if (a < 1e9) return short_number(v / 1e6) + " MB";
+    return short_number(v / 1e9) + " GB";
+}
+
+/// A value in a metric's unit, humanised: seconds as ms, ratios as %, bytes as KB/MB.
+inline std::string value_text(double v, std::string_view unit) {
+    if (std::isnan(v)) return "n/a";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    if (unit == "s") return short_number(v * 1e3) + " ms";
+    if (unit == "ratio") return printf_string("%.2f", v * 100) + " %";
+    if (unit == "1/s") return (std::fabs(v) >= 1e3 ? count_text(std::round(v)) : short_number(v)) + "/s";
+    if (unit == "B") return bytes_text(v);
+    if (unit == "B/s") return bytes_text(v) + "/s";
+    return count_text(v);
+}
+
+/// Several values of one unit on one line: "12.3 / 40.1 / 95.2 ms".
+inline std::optional<std::string> values_text(const models::metric_set& metrics, const std::vector<std::string>& names) {
+    std::string out, unit_suffix;
+    bool any = false;
+    for (const auto& n : names) {
+        if (!out.empty()) out += " / ";
+        const models::metric* m = metrics.find(n);
+        if (m == nullptr) {
+            out += "-";
+            continue;
+        }
+        any = true;
+        std::string t = value_text(m->value, m->unit);
+        // Keep the unit once, at the end, when every value shares it.
+        const std::size_t sp = t.rfind(' ');
+        if (names.size() > 1 && sp != std::string::npos && (m->unit == "s" || m->unit == "ratio")) {
+            unit_suffix = t.substr(sp);
+            t.resize(sp);
+        }
+        out += t;
+    }
+    if (!any) return std::nullopt;
+    return out + unit_suffix;
+}
+
+struct row {
+    const char* label;
+    std::vector<std::string> metrics;   // one name, or several sharing a unit ("a/b/c" columns)
+};
+
+struct group {
+    const char* title;
+    std::vector<row> rows;
+};
+
+inline const std::vector<group>& key_metrics() {
+    static const std::vector<group> groups{
+        {"notifications",
+         {{"published", {"notifications.published"}},
+          {"accepted", {"notifications.accepted"}},
+          {"rejected / shed / rate-limited", {"notifications.rejected", "notifications.shed", "notifications.rate_limited"}},
+          {"failed / timed out", {"notifications.failed", "notifications.timed_out"}},
+          {"throughput", {"notifications.throughput"}}}},
+        {"operations",
+         {{"count", {"operations.count"}},
+          {"success rate", {"operations.success_rate"}},
+          {"time mean / p50 / p99 / max",
+           {"operations.latency.mean", "operations.latency.p50", "operations.latency.p99", "operations.latency.max"}}}},
+        {"delivery",
+         {{"delivered / attempted", {"delivery.delivered", "delivery.attempted"}},
+          {"success rate", {"delivery.success_rate"}},
+          {"throughput", {"delivery.throughput"}},
+          {"latency p50 / p90 / p99", {"delivery.latency.p50", "delivery.latency.p90", "delivery.latency.p99"}},
+          {"latency p999 / max", {"delivery.latency.p999", "delivery.latency.max"}},
+          {"lost / dropped (buffer, offline)",
+           {"delivery.lost", "delivery.dropped_send_buffer", "delivery.dropped_offline"}},
+          {"expired / pending", {"delivery.expired", "delivery.pending"}}}},
+        {"connections",
+         {{"succeeded / attempts", {"connections.succeeded", "connections.attempts"}},
+          {"success rate", {"connections.success_rate"}},
+          {"time mean / p99 / max", {"connections.time.mean", "connections.time.p99", "connections.time.max"}},
+          {"drops / peak", {"connections.drops", "connections.peak"}}}},
+        {"messages",
+         {{"sent / handled", {"messages.sent", "messages.handled"}},
+          {"throughput", {"messages.throughput"}},
+          {"latency mean / p99", {"messages.latency.mean", "messages.latency.p99"}}}},
+        {"broadcast",
+         {{"count", {"broadcast.count"}},
+          {"recipients mean", {"broadcast.recipients.mean"}},
+          {"time mean / p99 / max", {"broadcast.time.mean", "broadcast.time.p99", "broadcast.time.max"}}}},
+        {"offline queue",
+         {{"enqueued / delivered", {"offline_queue.enqueued", "offline_queue.delivered"}},
+          {"dropped / expired", {"offline_queue.dropped", "offline_queue.expired"}},
+          {"longest queue / total max", {"offline_queue.length.max", "offline_queue.total.max"}}}},
+        {"server",
+         {{"utilization", {"server.utilization"}},
+          {"queue mean / max", {"server.queue.mean", "server.queue.max"}},
+          {"queue wait mean / p99", {"server.queue_wait.mean", "server.queue_wait.p99"}}}},
+        {"database",
+         {{"queries", {"database.queries"}},
+          {"failures / timeouts / retries", {"database.failures", "database.timeouts", "database.retries"}},
+          {"breaker opens / rejected", {"database.breaker_opens", "database.breaker_rejected"}},
+          {"pool wait mean / p99 / max", {"database.pool_wait.mean", "database.pool_wait.p99", "database.pool_wait.max"}},
+          {"connections max / overflow max", {"database.connections.max", "database.overflow.max"}}}},
+        {"memory (modelled)",
+         {{"peak", {"memory.peak_bytes"}},
+          {"final", {"memory.final_bytes"}},
+          {"per notification", {"memory.bytes_per_notification"}},
+          {"per queued message", {"memory.bytes_per_queued_message"}},
+          {"per connection", {"memory.bytes_per_connection"}},
+          {"growth rate", {"memory.growth_rate"}},
+          {"recovered", {"memory.recovered_fraction"}}}},
+    };
+    return groups;
+}
+
+inline constexpr std::size_t label_width = 36;
+
+inline std::string padded(std::string s, std::size_t width) {
+    if (s.size() < width) s.append(width - s.size(), ' ');
+    return s;
+}
+
+} // namespace report_detail
+
+/// The human summary of a run for a terminal: a header, the key metrics grouped by area with
+/// humanised units (metrics the run did not produce are left out), the thresholds with PASS or
+/// FAIL, and the verdict line. Plain text, fixed-width, no colour. `file` is the scenario file as
+/// given, shown after the name when not empty.
+inline std::string summary_table(const run_result& result, const std::vector<threshold_verdict>& verdicts,
+                                 std::string_view file = {}) {
+    using namespace report_detail;
+    std::string out;
+    const auto line = [&](std::string_view label, const std::string& value, std::size_t width = label_width) {
+        out += padded("  " + std::string(label), width);
+        out += value;
+        out += '\n';
+    };
+    std::string name = result.scenario;
+    if (!file.empty()) name += " (" + std::string(file) + ")";
+    out += "scenario " + name + "\n";
+    line("seed", std::to_string(result.seed));
+    line("virtual time", short_number(result.virtual_seconds) + " s");
+    line("events", count_text(static_cast<double>(result.events)));
+    line("trace hash", format_trace_hash(result.trace_hash));
+    std::string wall = printf_string("%.2f", result.wall_seconds) + " s";
+    if (result.wall_seconds > 0)
+        wall += " (" + rate_text(static_cast<double>(result.events) / result.wall_seconds) + " events/s)";
+    line("wall time", wall);
+    if (!result.completed) line("stopped on an error", result.error);
+
+    for (const auto& g : key_metrics()) {
+        std::string body;
+        for (const auto& r : g.rows) {
+            const auto text = values_text(result.metrics, r.metrics);
+            if (!text) continue;
+            body += padded("  " + std::string(r.label), label_width) + *text + "\n";
+        }
+        if (!body.empty()) out += "\n" + std::string(g.title) + "\n" + body;
+    }
+
+    if (!verdicts.empty()) {
+        out += "\nthresholds\n";
+        std::size_t width = 0;
+        for (const auto& v : verdicts) width = std::max(width, v.metric.size() + 1 + v.expression.size());
+        for (const auto& v : verdicts) {
+            std::string s = "  ";
+            s += v.pass ? "PASS  " : "FAIL  ";
+            s += padded(v.metric + " " + v.expression, width + 2);
+            if (v.measured) {
+                const models::metric* m = result.metrics.find(v.metric);
+                s += "measured " + value_text(*v.measured, m != nullptr ? m->unit : std::string_view{});
+            }
+            if (!v.note.empty()) s += v.measured ? " (" + v.note + ")" : v.note;
+            while (!s.empty() && s.back() == ' ') s.pop_back();
+            out += s + "\n";
+        }
+    }
+    out += "\nverdict: " + verdict_line(verdicts, result.completed) + "\n";
+    return out;
+}
+
+} // namespace surge::sim

@@ -1,0 +1,330 @@
+// tools/replay/connection.hpp — one client WebSocket (ws:// or wss://) speaking Socket.IO or
+// ws-json, on Boost.Beast. A connection is one attempt: connect, (TLS,) upgrade, protocol
+// handshake, then a read loop until it closes; the user it belongs to (or the publisher) learns
+// what happens through session_events and opens a new connection to reconnect.
+//
+// Every step has a deadline: the TCP connect and TLS handshake through beast::tcp_stream's
+// expiry, the WebSocket upgrade and the idle read through the stream's timeout option
+// (for Socket.IO the idle limit is pingInterval + pingTimeout from the open packet, as the
+// Engine.IO v4 client does; for ws-json Beast sends pings when idle).
+#pragma once
+
+#include "protocol.hpp"
+#include "target.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace surge::replay {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+using steady = std::chrono::steady_clock;
+
+inline std::int64_t steady_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch()).count();
+}
+
+/// What every connection of a run shares (read-only while the run goes on).
+struct connection_settings {
+    target_url target;
+    protocol_config protocol;
+    std::vector<header> headers;
+    tcp::resolver::results_type endpoints;     // resolved once, before the run
+    ssl::context* tls = nullptr;               // set for wss://
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{60'000};  // ws-json; Socket.IO takes the server's heartbeat
+    std::size_t max_message = 1 << 20;
+};
+
+/// Why a connection ended.
+enum class close_reason : std::uint8_t {
+    by_client,        // we closed it (end of session, fault, end of run)
+    by_server,        // close frame, Engine.IO close, Socket.IO DISCONNECT, or EOF
+    connect_failed,   // TCP connect, TLS or upgrade failed or timed out
+    refused,          // the Socket.IO CONNECT was refused (CONNECT_ERROR)
+    timeout,          // no traffic within the idle limit
+    error,            // any other transport error
+};
+
+inline const char* to_string(close_reason r) {
+    switch (r) {
+    case close_reason::by_client: return "closed by client";
+    case close_reason::by_server: return "closed by server";
+    case close_reason::connect_failed: return "connect failed";
+    case close_reason::refused: return "connect refused by the server";
+    case close_reason::timeout: return "timed out";
+    case close_reason::error: return "transport error";
+    }
+    return "?";
+}
+
+/// What a connection tells its owner. Called on the connection's io_context thread.
+class session_events {
+public:
+    virtual void on_up(std::int64_t connect_ns) = 0;                  // ready for traffic
+    virtual void on_inbound(const inbound& m) = 0;                    // notification, publish ack
+    virtual void on_protocol_error(const std::string& detail) = 0;    // malformed frame (counted)
+    virtual void on_down(close_reason why, const std::string& detail) = 0;
+
+protected:
+    ~session_events() = default;
+};
+
+class connection {
+public:
+    virtual ~connection() = default;
+    virtual void start(std::string user) = 0;
+    virtual void send(std::string frame) = 0;
+    /// graceful: a close handshake; otherwise the TCP socket is simply closed (a lost link).
+    virtual void close(bool graceful) = 0;
+    /// The owner no longer wants events (it is gone or has moved on).
+    virtual void detach() = 0;
+};
+
+template <class Next>
+class ws_connection final : public connection, public std::enable_shared_from_this<ws_connection<Next>> {
+public:
+    template <class... Args>
+    ws_connection(const connection_settings& s, session_events* owner, Args&&... next_args)
+        : settings_(s), owner_(owner), ws_(std::forward<Args>(next_args)...) {}
+
+    void start(std::string user) override {
+        user_ = std::move(user);
+        started_ns_ = steady_ns();
+        auto& lowest = beast::get_lowest_layer(ws_);
+        lowest.expires_after(settings_.connect_timeout);
+        lowest.async_connect(settings_.endpoints,
+                             [self = this->shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+                                 self->on_connect(ec);
+                             });
+    }
+
+    void send(std::string frame) override {
+        if (state_ == state::closed || closing_) return;
+        out_.push_back(std::move(frame));
+        if (!writing_ && state_ >= state::upgraded) write_next();
+    }
+
+    void close(bool graceful) override {
+        if (state_ == state::closed || closing_) return;
+        closing_ = true;
+        if (graceful && state_ >= state::upgraded) {
+            ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {
+                // The read loop ends with websocket::error::closed and reports.
+                if (self->state_ != state::closed) self->hard_close();
+            });
+        } else {
+            hard_close();
+        }
+    }
+
+    void detach() override { owner_ = nullptr; }
+
+private:
+    enum class state : std::uint8_t { connecting, upgraded, up, closed };
+
+    void on_connect(beast::error_code ec) {
+        if (ec) return fail(close_reason::connect_failed, "connect: " + ec.message());
+        beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
+        if constexpr (std::is_same_v<Next, beast::tcp_stream>) {
+            upgrade();
+        } else {
+            auto& tls = ws_.next_layer();
+            if (!SSL_set_tlsext_host_name(tls.native_handle(), settings_.target.host.c_str()))
+                return fail(close_reason::connect_failed, "TLS: cannot set SNI");
+            tls.set_verify_callback(ssl::host_name_verification(settings_.target.host));
+            tls.async_handshake(ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code e) {
+                if (e) return self->fail(close_reason::connect_failed, "TLS handshake: " + e.message());
+                self->upgrade();
+            });
+        }
+    }
+
+    void upgrade() {
+        if (closing_) return fail(close_reason::by_client, "");
+        beast::get_lowest_layer(ws_).expires_never();
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = settings_.connect_timeout;
+        t.idle_timeout = websocket::stream_base::none();
+        t.keep_alive_pings = false;
+        ws_.set_option(t);
+        ws_.read_message_max(settings_.max_message);
+        ws_.write_buffer_bytes(1024);
+        ws_.auto_fragment(false);
+        ws_.set_option(websocket::stream_base::decorator([h = &settings_.headers](websocket::request_type& req) {
+            req.set(beast::http::field::user_agent, "surge-replay");
+            for (const auto& x : *h) req.set(x.name, x.value);
+        }));
+        const std::string target = ws_request_target(settings_.protocol, settings_.target.base_path, user_);
+        ws_.async_handshake(settings_.target.host_header(), target,
+                            [self = this->shared_from_this()](beast::error_code ec) { self->on_upgrade(ec); });
+    }
+
+    void on_upgrade(beast::error_code ec) {
+        if (ec) {
+            // Never the request (it holds the headers): only the error.
+            return fail(close_reason::connect_failed, "WebSocket upgrade: " + ec.message());
+        }
+        state_ = state::upgraded;
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = settings_.connect_timeout;  // the close handshake
+        if (settings_.protocol.kind == protocol_kind::ws_json) {
+            t.idle_timeout = settings_.idle_timeout;
+            t.keep_alive_pings = true;
+            ws_.set_option(t);
+            up();
+        } else {
+            // Until the open packet arrives, the connect timeout bounds the wait.
+            t.idle_timeout = settings_.connect_timeout;
+            t.keep_alive_pings = false;
+            ws_.set_option(t);
+        }
+        read();
+        if (!out_.empty() && !writing_) write_next();
+    }
+
+    void up() {
+        state_ = state::up;
+        if (owner_) owner_->on_up(steady_ns() - started_ns_);
+    }
+
+    void read() {
+        ws_.async_read(buf_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec) {
+            if (closing_) return finish(close_reason::by_client, "");
+            if (ec == websocket::error::closed || ec == net::error::eof || ec == net::error::connection_reset)
+                return finish(close_reason::by_server, ec.message());
+            if (ec == beast::error::timeout)
+                return finish(state_ == state::up ? close_reason::timeout : close_reason::connect_failed,
+                              "no traffic within the idle limit");
+            return finish(state_ == state::up ? close_reason::error : close_reason::connect_failed, ec.message());
+        }
+        if (!ws_.got_text()) {
+            buf_.consume(buf_.size());
+            if (owner_) owner_->on_protocol_error("unexpected binary frame");
+        } else {
+            const auto data = buf_.cdata();
+            const std::string_view text(static_cast<const char*>(data.data()), data.size());
+            const inbound m = settings_.protocol.kind == protocol_kind::socketio ? decode_socketio(text, settings_.protocol)
+                                                                                  : decode_ws_json(text, settings_.protocol);
+            buf_.consume(buf_.size());
+            if (!handle(m)) return;
+        }
+        if (state_ != state::closed) read();
+    }
+
+    /// False if the connection ended.
+    bool handle(const inbound& m) {
+        if (!m.reply.empty()) send(m.reply);
+        switch (m.what) {
+        case inbound::kind::opened: {
+            websocket::stream_base::timeout t{};
+            t.handshake_timeout = settings_.connect_timeout;
+            t.idle_timeout = std::chrono::milliseconds(m.ping_interval_ms + m.ping_timeout_ms);
+            t.keep_alive_pings = false;
+            ws_.set_option(t);
+            send(socketio_connect_frame(settings_.protocol, user_));
+            break;
+        }
+        case inbound::kind::connected:
+            if (state_ != state::up) up();
+            break;
+        case inbound::kind::connect_error:
+            close(false);
+            finish(close_reason::refused, m.detail);
+            return false;
+        case inbound::kind::disconnect:
+            close(true);
+            finish(close_reason::by_server, m.detail);
+            return false;
+        case inbound::kind::error:
+            if (owner_) owner_->on_protocol_error(m.detail);
+            break;
+        case inbound::kind::notification:
+        case inbound::kind::publish_ack:
+            if (owner_) owner_->on_inbound(m);
+            break;
+        default: break;
+        }
+        return true;
+    }
+
+    void write_next() {
+        if (out_.empty() || state_ == state::closed) {
+            writing_ = false;
+            return;
+        }
+        writing_ = true;
+        current_ = std::move(out_.front());
+        out_.erase(out_.begin());
+        ws_.async_write(net::buffer(current_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) {
+                self->writing_ = false;
+                return;  // the read side reports the failure
+            }
+            self->write_next();
+        });
+    }
+
+    void hard_close() {
+        beast::error_code ec;
+        beast::get_lowest_layer(ws_).socket().close(ec);
+    }
+
+    void fail(close_reason why, std::string detail) {
+        if (closing_) why = close_reason::by_client;
+        hard_close();
+        finish(why, std::move(detail));
+    }
+
+    void finish(close_reason why, std::string detail) {
+        if (state_ == state::closed) return;
+        state_ = state::closed;
+        out_.clear();
+        out_.shrink_to_fit();
+        if (auto* o = owner_) {
+            owner_ = nullptr;
+            o->on_down(why, redact(std::move(detail), settings_.headers));
+        }
+    }
+
+    const connection_settings& settings_;
+    session_events* owner_;
+    websocket::stream<Next> ws_;
+    beast::flat_buffer buf_;
+    std::vector<std::string> out_;   // frames waiting for the one in flight
+    std::string current_;            // the frame being written (stable while the write runs)
+    std::string user_;
+    std::int64_t started_ns_ = 0;
+    state state_ = state::connecting;
+    bool writing_ = false;
+    bool closing_ = false;
+};
+
+/// A new connection of the right kind for the settings' target, on `io`.
+inline std::shared_ptr<connection> make_connection(net::io_context& io, const connection_settings& s, session_events* owner) {
+    if (s.tls) return std::make_shared<ws_connection<ssl::stream<beast::tcp_stream>>>(s, owner, io, *s.tls);
+    return std::make_shared<ws_connection<beast::tcp_stream>>(s, owner, io);
+}
+
+} // namespace surge::replay

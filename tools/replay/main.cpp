@@ -1,0 +1,197 @@
+// surge-replay — runs a scenario against a real server over WebSocket (Socket.IO v4 or ws-json)
+// and writes a report of the same schema as `surge run` (mode "live"). docs/replay.md.
+//
+// Exit codes as `surge run`: 0 every threshold holds; 1 a threshold failed or the run broke off
+// (the target went away: the partial report is still written); 2 bad input or a run that could
+// not start (target refused, not on loopback without --yes, ...).
+#include "live_report.hpp"
+#include "replay.hpp"
+
+#include <sim/load.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace {
+
+/// "250ms", "1.5s", "2m" or a plain number of seconds.
+std::chrono::milliseconds parse_ms(const std::string& what, const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const double v = std::stod(text, &used);
+        const std::string unit = text.substr(used);
+        double ms = 0;
+        if (unit.empty() || unit == "s") ms = v * 1e3;
+        else if (unit == "ms") ms = v;
+        else if (unit == "m" || unit == "min") ms = v * 60e3;
+        else throw std::invalid_argument("unit");
+        if (!(ms >= 0) || ms > 1e12) throw std::invalid_argument("range");
+        return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+    } catch (const std::exception&) {
+        throw surge::replay::start_error(what + ": expected a duration such as 500ms, 10s or 1m, found \"" + text + "\"");
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace surge::replay;
+    CLI::App app{"surge-replay: run a scenario against a live notification server (WebSocket / Socket.IO v4)"};
+    std::string scenario_file, target, protocol = "socketio", protocol_file, output, compare_file, publish;
+    std::vector<std::string> header_args, sets;
+    double time_scale = 1;
+    unsigned threads = 1;
+    bool yes = false, insecure = false, quiet = false;
+    std::string connect_timeout = "10s", request_timeout = "10s", idle_timeout = "60s", give_up = "5s", grace = "1s";
+    std::size_t publish_connections = 32;
+    std::optional<std::uint64_t> seed;
+    std::string user_prefix = "u";
+    app.add_option("scenario", scenario_file, "scenario file (JSON)")->required();
+    app.add_option("--target", target, "server URL: ws://, wss://, http:// or https://host:port[/prefix]")->required();
+    app.add_option("--protocol", protocol, "socketio (Socket.IO v4 over WebSocket) or ws-json")->capture_default_str();
+    app.add_option("--protocol-file", protocol_file, "JSON protocol section: events, fields, publishing (docs/replay.md)");
+    app.add_option("--publish", publish, "how to publish: http (POST) or websocket (event); overrides the protocol file");
+    app.add_option("--time-scale", time_scale, "run K times faster than the scenario (rates x K, durations / K)")->capture_default_str();
+    app.add_option("--output,-o", output, "write the JSON report here");
+    app.add_option("--compare", compare_file, "a simulated run's report: print simulated vs live metrics");
+    app.add_option("--header", header_args, "\"Name: value\" sent with every handshake and publish (never printed)");
+    app.add_option("--set", sets, "override a scenario field: /pointer=value");
+    app.add_option("--seed", seed, "seed for target choice, arrivals and sessions (default: the scenario's)");
+    app.add_option("--threads", threads, "I/O threads")->capture_default_str();
+    app.add_option("--connect-timeout", connect_timeout, "per connection attempt (TCP, TLS, upgrade, namespace)")->capture_default_str();
+    app.add_option("--request-timeout", request_timeout, "per publish request")->capture_default_str();
+    app.add_option("--idle-timeout", idle_timeout, "ws-json: a connection without traffic this long is dead")->capture_default_str();
+    app.add_option("--give-up-after", give_up, "end the run (exit 1) when the target is unreachable this long")->capture_default_str();
+    app.add_option("--grace", grace, "after the scenario, wait this long for notifications in flight")->capture_default_str();
+    app.add_option("--publish-connections", publish_connections, "HTTP keep-alive connections for publishing")->capture_default_str();
+    app.add_option("--user-prefix", user_prefix, "user ids are PREFIX0, PREFIX1, ...")->capture_default_str();
+    app.add_flag("--yes", yes, "allow a target that is not on loopback (this sends real load)");
+    app.add_flag("--insecure", insecure, "wss/https: do not verify the server's certificate");
+    app.add_flag("--quiet,-q", quiet, "no progress line");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+
+    std::vector<header> headers;
+    auto fail = [&](const std::string& msg, int code) {
+        std::cerr << "surge-replay: " << redact(msg, headers) << "\n";
+        return code;
+    };
+    surge::sim::loaded_scenario loaded;
+    replay_options opt;
+    try {
+        for (const auto& h : header_args) headers.push_back(parse_header(h));
+        loaded = surge::sim::load_scenario_file(scenario_file, sets);
+        opt.target = target;
+        const auto kind = parse_protocol_kind(protocol);
+        if (!kind) return fail("--protocol: expected socketio or ws-json, found \"" + protocol + "\"", 2);
+        opt.protocol.kind = *kind;
+        if (!protocol_file.empty()) {
+            std::ifstream f(protocol_file);
+            if (!f) return fail(protocol_file + ": cannot read", 2);
+            std::stringstream ss;
+            ss << f.rdbuf();
+            auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+            if (j.is_discarded()) return fail(protocol_file + ": not valid JSON", 2);
+            if (j.is_object() && j.contains("protocol") && j["protocol"].is_object()) j = j["protocol"];  // {"protocol": {...}}
+            opt.protocol = parse_protocol_config(j, opt.protocol);
+        }
+        if (publish == "http") opt.protocol.via = publish_via::http;
+        else if (publish == "websocket") opt.protocol.via = publish_via::websocket;
+        else if (!publish.empty()) return fail("--publish: expected http or websocket", 2);
+        opt.headers = headers;
+        opt.time_scale = time_scale;
+        opt.threads = threads;
+        opt.allow_remote = yes;
+        opt.insecure = insecure;
+        opt.connect_timeout = parse_ms("--connect-timeout", connect_timeout);
+        opt.request_timeout = parse_ms("--request-timeout", request_timeout);
+        opt.idle_timeout = parse_ms("--idle-timeout", idle_timeout);
+        opt.give_up_after = parse_ms("--give-up-after", give_up);
+        opt.grace = parse_ms("--grace", grace);
+        opt.publish_connections = std::max<std::size_t>(publish_connections, 1);
+        opt.user_prefix = user_prefix;
+        opt.seed = seed;
+        if (!quiet) {
+            opt.progress = &std::cerr;
+            opt.progress_tty = isatty(STDERR_FILENO) != 0;
+        }
+    } catch (const surge::sim::input_error& e) {
+        return fail(e.what(), 2);
+    } catch (const std::exception& e) {
+        return fail(e.what(), 2);
+    }
+
+    // The comparison report is read before the run: a bad file should not cost a live run.
+    std::optional<surge::models::metric_set> sim_metrics;
+    if (!compare_file.empty()) {
+        std::ifstream f(compare_file);
+        if (!f) return fail(compare_file + ": cannot read", 2);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        const auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+        if (j.is_discarded()) return fail(compare_file + ": not valid JSON", 2);
+        sim_metrics = metrics_of_report(j);
+        if (sim_metrics->size() == 0) return fail(compare_file + ": no metrics in this report", 2);
+    }
+
+    replay_result result;
+    try {
+        result = run_live(loaded.scenario, opt);
+    } catch (const start_error& e) {
+        return fail(e.what(), 2);
+    } catch (const std::exception& e) {
+        return fail(std::string("live replay failed: ") + e.what(), 2);
+    }
+
+    const auto verdicts = evaluate_thresholds(loaded.scenario, result.run.metrics);
+    live_report_input in;
+    in.scenario = &loaded.scenario;
+    in.scenario_file = scenario_file;
+    in.target = redact(target, headers);
+    in.protocol = opt.protocol.kind == protocol_kind::socketio ? "socketio" : "ws-json";
+    in.time_scale = time_scale;
+    in.threads = threads;
+    in.result = &result;
+    const auto report = make_live_report(in, verdicts);
+    const std::string text = redact(report.dump(2), headers) + "\n";
+    if (!output.empty()) {
+        std::ofstream f(output);
+        f << text;
+        if (!f) return fail(output + ": cannot write the report", 2);
+    }
+
+    // Summary on stdout.
+    std::printf("scenario %s (live, %s, time scale %g): %.1f s of scenario in %.1f s\n", result.run.scenario.c_str(),
+                in.protocol.c_str(), time_scale, result.run.virtual_seconds, result.run.wall_seconds);
+    for (const char* name : {"notifications.published", "notifications.accepted", "delivery.delivered", "delivery.lost",
+                             "delivery.latency.p50", "delivery.latency.p99", "offline_queue.delivered", "connections.succeeded",
+                             "connections.failed", "connections.drops", "connections.time.p99"}) {
+        if (const auto* m = result.run.metrics.find(name))
+            std::printf("  %-32s %s\n", name, format_value(m->value, m->unit).c_str());
+    }
+    std::printf("  %-32s %llu\n", "protocol errors", static_cast<unsigned long long>(result.live.protocol_errors));
+    for (const auto& w : result.live.warnings) std::printf("  warning: %s\n", w.c_str());
+    bool all_pass = true;
+    for (const auto& v : verdicts) {
+        all_pass = all_pass && v.pass;
+        std::printf("  threshold %-28s %-10s %s\n", v.metric.c_str(), v.expression.c_str(),
+                    v.value ? (v.pass ? "pass" : "FAIL") : "not measured");
+    }
+    if (sim_metrics) std::printf("\n%s", compare_table(*sim_metrics, result.run.metrics).c_str());
+    std::fflush(stdout);
+    if (!result.run.completed) {
+        std::cerr << "surge-replay: " << redact(result.run.error, headers)
+                  << (output.empty() ? "" : "; the partial report is in " + output) << "\n";
+        return 1;
+    }
+    return all_pass ? 0 : 1;
+}

@@ -1,0 +1,992 @@
+// tools/replay/replay.hpp — runs a scenario for real: its users open WebSockets to the target,
+// its load phases publish notifications at their (time-scaled) rates, its disconnect storms close
+// real sockets, and every delivery is timed from the notification's *intended* send time.
+//
+// Threads: `threads` shards, each an io_context on its own thread owning a share of the users
+// (user i lives on shard i % threads). Shard 0 also runs the load generator, the publisher and the
+// bookkeeping. Counters read across threads (progress line, give-up watch) are relaxed atomics;
+// histograms are per shard and merged after the threads have joined.
+//
+// Time: scenario time tau runs at wall time t0 + tau / time_scale, so rates are multiplied by the
+// time scale and every scenario duration (ramps, sessions, backoff, faults) divided by it.
+// Latencies are wall-clock latencies; rates in the report are per scenario second (wall rate / K)
+// so that they sit beside a simulation of the same scenario.
+#pragma once
+
+#include "connection.hpp"
+#include "http_publisher.hpp"
+#include "protocol.hpp"
+#include "target.hpp"
+
+#include <models/params.hpp>
+#include <models/recorder.hpp>
+#include <sim/run.hpp>
+
+#include <surge/random.hpp>
+#include <surge/stats.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace surge::replay {
+
+/// A run that could not start (bad target, refused connection): exit code 2.
+class start_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct replay_options {
+    std::string target;
+    protocol_config protocol;
+    std::vector<header> headers;
+    double time_scale = 1.0;
+    unsigned threads = 1;
+    bool allow_remote = false;        // --yes
+    bool insecure = false;            // --insecure: no certificate verification
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds request_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{60'000};
+    /// The run ends in failure once no connection is open and nothing was published successfully
+    /// for this long while attempts keep failing (the target went away).
+    std::chrono::milliseconds give_up_after{5'000};
+    /// After the scenario (and its drain), wait this long for notifications still in flight.
+    std::chrono::milliseconds grace{1'000};
+    std::size_t publish_connections = 32;
+    std::size_t max_backlog = 200'000;
+    std::string user_prefix = "u";
+    std::optional<std::uint64_t> seed;
+    std::ostream* progress = nullptr;  // live progress line; nullptr = none
+    bool progress_tty = false;         // rewrite one line (\r) instead of printing lines
+};
+
+/// What only a live run measures, beside the metrics the simulation also has.
+struct live_figures {
+    std::uint64_t protocol_errors = 0;
+    std::uint64_t transport_errors = 0;          // connections lost to errors or timeouts
+    std::uint64_t received_without_time = 0;     // notifications without a usable sent_at
+    std::uint64_t publish_requests = 0;
+    std::uint64_t frames_received = 0;
+    histogram scheduling_lag;                    // how late the generator issued requests, ns
+    histogram uncorrected_latency;               // delivery latency from the actual send time, ns
+    std::int64_t peak_open = 0;
+    std::vector<std::string> warnings;           // scenario parts a live run cannot apply
+    std::vector<std::string> errors;             // the first distinct errors seen (redacted)
+};
+
+struct replay_result {
+    sim::run_result run;
+    live_figures live;
+};
+
+namespace detail {
+
+inline std::int64_t peak_rss_bytes() {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+    return 0;
+}
+
+inline std::int64_t unix_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+template <class T>
+void atomic_max(std::atomic<T>& a, T v) {
+    T cur = a.load(std::memory_order_relaxed);
+    while (v > cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {}
+}
+
+} // namespace detail
+
+class replay_run;
+
+/// Counters of one shard. Atomics: read by shard 0's progress line and watch.
+struct alignas(64) shard_stats {
+    std::atomic<std::uint64_t> connect_attempts{0}, connect_ok{0}, connect_failed{0}, drops{0};
+    std::atomic<std::int64_t> open{0};
+    std::atomic<std::uint64_t> received{0}, received_live{0}, received_offline{0};
+    std::atomic<std::uint64_t> protocol_errors{0}, transport_errors{0}, no_time{0}, frames{0};
+    std::atomic<std::int64_t> last_delivery_ns{0};
+    // only the shard's thread touches these
+    histogram delivery_latency, offline_latency, connect_time, uncorrected;
+};
+
+class shard;
+
+/// One scenario user: connects, stays for a session, goes offline, reconnects with backoff.
+class user_client final : public session_events {
+public:
+    user_client(shard& s, std::uint32_t index);
+    void begin_at(std::int64_t at_ns);
+    void drop(bool graceful);   // a disconnect storm
+    void stop();                // end of run
+
+    void on_up(std::int64_t connect_ns) override;
+    void on_inbound(const inbound& m) override;
+    void on_protocol_error(const std::string& detail) override;
+    void on_down(close_reason why, const std::string& detail) override;
+
+private:
+    void connect();
+    void wait_then_connect(std::int64_t delay_ns);
+    [[nodiscard]] std::string name() const;
+
+    enum class after_close : std::uint8_t { reconnect, offline, none };
+    shard& sh_;
+    std::uint32_t index_;
+    std::uint32_t attempt_ = 0;        // failed attempts in a row
+    bool up_ = false;
+    bool stopping_ = false;
+    after_close next_ = after_close::reconnect;
+    std::int64_t up_since_ns_ = 0;
+    net::steady_timer timer_;
+    std::shared_ptr<connection> conn_;
+};
+
+class shard {
+public:
+    shard(replay_run& run, unsigned index);
+    replay_run& run;
+    unsigned index;
+    net::io_context io{1};
+    shard_stats stats;
+    surge::rng rng;
+    std::vector<std::unique_ptr<user_client>> users;
+};
+
+/// The run: owns shards, generator, publishers; produces the result.
+class replay_run {
+public:
+    replay_run(const models::scenario& sc, replay_options opt) : sc_(sc), opt_(std::move(opt)) {}
+
+    /// Throws start_error when the run cannot start.
+    replay_result run();
+
+    // --- for user_client ---
+    [[nodiscard]] const connection_settings& settings() const { return settings_; }
+    [[nodiscard]] const replay_options& options() const { return opt_; }
+    [[nodiscard]] const models::scenario& scenario() const { return sc_; }
+    [[nodiscard]] std::int64_t scaled(duration d) const {
+        return static_cast<std::int64_t>(static_cast<double>(d.count()) / opt_.time_scale);
+    }
+    [[nodiscard]] bool ending() const { return ending_.load(std::memory_order_relaxed); }
+    void set_online(std::uint32_t user, bool on) { online_[user].store(on ? 1 : 0, std::memory_order_relaxed); }
+    void note_open(std::int64_t delta) {
+        const auto now = open_total_.fetch_add(delta, std::memory_order_relaxed) + delta;
+        detail::atomic_max(peak_open_, now);
+    }
+    /// Steady-clock intended time of a notification from its sent_at (unix ms).
+    [[nodiscard]] std::int64_t intended_from_unix_ms(double ms) const {
+        return steady_origin_ + static_cast<std::int64_t>(ms * 1e6) - unix_origin_;
+    }
+    void note_error(const std::string& e) {
+        std::lock_guard lock(errors_mutex_);
+        if (errors_.size() >= 10) return;
+        for (const auto& x : errors_)
+            if (x == e) return;
+        errors_.push_back(e);
+    }
+
+private:
+    class ws_publisher;
+
+    void prepare();
+    void probe();
+    void schedule_users();
+    void schedule_phases();
+    void schedule_faults();
+    void generate(std::size_t phase);
+    void emit(std::size_t phase, std::int64_t intended_ns);
+    void on_published(const publish_request& r, publish_outcome o, std::int64_t done_ns, const std::string& detail);
+    void tick();
+    void finish(bool completed, std::string error);
+    void shutdown_now();
+    void wait_closed(std::int64_t deadline);
+    replay_result collect(std::int64_t wall_ns);
+    [[nodiscard]] std::int64_t scenario_ns(std::int64_t steady) const {
+        return static_cast<std::int64_t>(static_cast<double>(steady - t0_) * opt_.time_scale);
+    }
+
+    const models::scenario& sc_;
+    replay_options opt_;
+    connection_settings settings_;
+    std::unique_ptr<ssl::context> tls_;
+    std::vector<std::unique_ptr<shard>> shards_;
+    std::unique_ptr<std::atomic<std::uint8_t>[]> online_;
+    std::atomic<std::int64_t> open_total_{0}, peak_open_{0};
+    std::atomic<bool> ending_{false};
+    std::int64_t steady_origin_ = 0, unix_origin_ = 0;  // clock pair taken together
+    std::int64_t t0_ = 0;                               // steady ns of scenario time 0
+
+    // shard 0 only
+    struct phase_state {
+        std::int64_t begin_ns = 0, end_ns = 0;   // scenario time
+        double next_tau_ns = 0;                  // scenario time of the next arrival
+        std::unique_ptr<net::steady_timer> timer;
+        surge::rng rng{1};
+    };
+    std::vector<phase_state> phases_;
+    std::vector<std::unique_ptr<net::steady_timer>> timers_;
+    std::unique_ptr<http_publisher> http_;
+    std::unique_ptr<ws_publisher> wsp_;
+    surge::rng pick_{2};
+    std::int64_t next_id_ = 1;
+    models::recorder rec_;                 // publishing side, filled on shard 0
+    histogram lag_;
+    std::uint64_t publish_requests_ = 0;
+    std::int64_t last_contact_ns_ = 0;
+    std::uint64_t failures_since_contact_ = 0;
+    std::uint64_t failed_seen_ = 0;
+    std::string last_failure_;
+    std::atomic<std::uint64_t> published_total_{0}, accepted_total_{0}, failed_total_{0};
+    std::int64_t first_publish_ns_ = -1, last_accept_ns_ = -1;
+    bool finished_ = false;
+    bool completed_ = true;
+    std::string error_;
+    std::int64_t end_ns_ = 0;
+    std::vector<std::string> warnings_;
+    std::mutex errors_mutex_;
+    std::vector<std::string> errors_;
+    // progress
+    std::uint64_t last_sent_ = 0, last_received_ = 0;
+    std::int64_t last_tick_ns_ = 0, last_line_ns_ = 0;
+    std::unique_ptr<net::steady_timer> tick_timer_;
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+};
+
+// ------------------------------------------------------------------------------------------------
+// The WebSocket publisher: a dedicated connection that publishes with acknowledgements.
+
+class replay_run::ws_publisher final : public session_events {
+public:
+    explicit ws_publisher(replay_run& r) : run_(r) {}
+    void start(net::io_context& io) {
+        io_ = &io;
+        conn_ = make_connection(io, run_.settings_, this);
+        conn_->start(run_.opt_.user_prefix + "publisher");
+    }
+    void publish(publish_request r) {
+        if (!up_) {
+            run_.on_published(r, publish_outcome::failed, steady_ns(), "publisher connection is not open");
+            return;
+        }
+        const auto ack = next_ack_++;
+        conn_->send(publish_frame(run_.settings_.protocol, nlohmann::json::parse(r.body), ack));
+        pending_.emplace(ack, std::move(r));
+    }
+    /// Fails what waited longer than the request timeout.
+    void sweep(std::int64_t now) {
+        const auto limit = std::chrono::duration_cast<std::chrono::nanoseconds>(run_.opt_.request_timeout).count();
+        for (auto it = pending_.begin(); it != pending_.end();) {
+            if (now - it->second.intended_ns > limit) {
+                run_.on_published(it->second, publish_outcome::timed_out, now, "publish acknowledgement timed out");
+                it = pending_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    void stop() {
+        stopping_ = true;
+        for (auto& [id, r] : pending_) run_.on_published(r, publish_outcome::failed, steady_ns(), "run ended before the acknowledgement");
+        pending_.clear();
+        if (conn_) conn_->close(true);
+    }
+    [[nodiscard]] bool up() const { return up_; }
+    bool done = false;          // the first attempt finished (up or failed)
+    std::string failure;
+
+    void on_up(std::int64_t) override { up_ = true; done = true; }
+    void on_inbound(const inbound& m) override {
+        if (m.what != inbound::kind::publish_ack) return;
+        auto it = pending_.find(m.ack_id);
+        if (it == pending_.end()) return;
+        run_.on_published(it->second, publish_outcome::accepted, steady_ns(), "");
+        pending_.erase(it);
+    }
+    void on_protocol_error(const std::string& d) override { run_.note_error("publisher: " + d); }
+    void on_down(close_reason why, const std::string& detail) override {
+        up_ = false;
+        done = true;
+        failure = std::string(to_string(why)) + (detail.empty() ? "" : ": " + detail);
+        conn_.reset();
+        for (auto& [id, r] : pending_) run_.on_published(r, publish_outcome::failed, steady_ns(), "publisher connection lost");
+        pending_.clear();
+        if (stopping_ || !io_) return;
+        // Reconnect after a second: publishing resumes when the server is back.
+        auto t = std::make_shared<net::steady_timer>(*io_, std::chrono::seconds(1));
+        t->async_wait([this, t](beast::error_code ec) {
+            if (ec || stopping_ || conn_) return;
+            conn_ = make_connection(*io_, run_.settings_, this);
+            conn_->start(run_.opt_.user_prefix + "publisher");
+        });
+    }
+
+private:
+    replay_run& run_;
+    net::io_context* io_ = nullptr;
+    std::shared_ptr<connection> conn_;
+    std::map<std::int64_t, publish_request> pending_;
+    std::int64_t next_ack_ = 1;
+    bool up_ = false;
+    bool stopping_ = false;
+};
+
+// ------------------------------------------------------------------------------------------------
+// user_client
+
+inline shard::shard(replay_run& r, unsigned i)
+    : run(r), index(i), rng(surge::make_stream(r.options().seed.value_or(r.scenario().seed), "replay.shard." + std::to_string(i))) {}
+
+inline user_client::user_client(shard& s, std::uint32_t index) : sh_(s), index_(index), timer_(s.io) {}
+
+inline std::string user_client::name() const { return sh_.run.options().user_prefix + std::to_string(index_); }
+
+inline void user_client::begin_at(std::int64_t at_ns) {
+    timer_.expires_at(steady::time_point(std::chrono::nanoseconds(at_ns)));
+    timer_.async_wait([this](beast::error_code ec) {
+        if (!ec && !stopping_) connect();
+    });
+}
+
+inline void user_client::wait_then_connect(std::int64_t delay_ns) {
+    timer_.expires_after(std::chrono::nanoseconds(std::max<std::int64_t>(delay_ns, 0)));
+    timer_.async_wait([this](beast::error_code ec) {
+        if (!ec && !stopping_) connect();
+    });
+}
+
+inline void user_client::connect() {
+    if (stopping_ || sh_.run.ending()) return;
+    sh_.stats.connect_attempts.fetch_add(1, std::memory_order_relaxed);
+    next_ = after_close::reconnect;
+    conn_ = make_connection(sh_.io, sh_.run.settings(), this);
+    conn_->start(name());
+}
+
+inline void user_client::on_up(std::int64_t connect_ns) {
+    up_ = true;
+    attempt_ = 0;
+    up_since_ns_ = steady_ns();
+    auto& st = sh_.stats;
+    st.connect_ok.fetch_add(1, std::memory_order_relaxed);
+    st.open.fetch_add(1, std::memory_order_relaxed);
+    st.connect_time.record(connect_ns);
+    sh_.run.note_open(1);
+    sh_.run.set_online(index_, true);
+    const auto& u = sh_.run.scenario().users;
+    if (u.online) {
+        const auto session = sh_.run.scaled(u.online->sample(sh_.rng));
+        timer_.expires_after(std::chrono::nanoseconds(session));
+        timer_.async_wait([this](beast::error_code ec) {
+            if (ec || stopping_ || !conn_ || !up_) return;
+            next_ = after_close::offline;
+            conn_->close(true);
+        });
+    }
+}
+
+inline void user_client::on_inbound(const inbound& m) {
+    if (m.what != inbound::kind::notification) return;
+    auto& st = sh_.stats;
+    const auto now = steady_ns();
+    st.received.fetch_add(1, std::memory_order_relaxed);
+    st.last_delivery_ns.store(now, std::memory_order_relaxed);
+    if (!m.sent_at_ms) {
+        st.no_time.fetch_add(1, std::memory_order_relaxed);
+        st.received_live.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    const auto intended = sh_.run.intended_from_unix_ms(*m.sent_at_ms);
+    const auto latency = std::max<std::int64_t>(0, now - intended);
+    if (m.issued_at_ms) st.uncorrected.record(std::max<std::int64_t>(0, now - sh_.run.intended_from_unix_ms(*m.issued_at_ms)));
+    if (intended < up_since_ns_) {
+        st.received_offline.fetch_add(1, std::memory_order_relaxed);
+        st.offline_latency.record(latency);
+    } else {
+        st.received_live.fetch_add(1, std::memory_order_relaxed);
+        st.delivery_latency.record(latency);
+    }
+}
+
+inline void user_client::on_protocol_error(const std::string& detail) {
+    sh_.stats.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+    sh_.run.note_error("protocol error: " + detail);
+}
+
+inline void user_client::on_down(close_reason why, const std::string& detail) {
+    auto& st = sh_.stats;
+    conn_.reset();
+    const bool was_up = up_;
+    if (up_) {
+        up_ = false;
+        st.open.fetch_sub(1, std::memory_order_relaxed);
+        sh_.run.note_open(-1);
+        sh_.run.set_online(index_, false);
+        if (why != close_reason::by_client) st.drops.fetch_add(1, std::memory_order_relaxed);
+        if (why == close_reason::timeout || why == close_reason::error) {
+            st.transport_errors.fetch_add(1, std::memory_order_relaxed);
+            sh_.run.note_error(std::string(to_string(why)) + (detail.empty() ? "" : ": " + detail));
+        }
+    } else if (why != close_reason::by_client) {
+        st.connect_failed.fetch_add(1, std::memory_order_relaxed);
+        sh_.run.note_error(std::string(to_string(why)) + (detail.empty() ? "" : ": " + detail));
+    }
+    if (stopping_ || sh_.run.ending()) return;
+    timer_.cancel();
+    const auto& u = sh_.run.scenario().users;
+    if (was_up && next_ == after_close::offline) {
+        wait_then_connect(sh_.run.scaled(u.offline.sample(sh_.rng)));
+        return;
+    }
+    // A drop or a failed attempt: reconnect with backoff (the Socket.IO client's behaviour).
+    ++attempt_;
+    const auto& b = u.reconnect;
+    double wait = static_cast<double>(b.base.count()) * std::pow(b.multiplier, static_cast<double>(attempt_ - 1));
+    wait = std::min(wait, static_cast<double>(b.max.count()));
+    switch (b.jitter) {
+    case models::backoff_params::jitter_kind::none: break;
+    case models::backoff_params::jitter_kind::full: wait *= sh_.rng.uniform01(); break;
+    case models::backoff_params::jitter_kind::equal: wait = wait / 2 + wait / 2 * sh_.rng.uniform01(); break;
+    }
+    wait_then_connect(sh_.run.scaled(duration::nanoseconds(static_cast<std::int64_t>(wait))));
+}
+
+inline void user_client::drop(bool graceful) {
+    if (!conn_ || !up_ || stopping_) return;
+    sh_.stats.drops.fetch_add(1, std::memory_order_relaxed);
+    next_ = after_close::reconnect;
+    conn_->close(graceful);
+}
+
+inline void user_client::stop() {
+    stopping_ = true;
+    timer_.cancel();
+    if (conn_) conn_->close(true);
+}
+
+// ------------------------------------------------------------------------------------------------
+// replay_run
+
+inline void replay_run::prepare() {
+    if (!(opt_.time_scale > 0)) throw start_error("--time-scale must be > 0");
+    if (opt_.threads == 0) opt_.threads = 1;
+    target_url url;
+    try {
+        url = parse_target_url(opt_.target);
+    } catch (const target_error& e) {
+        throw start_error(e.what());
+    }
+    settings_.target = url;
+    settings_.protocol = opt_.protocol;
+    settings_.headers = opt_.headers;
+    settings_.connect_timeout = opt_.connect_timeout;
+    settings_.idle_timeout = opt_.idle_timeout;
+    net::io_context resolve_io;
+    tcp::resolver resolver(resolve_io);
+    beast::error_code ec;
+    settings_.endpoints = resolver.resolve(url.host, std::to_string(url.port), ec);
+    if (ec || settings_.endpoints.empty())
+        throw start_error("cannot resolve target host \"" + url.host + "\": " + ec.message());
+    bool remote = false;
+    for (const auto& e : settings_.endpoints)
+        if (!is_loopback(e.endpoint().address())) remote = true;
+    if (remote && !opt_.allow_remote)
+        throw start_error("target " + url.host_header() + " is not on this machine (loopback); a live replay sends real load: "
+                          "pass --yes if you mean it");
+    if (url.tls) {
+        tls_ = std::make_unique<ssl::context>(ssl::context::tls_client);
+        if (opt_.insecure) {
+            tls_->set_verify_mode(ssl::verify_none);
+        } else {
+            tls_->set_default_verify_paths();
+            tls_->set_verify_mode(ssl::verify_peer);
+        }
+        settings_.tls = tls_.get();
+    }
+    const auto n = sc_.users.count;
+    online_ = std::make_unique<std::atomic<std::uint8_t>[]>(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)));
+    for (unsigned i = 0; i < opt_.threads; ++i) shards_.push_back(std::make_unique<shard>(*this, i));
+    for (std::int64_t u = 0; u < n; ++u) {
+        auto& sh = *shards_[static_cast<std::size_t>(u) % shards_.size()];
+        sh.users.push_back(std::make_unique<user_client>(sh, static_cast<std::uint32_t>(u)));
+    }
+    const auto seed = opt_.seed.value_or(sc_.seed);
+    pick_ = surge::make_stream(seed, "replay.targets");
+    // What a client cannot do to a server.
+    for (const auto& f : sc_.faults) {
+        if (f.type == models::fault::kind::disconnect_storm) continue;
+        const char* k = f.type == models::fault::kind::db_slowdown ? "db_slowdown"
+                        : f.type == models::fault::kind::db_outage ? "db_outage"
+                        : f.type == models::fault::kind::latency_spike ? "latency_spike" : "worker_loss";
+        warnings_.push_back(std::string("fault ") + k + " acts inside the server: not applied in a live replay");
+    }
+    for (const auto& p : sc_.load)
+        if (p.type == models::load_phase::kind::closed)
+            warnings_.push_back("closed load phases are not replayed live yet; the phase at " + to_string(p.at) + " is skipped");
+    if (!sc_.users.messages.zero()) warnings_.push_back("client -> server messages (users.messages) are not replayed live yet");
+    if (sc_.links.mean_time_between_drops) warnings_.push_back("links.mean_time_between_drops is a network property: not applied live");
+}
+
+/// One connection before anything else: a refused or misconfigured target fails here, clearly.
+inline void replay_run::probe() {
+    auto& io = shards_[0]->io;
+    struct probe_events final : session_events {
+        bool done = false, ok = false;
+        std::string failure;
+        std::shared_ptr<connection> conn;
+        void on_up(std::int64_t) override { done = ok = true; conn->close(true); }
+        void on_inbound(const inbound&) override {}
+        void on_protocol_error(const std::string&) override {}
+        void on_down(close_reason why, const std::string& detail) override {
+            if (!done) failure = std::string(to_string(why)) + (detail.empty() ? "" : ": " + detail);
+            done = true;
+        }
+    };
+    if (opt_.protocol.via == publish_via::websocket) {
+        wsp_ = std::make_unique<ws_publisher>(*this);
+        wsp_->start(io);
+        const auto deadline = steady::now() + opt_.connect_timeout + std::chrono::seconds(1);
+        while (!wsp_->done && steady::now() < deadline) io.run_one_for(std::chrono::milliseconds(50));
+        if (!wsp_->up())
+            throw start_error("cannot connect to " + redact(opt_.target, opt_.headers) + ": " +
+                              (wsp_->failure.empty() ? "timed out" : wsp_->failure));
+        return;
+    }
+    probe_events p;
+    p.conn = make_connection(io, settings_, &p);
+    p.conn->start(opt_.user_prefix + "probe");
+    const auto deadline = steady::now() + opt_.connect_timeout + std::chrono::seconds(1);
+    while (!p.done && steady::now() < deadline) io.run_one_for(std::chrono::milliseconds(50));
+    if (!p.ok) {
+        p.conn->detach();
+        p.conn->close(false);
+        throw start_error("cannot connect to " + redact(opt_.target, opt_.headers) + ": " +
+                          (p.failure.empty() ? "timed out" : p.failure));
+    }
+    p.conn->detach();  // its close completes in the run; nothing more to hear from it
+    p.conn.reset();
+}
+
+inline void replay_run::schedule_users() {
+    const auto& u = sc_.users;
+    auto r = surge::make_stream(opt_.seed.value_or(sc_.seed), "replay.connect");
+    std::vector<std::int64_t> at(static_cast<std::size_t>(u.count));
+    const auto ramp = scaled(u.connect_ramp);
+    for (auto& a : at)
+        a = t0_ + scaled(u.connect_start) + (ramp > 0 ? static_cast<std::int64_t>(r.below(static_cast<std::uint64_t>(ramp) + 1)) : 0);
+    auto shared_at = std::make_shared<const std::vector<std::int64_t>>(std::move(at));
+    for (auto& sh : shards_)
+        net::post(sh->io, [s = sh.get(), at = shared_at] {
+            for (std::size_t k = 0; k < s->users.size(); ++k) s->users[k]->begin_at((*at)[k * s->run.options().threads + s->index]);
+        });
+}
+
+inline void replay_run::schedule_phases() {
+    const std::int64_t length = sc_.length.count();
+    for (std::size_t i = 0; i < sc_.load.size(); ++i) {
+        const auto& p = sc_.load[i];
+        phase_state ps;
+        ps.begin_ns = p.at.count();
+        std::int64_t end = length;
+        for (const auto& q : sc_.load)
+            if (q.at > p.at) end = std::min(end, q.at.count());
+        if (p.length) end = std::min(length, ps.begin_ns + p.length->count());
+        ps.end_ns = end;
+        ps.next_tau_ns = static_cast<double>(ps.begin_ns);
+        ps.rng = surge::make_stream(opt_.seed.value_or(sc_.seed), "replay.phase." + std::to_string(i));
+        ps.timer = std::make_unique<net::steady_timer>(shards_[0]->io);
+        phases_.push_back(std::move(ps));
+    }
+    for (std::size_t i = 0; i < phases_.size(); ++i) {
+        const auto& p = sc_.load[i];
+        if (p.type != models::load_phase::kind::open || phases_[i].end_ns <= phases_[i].begin_ns) continue;
+        // The first arrival: one gap after the phase starts for Poisson, at the start for uniform.
+        auto& ps = phases_[i];
+        const double r0 = p.start_rate.per_second;
+        if (r0 <= 0 && !(p.end_rate && p.end_rate->per_second > 0)) continue;
+        if (p.spacing == models::load_phase::arrivals::poisson && r0 > 0)
+            ps.next_tau_ns += -std::log(ps.rng.uniform01_open()) / r0 * 1e9;
+        ps.timer->expires_at(steady::time_point(std::chrono::nanoseconds(t0_ + static_cast<std::int64_t>((ps.next_tau_ns) / opt_.time_scale))));
+        ps.timer->async_wait([this, i](beast::error_code ec) {
+            if (!ec) generate(i);
+        });
+    }
+}
+
+inline void replay_run::generate(std::size_t i) {
+    if (finished_) return;
+    auto& ps = phases_[i];
+    const auto& p = sc_.load[i];
+    const auto now = steady_ns();
+    bool first = true;
+    for (;;) {
+        if (ps.next_tau_ns >= static_cast<double>(ps.end_ns)) return;
+        const auto intended = t0_ + static_cast<std::int64_t>(ps.next_tau_ns / opt_.time_scale);
+        if (intended > now) break;
+        if (first) {
+            lag_.record(now - intended);
+            first = false;
+        }
+        emit(i, intended);
+        // The rate at this point of the phase (linear ramp when end_rate is given).
+        double rate = p.start_rate.per_second;
+        if (p.end_rate) {
+            const double f = (ps.next_tau_ns - static_cast<double>(ps.begin_ns)) / static_cast<double>(ps.end_ns - ps.begin_ns);
+            rate += (p.end_rate->per_second - rate) * std::clamp(f, 0.0, 1.0);
+        }
+        if (rate <= 0) rate = 1e-9;
+        const double gap_s = p.spacing == models::load_phase::arrivals::poisson ? -std::log(ps.rng.uniform01_open()) / rate : 1.0 / rate;
+        ps.next_tau_ns += gap_s * 1e9;
+    }
+    ps.timer->expires_at(steady::time_point(std::chrono::nanoseconds(t0_ + static_cast<std::int64_t>(ps.next_tau_ns / opt_.time_scale))));
+    ps.timer->async_wait([this, i](beast::error_code ec) {
+        if (!ec) generate(i);
+    });
+}
+
+inline void replay_run::emit(std::size_t i, std::int64_t intended_ns) {
+    const auto& p = sc_.load[i];
+    static constexpr const char* priority_names[] = {"low", "normal", "high", "critical"};
+    const auto users = static_cast<std::uint64_t>(std::max<std::int64_t>(sc_.users.count, 1));
+    const double sent_at_ms = static_cast<double>(unix_origin_ + (intended_ns - steady_origin_)) / 1e6;
+    const double issued_ms = static_cast<double>(detail::unix_ns()) / 1e6;
+    std::string body;
+    std::uint32_t count = 0;
+    const bool batch = p.batch > 1 || p.target == models::target_kind::users;
+    if (batch) body += '[';
+    auto add = [&](std::int64_t id, const char* target, std::optional<std::uint64_t> user, std::int64_t payload_bytes, const char* prio) {
+        if (count > 0) body += ',';
+        char num[64];
+        body += "{\"id\":" + std::to_string(id) + ",\"target\":\"" + target + "\"";
+        if (user) body += ",\"user\":\"" + opt_.user_prefix + std::to_string(*user) + "\"";
+        body += ",\"priority\":\"";
+        body += prio;
+        std::snprintf(num, sizeof num, "\",\"sent_at\":%.3f,\"issued_at\":%.3f", sent_at_ms, issued_ms);
+        body += num;
+        body += ",\"payload\":\"";
+        body.append(static_cast<std::size_t>(std::max<std::int64_t>(payload_bytes, 0)), 'x');
+        body += "\"}";
+        ++count;
+    };
+    auto priority = [&]() -> const char* {
+        double total = 0;
+        for (double w : p.priority_weights) total += w;
+        if (total <= 0) return "normal";
+        double x = pick_.uniform01() * total;
+        for (std::size_t k = 0; k < p.priority_weights.size() && k < 4; ++k) {
+            if (x < p.priority_weights[k]) return priority_names[k];
+            x -= p.priority_weights[k];
+        }
+        return "normal";
+    };
+    for (std::int64_t b = 0; b < std::max<std::int64_t>(p.batch, 1); ++b) {
+        const auto id = next_id_++;
+        const auto size = p.payload.sample(pick_);
+        const char* prio = priority();
+        switch (p.target) {
+        case models::target_kind::user: {
+            const auto u = pick_.below(users);
+            add(id, "user", u, size, prio);
+            if (online_[u].load(std::memory_order_relaxed)) ++rec_.attempted;
+            else ++rec_.offline_enqueued;
+            break;
+        }
+        case models::target_kind::users: {
+            const auto k = std::min<std::uint64_t>(static_cast<std::uint64_t>(std::max<std::int64_t>(p.recipients, 1)), users);
+            const auto first = pick_.below(users);
+            for (std::uint64_t j = 0; j < k; ++j) {
+                const auto u = (first + j) % users;
+                add(id, "user", u, size, prio);
+                if (online_[u].load(std::memory_order_relaxed)) ++rec_.attempted;
+                else ++rec_.offline_enqueued;
+            }
+            break;
+        }
+        case models::target_kind::broadcast: {
+            add(id, "broadcast", std::nullopt, size, prio);
+            const auto open = open_total_.load(std::memory_order_relaxed);
+            rec_.attempted += static_cast<std::uint64_t>(std::max<std::int64_t>(open, 0));
+            ++rec_.broadcasts;
+            rec_.broadcast_recipients.add(static_cast<double>(std::max<std::int64_t>(open, 0)));
+            break;
+        }
+        }
+    }
+    if (batch) body += ']';
+    rec_.published += static_cast<std::uint64_t>(std::max<std::int64_t>(p.batch, 1));
+    published_total_.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(p.batch, 1)), std::memory_order_relaxed);
+    ++rec_.operations;
+    ++publish_requests_;
+    if (first_publish_ns_ < 0) first_publish_ns_ = intended_ns;
+    publish_request r{std::move(body), intended_ns, static_cast<std::uint32_t>(std::max<std::int64_t>(p.batch, 1))};
+    if (wsp_) wsp_->publish(std::move(r));
+    else http_->submit(std::move(r));
+}
+
+inline void replay_run::on_published(const publish_request& r, publish_outcome o, std::int64_t done_ns, const std::string& detail) {
+    switch (o) {
+    case publish_outcome::accepted:
+        rec_.accepted += r.notifications;
+        rec_.persisted += r.notifications;
+        ++rec_.operations_ok;
+        rec_.operation_latency.record(std::max<std::int64_t>(0, done_ns - r.intended_ns));
+        if (r.notifications > 0)
+            rec_.per_notification.add(static_cast<double>(done_ns - r.intended_ns) * 1e-9 / r.notifications);
+        accepted_total_.fetch_add(r.notifications, std::memory_order_relaxed);
+        last_accept_ns_ = done_ns;
+        last_contact_ns_ = done_ns;
+        failures_since_contact_ = 0;
+        return;
+    case publish_outcome::rejected: rec_.rejected += r.notifications; break;
+    case publish_outcome::failed: rec_.failed += r.notifications; break;
+    case publish_outcome::timed_out: rec_.timed_out += r.notifications; break;
+    }
+    failed_total_.fetch_add(r.notifications, std::memory_order_relaxed);
+    ++failures_since_contact_;
+    last_failure_ = detail;
+    note_error(detail);
+}
+
+inline void replay_run::schedule_faults() {
+    for (const auto& f : sc_.faults) {
+        if (f.type != models::fault::kind::disconnect_storm) continue;
+        auto t = std::make_unique<net::steady_timer>(shards_[0]->io);
+        t->expires_at(steady::time_point(std::chrono::nanoseconds(t0_ + scaled(f.at.since_start()))));
+        t->async_wait([this, fraction = f.fraction, silent = f.silent](beast::error_code ec) {
+            if (ec || finished_) return;
+            for (auto& sh : shards_)
+                net::post(sh->io, [s = sh.get(), fraction, silent] {
+                    for (auto& u : s->users)
+                        if (s->rng.uniform01() < fraction) u->drop(!silent);
+                });
+        });
+        timers_.push_back(std::move(t));
+    }
+}
+
+inline void replay_run::tick() {
+    if (finished_) return;
+    const auto now = steady_ns();
+    std::int64_t open = 0;
+    std::uint64_t received = 0, errors = 0, attempts_failed = 0;
+    for (auto& sh : shards_) {
+        open += sh->stats.open.load(std::memory_order_relaxed);
+        received += sh->stats.received.load(std::memory_order_relaxed);
+        errors += sh->stats.protocol_errors.load(std::memory_order_relaxed) + sh->stats.connect_failed.load(std::memory_order_relaxed) +
+                  sh->stats.transport_errors.load(std::memory_order_relaxed);
+        attempts_failed += sh->stats.connect_failed.load(std::memory_order_relaxed);
+    }
+    errors += failed_total_.load(std::memory_order_relaxed);
+    if (wsp_) wsp_->sweep(now);
+    // Give-up watch: the target is gone when nothing is open, nothing gets published and
+    // attempts keep failing.
+    auto& failed_seen = failed_seen_;
+    if (open > 0 || (wsp_ && wsp_->up())) {
+        last_contact_ns_ = now;
+        failures_since_contact_ = 0;
+        failed_seen = attempts_failed;
+    } else if (attempts_failed > failed_seen) {
+        failures_since_contact_ += attempts_failed - failed_seen;
+        failed_seen = attempts_failed;
+    }
+    const auto give_up = std::chrono::duration_cast<std::chrono::nanoseconds>(opt_.give_up_after).count();
+    if (failures_since_contact_ > 0 && now - last_contact_ns_ > give_up) {
+        std::string why = "lost the target: no open connection and no successful publish for " +
+                          std::to_string(opt_.give_up_after.count() / 1000.0).substr(0, 4) + " s";
+        std::lock_guard lock(errors_mutex_);
+        if (!errors_.empty()) why += " (last error: " + errors_.back() + ")";
+        finish(false, why);
+        return;
+    }
+    if (opt_.progress) {
+        const double dt = static_cast<double>(now - last_tick_ns_) * 1e-9;
+        const auto sent = published_total_.load(std::memory_order_relaxed);
+        const auto line_every = opt_.progress_tty ? 1'000'000'000LL : 5'000'000'000LL;
+        if (now - last_line_ns_ >= line_every - 50'000'000LL && dt > 0) {
+            const double elapsed = static_cast<double>(scenario_ns(now)) * 1e-9;
+            char line[256];
+            std::snprintf(line, sizeof line, "%s[live %6.1fs / %.1fs] open %lld  sent %.0f/s  received %.0f/s  errors %llu  backlog %zu%s",
+                          opt_.progress_tty ? "\r" : "", std::max(0.0, elapsed), (sc_.length + sc_.drain).seconds_f(),
+                          static_cast<long long>(open), static_cast<double>(sent - last_sent_) / dt,
+                          static_cast<double>(received - last_received_) / dt, static_cast<unsigned long long>(errors),
+                          http_ ? http_->backlog() : std::size_t{0}, opt_.progress_tty ? "   " : "\n");
+            *opt_.progress << line << std::flush;
+            last_sent_ = sent;
+            last_received_ = received;
+            last_tick_ns_ = now;
+            last_line_ns_ = now;
+        }
+    }
+    tick_timer_->expires_after(std::chrono::milliseconds(250));
+    tick_timer_->async_wait([this](beast::error_code ec) {
+        if (!ec) tick();
+    });
+}
+
+/// Ends the run: no more load, users leave, publishers stop; then a short grace for closes.
+inline void replay_run::finish(bool completed, std::string error) {
+    if (finished_) return;
+    finished_ = true;
+    completed_ = completed;
+    error_ = std::move(error);
+    end_ns_ = steady_ns();
+    ending_.store(true, std::memory_order_relaxed);
+    for (auto& ps : phases_) ps.timer->cancel();
+    for (auto& t : timers_) t->cancel();
+    if (tick_timer_) tick_timer_->cancel();
+    if (http_) http_->stop();
+    if (wsp_) wsp_->stop();
+    for (auto& sh : shards_)
+        net::post(sh->io, [s = sh.get()] {
+            for (auto& u : s->users) u->stop();
+        });
+    guards_.clear();
+    if (opt_.progress && opt_.progress_tty) *opt_.progress << "\n" << std::flush;
+    // Closes that hang (an unresponsive server) must not hold the run: stop every loop after 2 s.
+    wait_closed(steady_ns() + 2'000'000'000LL);
+}
+
+inline void replay_run::wait_closed(std::int64_t deadline) {
+    const bool idle = open_total_.load(std::memory_order_relaxed) == 0 && (!http_ || http_->in_flight() == 0);
+    if (idle || steady_ns() >= deadline) return shutdown_now();
+    auto t = std::make_shared<net::steady_timer>(shards_[0]->io, std::chrono::milliseconds(20));
+    t->async_wait([this, t, deadline](beast::error_code) { wait_closed(deadline); });
+}
+
+inline void replay_run::shutdown_now() {
+    for (auto& sh : shards_) sh->io.stop();
+}
+
+inline replay_result replay_run::run() {
+    prepare();
+    probe();
+    steady_origin_ = steady_ns();
+    unix_origin_ = detail::unix_ns();
+    t0_ = steady_ns() + 20'000'000;  // 20 ms to post the schedule before time 0
+    auto& io0 = shards_[0]->io;
+    for (auto& sh : shards_) guards_.push_back(net::make_work_guard(sh->io));
+    if (!wsp_)
+        http_ = std::make_unique<http_publisher>(io0, settings_, opt_.publish_connections, opt_.request_timeout, opt_.max_backlog,
+                                                 [this](const publish_request& r, publish_outcome o, std::int64_t done, const std::string& d) {
+                                                     on_published(r, o, done, d);
+                                                 });
+    last_contact_ns_ = t0_;
+    last_tick_ns_ = last_line_ns_ = steady_ns();
+    schedule_users();
+    schedule_phases();
+    schedule_faults();
+    tick_timer_ = std::make_unique<net::steady_timer>(io0, std::chrono::milliseconds(250));
+    tick_timer_->async_wait([this](beast::error_code ec) {
+        if (!ec) tick();
+    });
+    const auto end_at = t0_ + scaled(sc_.length + sc_.drain) +
+                        std::chrono::duration_cast<std::chrono::nanoseconds>(opt_.grace).count();
+    auto end_timer = std::make_unique<net::steady_timer>(io0, steady::time_point(std::chrono::nanoseconds(end_at)));
+    end_timer->async_wait([this](beast::error_code ec) {
+        if (!ec) finish(true, "");
+    });
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < shards_.size(); ++i) threads.emplace_back([s = shards_[i].get()] { s->io.run(); });
+    io0.run();
+    for (auto& sh : shards_) sh->io.stop();
+    for (auto& t : threads) t.join();
+    end_timer.reset();
+    return collect(end_ns_ - t0_);
+}
+
+inline replay_result replay_run::collect(std::int64_t wall_ns) {
+    replay_result out;
+    auto& rec = rec_;
+    live_figures& live = out.live;
+    std::uint64_t received_live = 0, received_offline = 0;
+    std::int64_t last_delivery = -1;
+    for (auto& sh : shards_) {
+        auto& s = sh->stats;
+        rec.connect_attempts += s.connect_attempts.load();
+        rec.connect_ok += s.connect_ok.load();
+        rec.connect_failed += s.connect_failed.load();
+        rec.drops += s.drops.load();
+        received_live += s.received_live.load();
+        received_offline += s.received_offline.load();
+        live.protocol_errors += s.protocol_errors.load();
+        live.transport_errors += s.transport_errors.load();
+        live.received_without_time += s.no_time.load();
+        rec.delivery_latency.merge(s.delivery_latency);
+        rec.offline_latency.merge(s.offline_latency);
+        rec.connect_time.merge(s.connect_time);
+        live.uncorrected_latency.merge(s.uncorrected);
+        last_delivery = std::max(last_delivery, s.last_delivery_ns.load());
+    }
+    rec.delivered = received_live;
+    rec.offline_delivered = received_offline;
+    rec.lost = rec.attempted > received_live ? rec.attempted - received_live : 0;
+    rec.connected_peak = peak_open_.load();
+    const auto pending = rec.offline_enqueued > received_offline ? rec.offline_enqueued - received_offline : 0;
+    // Activity windows in scenario time, so throughputs are per scenario second.
+    if (first_publish_ns_ >= 0) {
+        rec.publishing.note(time_point::from_ns(scenario_ns(first_publish_ns_)));
+        if (last_accept_ns_ >= 0) rec.publishing.note(time_point::from_ns(scenario_ns(last_accept_ns_)));
+        rec.delivering.note(time_point::from_ns(scenario_ns(first_publish_ns_)));
+        if (last_delivery > 0) rec.delivering.note(time_point::from_ns(scenario_ns(last_delivery)));
+    }
+    const auto end = time_point::from_ns(std::max<std::int64_t>(scenario_ns(t0_ + wall_ns), 0));
+    double load_seconds = 0;
+    for (const auto& ps : phases_) load_seconds += static_cast<double>(ps.end_ns - ps.begin_ns) * 1e-9;
+    const auto all = rec.to_metrics(end, std::max(load_seconds, 1e-9), 1, pending);
+    // Only what a client can observe: the server's insides (queues, workers, database, memory) and
+    // its drop decisions are not visible from outside.
+    static constexpr const char* hidden[] = {"server.", "database.", "memory.", "offline_queue.length", "offline_queue.total",
+                                              "offline_queue.dropped", "offline_queue.expired", "delivery.dropped_",
+                                              "delivery.expired", "notifications.shed", "notifications.rate_limited",
+                                              "messages."};
+    for (const auto& m : all.items()) {
+        bool keep = true;
+        for (const char* h : hidden)
+            if (m.name.rfind(h, 0) == 0) keep = false;
+        if (keep) out.run.metrics.set(m.name, m.value, m.unit);
+    }
+    out.run.scenario = sc_.name;
+    out.run.seed = opt_.seed.value_or(sc_.seed);
+    out.run.trace_hash = 0;
+    out.run.virtual_seconds = static_cast<double>(std::min(scenario_ns(t0_ + wall_ns), (sc_.length + sc_.drain).count())) * 1e-9;
+    if (out.run.virtual_seconds < 0) out.run.virtual_seconds = 0;
+    out.run.wall_seconds = static_cast<double>(wall_ns) * 1e-9;
+    out.run.events = publish_requests_;
+    out.run.peak_rss_bytes = detail::peak_rss_bytes();
+    out.run.completed = completed_;
+    out.run.error = redact(error_, opt_.headers);
+    live.publish_requests = publish_requests_;
+    live.scheduling_lag = lag_;
+    live.peak_open = peak_open_.load();
+    live.warnings = warnings_;
+    {
+        std::lock_guard lock(errors_mutex_);
+        for (const auto& e : errors_) live.errors.push_back(redact(e, opt_.headers));
+    }
+    return out;
+}
+
+/// Runs `sc` live against opt.target. Throws start_error if it cannot start.
+inline replay_result run_live(const models::scenario& sc, replay_options opt) {
+    replay_run r(sc, std::move(opt));
+    return r.run();
+}
+
+} // namespace surge::replay

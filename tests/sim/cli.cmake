@@ -1,0 +1,102 @@
+# tests/sim/cli.cmake — CTest registrations that run the built `surge` program: exit codes, messages
+# and files for bad input, and (when the built-in baseline scenario exists) real runs, the report's
+# determinism and --set. Included by tests/CMakeLists.txt; the checks are tests/sim/run_check.cmake
+# and tests/sim/compare_reports.cmake, run with cmake -P.
+if(NOT TARGET surge_cli)
+  return()
+endif()
+
+set(SURGE_CLI_DIR ${CMAKE_CURRENT_BINARY_DIR}/cli)
+file(MAKE_DIRECTORY ${SURGE_CLI_DIR})
+set(SURGE_CLI_SCENARIOS ${PROJECT_SOURCE_DIR}/sim/scenarios)
+
+# surge_cli_test(NAME EXIT codes ARGS a b c [STDERR regex] [STDOUT regex] [STDOUT_EMPTY]
+#                [FILE path] [NO_FILE path])
+function(surge_cli_test name)
+  cmake_parse_arguments(PARSE_ARGV 1 T "STDOUT_EMPTY" "EXIT;STDERR;STDOUT;FILE;NO_FILE" "ARGS")
+  set(cmd "$<TARGET_FILE:surge_cli>")
+  foreach(a IN LISTS T_ARGS)
+    string(APPEND cmd "|${a}")
+  endforeach()
+  set(defs -DCOMMAND=${cmd} -DEXPECT_EXIT=${T_EXIT} -DWORKING_DIRECTORY=${SURGE_CLI_DIR})
+  if(DEFINED T_STDERR)
+    list(APPEND defs "-DEXPECT_STDERR_REGEX=${T_STDERR}")
+  endif()
+  if(DEFINED T_STDOUT)
+    list(APPEND defs "-DEXPECT_STDOUT_REGEX=${T_STDOUT}")
+  endif()
+  if(T_STDOUT_EMPTY)
+    list(APPEND defs -DEXPECT_STDOUT_EMPTY=ON)
+  endif()
+  if(DEFINED T_FILE)
+    list(APPEND defs -DEXPECT_FILE=${T_FILE} -DREMOVE_FIRST=${T_FILE})
+  endif()
+  if(DEFINED T_NO_FILE)
+    list(APPEND defs -DEXPECT_NO_FILE=${T_NO_FILE} -DREMOVE_FIRST=${T_NO_FILE})
+  endif()
+  add_test(NAME cli.${name} COMMAND ${CMAKE_COMMAND} ${defs} -P ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/run_check.cmake)
+endfunction()
+
+# Version and help: exit 0.
+surge_cli_test(version_flag EXIT 0 ARGS --version STDOUT "^surge [0-9]+\\.[0-9]+\\.[0-9]+\n$")
+surge_cli_test(version_subcommand EXIT 0 ARGS version STDOUT "^surge [0-9]+\\.[0-9]+\\.[0-9]+\n$")
+surge_cli_test(help EXIT 0 ARGS --help STDOUT "run.*validate.*version")
+surge_cli_test(run_help EXIT 0 ARGS run --help STDOUT "--seed.*--output.*--trace.*--set.*--quiet")
+
+# Usage errors: exit 2, a message on stderr, nothing on stdout.
+surge_cli_test(no_subcommand EXIT 2 ARGS STDOUT_EMPTY STDERR "^surge: a subcommand is required")
+surge_cli_test(unknown_subcommand EXIT 2 ARGS frobnicate STDOUT_EMPTY
+  STDERR "^surge: unknown subcommand 'frobnicate'; the subcommands are run, validate, version\n$")
+surge_cli_test(unknown_option EXIT 2 ARGS run --frobnicate ${SURGE_CLI_SCENARIOS}/baseline.json STDOUT_EMPTY
+  STDERR "^surge: .*frobnicate")
+surge_cli_test(run_without_scenario EXIT 2 ARGS run STDOUT_EMPTY STDERR "^surge: .*SCENARIO")
+surge_cli_test(run_seed_not_a_number EXIT 2 ARGS run ${SURGE_CLI_SCENARIOS}/baseline.json --seed seven STDOUT_EMPTY
+  STDERR "^surge: --seed seven: expected a non-negative integer")
+surge_cli_test(run_seed_negative EXIT 2 ARGS run ${SURGE_CLI_SCENARIOS}/baseline.json --seed=-3 STDOUT_EMPTY
+  STDERR "^surge: --seed -3: expected a non-negative integer")
+surge_cli_test(run_seed_too_large EXIT 2 ARGS run ${SURGE_CLI_SCENARIOS}/baseline.json --seed 18446744073709551616
+  STDOUT_EMPTY STDERR "^surge: --seed 18446744073709551616: expected")
+
+# Bad scenario files: exit 2, the message names the file.
+surge_cli_test(validate_missing_file EXIT 2 ARGS validate no-such-scenario.json STDOUT_EMPTY
+  STDERR "^surge: no-such-scenario\\.json: cannot read")
+surge_cli_test(validate_bad_file EXIT 2 ARGS validate ${PROJECT_SOURCE_DIR}/tests/sim/bad/misspelt_key.json STDOUT_EMPTY
+  STDERR "^surge: [^\n]*misspelt_key\\.json: ")
+surge_cli_test(validate_syntax_error EXIT 2 ARGS validate ${PROJECT_SOURCE_DIR}/tests/sim/bad/syntax_error.json
+  STDOUT_EMPTY STDERR "^surge: [^\n]*syntax_error\\.json:[0-9]+:[0-9]+")
+surge_cli_test(run_missing_file EXIT 2 ARGS run no-such-scenario.json STDOUT_EMPTY
+  STDERR "^surge: no-such-scenario\\.json: cannot read")
+surge_cli_test(run_bad_file EXIT 2 ARGS run ${PROJECT_SOURCE_DIR}/tests/sim/bad/unknown_metric.json
+  --output ${SURGE_CLI_DIR}/bad-file-report.json STDOUT_EMPTY
+  STDERR "^surge: [^\n]*unknown_metric\\.json: " NO_FILE ${SURGE_CLI_DIR}/bad-file-report.json)
+
+if(EXISTS ${SURGE_CLI_SCENARIOS}/baseline.json)
+  set(baseline ${SURGE_CLI_SCENARIOS}/baseline.json)
+  # Bad overrides and output paths are found before the run: exit 2, no report, no summary.
+  surge_cli_test(run_bad_set EXIT 2 ARGS run ${baseline} --set /server/workerz=3
+    --output ${SURGE_CLI_DIR}/bad-set-report.json STDOUT_EMPTY
+    STDERR "^surge: [^\n]*baseline\\.json: /server/workerz: unknown key; did you mean 'workers'\\?"
+    NO_FILE ${SURGE_CLI_DIR}/bad-set-report.json)
+  surge_cli_test(run_set_without_equals EXIT 2 ARGS run ${baseline} --set /server/workers STDOUT_EMPTY
+    STDERR "^surge: [^\n]*--set /server/workers: expected POINTER=VALUE")
+  surge_cli_test(run_set_bad_value EXIT 2 ARGS run ${baseline} --set /server/workers=-4 STDOUT_EMPTY
+    STDERR "^surge: [^\n]*/server/workers")
+  surge_cli_test(run_unwritable_output EXIT 2 ARGS run ${baseline} --output /nonexistent-dir/x.json STDOUT_EMPTY
+    STDERR "^surge: cannot write the report /nonexistent-dir/x\\.json: No such file or directory\n$")
+  surge_cli_test(run_output_is_a_directory EXIT 2 ARGS run ${baseline} --output ${SURGE_CLI_DIR} STDOUT_EMPTY
+    STDERR "^surge: cannot write the report ")
+  surge_cli_test(run_unwritable_trace EXIT 2 ARGS run ${baseline} --trace /nonexistent-dir/t.jsonl STDOUT_EMPTY
+    STDERR "^surge: cannot write the trace /nonexistent-dir/t\\.jsonl: ")
+
+  # Real runs: exit 0 or 1 (never 2, never a crash), the report and trace written.
+  surge_cli_test(run_baseline_quiet EXIT "0|1" ARGS run ${baseline} --quiet --output ${SURGE_CLI_DIR}/baseline-report.json
+    STDOUT "^baseline: (PASS|FAIL): [^\n]*\n$" FILE ${SURGE_CLI_DIR}/baseline-report.json)
+  surge_cli_test(run_baseline_table EXIT "0|1" ARGS run ${baseline} --trace ${SURGE_CLI_DIR}/baseline-trace.jsonl
+    STDOUT "^scenario baseline \\([^\n]*baseline\\.json\\)\n.*trace hash +[0-9a-f]+\n.*\nthresholds\n  (PASS|FAIL)  .*\nverdict: (PASS|FAIL): [^\n]*\n$"
+    FILE ${SURGE_CLI_DIR}/baseline-trace.jsonl)
+  surge_cli_test(run_set_override EXIT "0|1" ARGS run ${baseline} --set /duration=20s --set /drain=0s --seed 3
+    STDOUT "\n  seed +3\n  virtual time +20\\.0 s\n")
+  add_test(NAME cli.report_deterministic
+    COMMAND ${CMAKE_COMMAND} -DSURGE=$<TARGET_FILE:surge_cli> -DSCENARIO=${baseline}
+      -DWORK_DIR=${SURGE_CLI_DIR}/determinism -P ${CMAKE_CURRENT_LIST_DIR}/compare_reports.cmake)
+endif()

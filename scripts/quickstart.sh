@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The main job from a fresh Debian 12 machine: install what is missing, build in Release, and run
-# the example (an M/M/c queue in virtual time next to its Erlang C value). Extra arguments go to
-# the example: servers arrivals_per_s service_per_s customers seed.
+# The main job from a fresh Debian 12 machine: install what is missing, build the `surge` command
+# in Release, and run a built-in scenario in virtual time (default: sim/scenarios/baseline.json).
+# Arguments go to `surge run` in place of the default scenario, e.g.
+#   scripts/quickstart.sh sim/scenarios/db-slowdown.json --set /server/workers=16
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSURGE_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release --target surge-mmc
-exec build/release/tools/surge-mmc "$@"
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSURGE_BUILD_TESTS=OFF -DSURGE_BUILD_BENCH=OFF >/dev/null
+cmake --build build/release --target surge
+if [ $# -eq 0 ]; then
+  set -- sim/scenarios/baseline.json --output build/release/baseline-report.json
+fi
+exec build/release/tools/surge run "$@"

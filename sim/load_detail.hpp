@@ -40,7 +40,7 @@
 #include <utility>
 #include <vector>
 
-namespace surge::sim::detail {
+namespace surge::sim::load_detail {
 
 using json = nlohmann::json;
 
@@ -168,7 +168,8 @@ struct context {
         std::string msg = file + ": " + (ptr.empty() ? std::string() : ptr + ": ") + what;
         for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
             if (ptr == it->pointer || ptr.starts_with(it->pointer + "/")) {
-                msg += " (the value comes from --set " + it->spec + ")";
+                const std::string& spec = it->spec;
+                msg += " (the value comes from --set " + (spec.size() <= 80 ? spec : spec.substr(0, 77) + "...") + ")";
                 break;
             }
         throw input_error(msg);
@@ -594,7 +595,11 @@ inline void read_backoff(const object_view& o, models::backoff_params& b) {
 inline models::user_params read_users(const object_view& o) {
     models::user_params u;
     o.get("count", u.count, 0);
-    if (o.has("connect")) o.object("connect", {"ramp"}).get("ramp", u.connect_ramp);
+    if (o.has("connect")) {
+        const object_view cn = o.object("connect", {"start", "ramp"});
+        cn.get("start", u.connect_start);
+        cn.get("ramp", u.connect_ramp);
+    }
     get_dist(o, "online", u.online);
     get_dist(o, "offline", u.offline);
     if (o.has("reconnect")) read_backoff(o.object("reconnect", {"base", "max", "multiplier", "jitter"}), u.reconnect);
@@ -1257,18 +1262,18 @@ inline override_origin apply_override(json& doc, const std::string& spec) {
                 ", not an object or array");
 }
 
-} // namespace surge::sim::detail
+} // namespace surge::sim::load_detail
 
 namespace surge::sim {
 
 inline loaded_scenario load_scenario_text(const std::string& text, const std::string& file, const std::vector<std::string>& sets) {
     loaded_scenario out;
     out.file = file;
-    out.document = detail::parse_document(text, file);
-    detail::context c{file, {}};
-    for (const auto& spec : sets) c.overrides.push_back(detail::apply_override(out.document, spec));
+    out.document = load_detail::parse_document(text, file);
+    load_detail::context c{file, {}};
+    for (const auto& spec : sets) c.overrides.push_back(load_detail::apply_override(out.document, spec));
     try {
-        out.scenario = detail::read_scenario(c, out.document);
+        out.scenario = load_detail::read_scenario(c, out.document);
     } catch (const input_error&) {
         throw;
     } catch (const std::exception& e) {  // a check we did not anticipate: still a message, not a crash

@@ -5,6 +5,7 @@
 
 #include <sim/load.hpp>
 #include <sim/metric_names.hpp>
+#include <sim/system.hpp>
 #include <sim/units.hpp>
 
 #include <nlohmann/json.hpp>
@@ -483,6 +484,19 @@ BOOST_AUTO_TEST_CASE(metric_names) {
     BOOST_TEST(contains(err("database.whatever"), "unknown metric; the database metrics are: database.queries, database.failures"));
     BOOST_TEST(contains(err("latency"), "unknown metric; metrics are grouped by area: notifications, operations, delivery"));
 }
+
+/// The catalogue thresholds are checked against covers what a run reports, unit for unit.
+BOOST_AUTO_TEST_CASE(metric_catalogue_covers_a_run) {
+    const auto loaded = surge::sim::load_scenario_file(std::string(SURGE_SOURCE_DIR) + "/tests/sim/good/everything.json",
+                                                       {"/duration=20s", "/users/count=50", "/load/0/recipients=10",
+                                                        "/load/1/at=5s", "/load/2/at=10s", "/faults=[]"});
+    const auto result = surge::sim::run(loaded.scenario, {});
+    BOOST_TEST(result.completed, result.error);
+    BOOST_TEST(result.metrics.size() > 0u);
+    for (const auto& m : result.metrics.items())
+        BOOST_TEST(surge::sim::metric_unit(m.name) == m.unit, m.name << " [" << m.unit << "] is not in the catalogue with that unit");
+}
+
 
 BOOST_AUTO_TEST_CASE(unknown_keys_and_did_you_mean) {
     using surge::sim::load_detail::closest;

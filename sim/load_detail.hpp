@@ -1163,7 +1163,19 @@ inline json parse_document(const std::string& text, const std::string& file) {
     } catch (const duplicate_key& d) {
         throw input_error(file + ": " + d.pointer + ": duplicate key (each key may appear once in an object)");
     } catch (const json::exception& e) {
-        throw input_error(file + ": JSON error: " + syntax_error_text(e.what()));
+        // A number too large for a double (out_of_range.406) has no position: find the literal.
+        const std::string text_of_error = syntax_error_text(e.what());
+        const std::size_t open = text_of_error.find("parsing '");
+        const std::size_t close = text_of_error.rfind('\'');
+        if (open != std::string::npos && close > open + 9) {
+            const std::string literal = text_of_error.substr(open + 9, close - open - 9);
+            if (const std::size_t at = text.find(literal); at != std::string::npos) {
+                const auto [line, column] = line_column(text, at);
+                throw input_error(file + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                                  ": JSON error: " + text_of_error);
+            }
+        }
+        throw input_error(file + ": JSON error: " + text_of_error);
     }
 }
 

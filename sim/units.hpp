@@ -12,7 +12,9 @@
 #include <surge/time.hpp>
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -30,7 +32,8 @@ inline bool leading_number(std::string_view s, surge::detail::decimal& d, double
     if (!digits.empty() && digits.back() == '.') digits.pop_back();
     if (!digits.empty() && digits.front() == '.') digits.insert(digits.begin(), '0');
     const auto res = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (res.ec != std::errc{} || res.ptr != digits.data() + digits.size()) return false;
+    if (res.ec == std::errc::result_out_of_range) value = std::numeric_limits<double>::infinity();
+    else if (res.ec != std::errc{} || res.ptr != digits.data() + digits.size()) return false;
     rest = surge::detail::trim(rest);
     return true;
 }
@@ -93,7 +96,9 @@ inline models::rate parse_rate(std::string_view text) {
     const std::string_view unit = surge::detail::trim(rest.substr(1));
     const std::int64_t ns = surge::detail::unit_ns(unit);
     if (ns == 0) return fail("unknown time unit \"" + std::string(unit) + "\"");
-    return models::rate{value * (1e9 / static_cast<double>(ns))};
+    const double per_second = value * (1e9 / static_cast<double>(ns));
+    if (!std::isfinite(per_second)) return fail("it is too large");
+    return models::rate{per_second};
 }
 
 /// "512B", "1.5KB", "2MiB" -> bytes, rounded half-up to a whole byte. "0" is zero bytes.
@@ -139,6 +144,7 @@ inline double parse_bandwidth(std::string_view text) {
     const double bytes = units_detail::data_unit(unit);
     if (bytes == 0) return fail("unknown data unit \"" + std::string(unit) + "\"");
     if (per != "s") return fail("only per second (\"/s\") is supported");
+    if (!std::isfinite(value * bytes)) return fail("it is too large");
     return value * bytes;
 }
 

@@ -643,6 +643,9 @@ BOOST_AUTO_TEST_CASE(syntax_errors_name_line_and_column) {
     // The end of the input.
     BOOST_TEST(error_of("") == "t.json:1:1: JSON syntax error: unexpected end of input; expected '[', '{', or a literal (while parsing value)");
     BOOST_TEST(contains(error_of("{\n\"a\": [1,\n"), "t.json:3:1: JSON syntax error: unexpected end of input"));
+    // A number too large for a double is found in the text.
+    BOOST_TEST(error_of("{\n  \"seed\": 1e400}") == "t.json:2:11: JSON error: number overflow parsing '1e400'");
+    BOOST_TEST(contains(set_error({"/load/0/rate=\"1" + std::string(400, '0') + "/s\""}), "it is too large"));
     // No comments: a scenario is plain JSON.
     BOOST_TEST(contains(error_of("// hi\n{}"), "t.json:1:1: JSON syntax error: "));
     // Duplicate keys are reported with their pointer, inside arrays too.

@@ -26,7 +26,7 @@ namespace surge::models {
 class database {
 public:
     database(simulation& sim, const database_params& p, recorder& rec)
-        : sim_(&sim), p_(p), rec_(&rec), pool_(sim, p.pool_size + p.max_overflow) {}
+        : p_(p), rec_(&rec), pool_(sim, p.pool_size + p.max_overflow) {}
 
     struct query_result {
         duration time;
@@ -96,7 +96,6 @@ public:
     [[nodiscard]] const database_params& params() const noexcept { return p_; }
 
 private:
-    simulation* sim_;
     database_params p_;
     recorder* rec_;
     resource pool_;

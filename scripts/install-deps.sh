@@ -7,6 +7,13 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js for the live-replay test servers (tests/live): Debian's nodejs + npm, unless a node is
+# already installed (e.g. a newer one from another source, which Debian's package would conflict with).
+if ! command -v node >/dev/null 2>&1; then
+  for p in nodejs npm; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

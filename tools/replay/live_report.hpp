@@ -10,6 +10,8 @@
 
 #include "replay.hpp"
 
+#include <sim/report.hpp>
+
 #include <models/metrics.hpp>
 #include <models/params.hpp>
 
@@ -21,115 +23,65 @@
 #include <string>
 #include <vector>
 
-#ifndef SURGE_VERSION
-#define SURGE_VERSION "0.0.0"
-#endif
-
 namespace surge::replay {
 
-struct threshold_verdict {
-    std::string metric;
-    std::string expression;
-    std::optional<double> value;   // nullopt: not measured
-    bool pass = false;
-};
-
-inline bool compare(double v, models::threshold::op op, double limit) {
-    using o = models::threshold::op;
-    switch (op) {
-    case o::lt: return v < limit;
-    case o::le: return v <= limit;
-    case o::gt: return v > limit;
-    case o::ge: return v >= limit;
-    case o::eq: return v == limit;
-    case o::ne: return v != limit;
-    }
-    return false;
+/// The figures only a live run has, as report metrics under "live." (the report schema allows any
+/// metric name; thresholds cannot name these yet: sim/metric_names.hpp does not list them).
+inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
+    const auto& live = r.live;
+    auto count = [&m](const char* n, double v) { m.set(n, v, "count"); };
+    count("live.protocol_errors", static_cast<double>(live.protocol_errors));
+    count("live.transport_errors", static_cast<double>(live.transport_errors));
+    count("live.received_without_sent_at", static_cast<double>(live.received_without_time));
+    count("live.publish_requests", static_cast<double>(live.publish_requests));
+    count("live.connections.peak_open", static_cast<double>(live.peak_open));
+    auto hist = [&m](const std::string& base, const histogram& h) {
+        if (h.count() == 0) return;
+        m.set(base + ".p50", static_cast<double>(h.percentile(50.0)) * 1e-9, "s");
+        m.set(base + ".p99", static_cast<double>(h.percentile(99.0)) * 1e-9, "s");
+        m.set(base + ".max", static_cast<double>(h.max()) * 1e-9, "s");
+    };
+    hist("live.scheduling_lag", live.scheduling_lag);
+    hist("live.uncorrected_latency", live.uncorrected_latency);
+    if (live.rss_connections > 0 && live.rss_at_peak_bytes > live.rss_before_bytes)
+        m.set("live.client.bytes_per_connection",
+              static_cast<double>(live.rss_at_peak_bytes - live.rss_before_bytes) / static_cast<double>(live.rss_connections), "B");
 }
 
-/// Each of the scenario's thresholds against the measured metrics; an unmeasured metric fails.
-inline std::vector<threshold_verdict> evaluate_thresholds(const models::scenario& sc, const models::metric_set& m) {
-    std::vector<threshold_verdict> out;
-    for (const auto& t : sc.thresholds) {
-        threshold_verdict v{t.metric, t.expression, m.get(t.metric), false};
-        v.pass = v.value && compare(*v.value, t.comparison, t.value);
-        out.push_back(std::move(v));
-    }
-    return out;
+/// The report of a live run: sim::make_report's document with mode "live". A live run has no
+/// deterministic trace, so trace_hash is all zeros; "events" counts publish requests.
+inline nlohmann::ordered_json make_live_report(const replay_result& r, const sim::scenario_info& info,
+                                               const std::vector<sim::threshold_verdict>& verdicts) {
+    return sim::make_report(r.run, info, verdicts, "live");
 }
 
-inline nlohmann::json histogram_summary(const histogram& h, double scale) {
-    if (h.count() == 0) return nullptr;
-    return {{"count", h.count()},
-            {"p50", static_cast<double>(h.percentile(50.0)) * scale},
-            {"p90", static_cast<double>(h.percentile(90.0)) * scale},
-            {"p99", static_cast<double>(h.percentile(99.0)) * scale},
-            {"p999", static_cast<double>(h.percentile(99.9)) * scale},
-            {"max", static_cast<double>(h.max()) * scale}};
-}
-
-struct live_report_input {
-    const models::scenario* scenario = nullptr;
-    std::string scenario_file;
-    std::string target;            // as given (no credentials are allowed in it)
-    std::string protocol;          // "socketio" | "ws-json"
-    double time_scale = 1;
-    unsigned threads = 1;
-    const replay_result* result = nullptr;
-};
-
-inline nlohmann::json make_live_report(const live_report_input& in, const std::vector<threshold_verdict>& verdicts) {
-    const auto& r = in.result->run;
-    const auto& live = in.result->live;
-    nlohmann::json metrics = nlohmann::json::object();
-    for (const auto& m : r.metrics.items()) metrics[m.name] = {{"value", m.value}, {"unit", m.unit}};
-    nlohmann::json th = nlohmann::json::array();
-    for (const auto& v : verdicts)
-        th.push_back({{"metric", v.metric},
-                      {"expression", v.expression},
-                      {"value", v.value ? nlohmann::json(*v.value) : nlohmann::json(nullptr)},
-                      {"verdict", v.value ? (v.pass ? "pass" : "fail") : "not measured"}});
-    nlohmann::json j;
-    j["report_version"] = 1;
-    j["mode"] = "live";
-    j["surge_version"] = SURGE_VERSION;
-    j["scenario"] = r.scenario;
-    j["scenario_file"] = in.scenario_file;
-    j["seed"] = r.seed;
-    j["trace_hash"] = nullptr;  // a live run has no deterministic trace
-    j["virtual_seconds"] = r.virtual_seconds;
-    j["wall_seconds"] = r.wall_seconds;
-    j["events"] = r.events;
-    j["peak_rss_bytes"] = r.peak_rss_bytes;
-    j["completed"] = r.completed;
-    j["error"] = r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error);
-    j["metrics"] = metrics;
-    j["thresholds"] = th;
-    j["live"] = {{"target", in.target},
-                 {"protocol", in.protocol},
-                 {"time_scale", in.time_scale},
-                 {"threads", in.threads},
-                 {"protocol_errors", live.protocol_errors},
-                 {"transport_errors", live.transport_errors},
-                 {"received_without_sent_at", live.received_without_time},
-                 {"publish_requests", live.publish_requests},
-                 {"peak_open_connections", live.peak_open},
-                 {"scheduling_lag_s", histogram_summary(live.scheduling_lag, 1e-9)},
-                 {"uncorrected_delivery_latency_s", histogram_summary(live.uncorrected_latency, 1e-9)},
-                 {"client_bytes_per_connection",
-                  live.peak_open > 0 ? nlohmann::json(static_cast<double>(r.peak_rss_bytes) / static_cast<double>(live.peak_open))
-                                     : nlohmann::json(nullptr)},
-                 {"warnings", live.warnings},
-                 {"errors", live.errors}};
-    return j;
-}
-
-/// Metrics of a report document: {"metrics": {name: {"value": v, "unit": u}}} or a list of
-/// {"name", "value", "unit"} objects (either layout).
+/// Metrics of a report document (sim/report.hpp): "units" lists the dotted names and units,
+/// "metrics" holds the values nested by name parts. Also accepted: flat {name: {"value", "unit"}}
+/// and a list of {"name", "value", "unit"}.
 inline models::metric_set metrics_of_report(const nlohmann::json& doc) {
     models::metric_set out;
     if (!doc.is_object() || !doc.contains("metrics")) return out;
     const auto& m = doc["metrics"];
+    if (doc.contains("units") && doc["units"].is_object() && m.is_object()) {
+        for (const auto& [name, unit] : doc["units"].items()) {
+            const nlohmann::json* node = &m;
+            if (m.contains(name)) {
+                node = &m[name];  // kept flat when its path was blocked
+            } else {
+                std::size_t start = 0;
+                while (node && node->is_object()) {
+                    const auto dot = name.find('.', start);
+                    const auto part = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+                    auto it = node->find(part);
+                    node = it == node->end() ? nullptr : &*it;
+                    if (dot == std::string::npos) break;
+                    start = dot + 1;
+                }
+            }
+            if (node && node->is_number()) out.set(name, node->get<double>(), unit.is_string() ? unit.get<std::string>() : "");
+        }
+        return out;
+    }
     if (m.is_object()) {
         for (const auto& [name, v] : m.items()) {
             if (v.is_object() && v.contains("value") && v["value"].is_number())

@@ -152,46 +152,37 @@ int main(int argc, char** argv) {
         return fail(std::string("live replay failed: ") + e.what(), 2);
     }
 
-    const auto verdicts = evaluate_thresholds(loaded.scenario, result.run.metrics);
-    live_report_input in;
-    in.scenario = &loaded.scenario;
-    in.scenario_file = scenario_file;
-    in.target = redact(target, headers);
-    in.protocol = opt.protocol.kind == protocol_kind::socketio ? "socketio" : "ws-json";
-    in.time_scale = time_scale;
-    in.threads = threads;
-    in.result = &result;
-    const auto report = make_live_report(in, verdicts);
-    const std::string text = redact(report.dump(2), headers) + "\n";
+    add_live_metrics(result.run.metrics, result);
+    const auto verdicts = surge::sim::evaluate(loaded.scenario.thresholds, result.run.metrics);
+    surge::sim::scenario_info info;
+    info.name = loaded.scenario.name;
+    info.file = scenario_file;
+    info.overrides = sets;
+    info.document = loaded.document;
+    const auto report = make_live_report(result, info, verdicts);
     if (!output.empty()) {
         std::ofstream f(output);
-        f << text;
+        f << redact(surge::sim::report_text(report), headers);
         if (!f) return fail(output + ": cannot write the report", 2);
     }
 
-    // Summary on stdout.
-    std::printf("scenario %s (live, %s, time scale %g): %.1f s of scenario in %.1f s\n", result.run.scenario.c_str(),
-                in.protocol.c_str(), time_scale, result.run.virtual_seconds, result.run.wall_seconds);
-    for (const char* name : {"notifications.published", "notifications.accepted", "delivery.delivered", "delivery.lost",
-                             "delivery.latency.p50", "delivery.latency.p99", "offline_queue.delivered", "connections.succeeded",
-                             "connections.failed", "connections.drops", "connections.time.p99"}) {
-        if (const auto* m = result.run.metrics.find(name))
-            std::printf("  %-32s %s\n", name, format_value(m->value, m->unit).c_str());
-    }
-    std::printf("  %-32s %llu\n", "protocol errors", static_cast<unsigned long long>(result.live.protocol_errors));
-    for (const auto& w : result.live.warnings) std::printf("  warning: %s\n", w.c_str());
-    bool all_pass = true;
-    for (const auto& v : verdicts) {
-        all_pass = all_pass && v.pass;
-        std::printf("  threshold %-28s %-10s %s\n", v.metric.c_str(), v.expression.c_str(),
-                    v.value ? (v.pass ? "pass" : "FAIL") : "not measured");
-    }
-    if (sim_metrics) std::printf("\n%s", compare_table(*sim_metrics, result.run.metrics).c_str());
+    // The summary on stdout: sim's table, then what only a live run has.
+    std::string summary = surge::sim::summary_table(result.run, verdicts, scenario_file);
+    char line[256];
+    std::snprintf(line, sizeof line, "\nlive (%s, %s, time scale %g, %u thread%s)\n", redact(target, headers).c_str(),
+                  opt.protocol.kind == protocol_kind::socketio ? "socketio" : "ws-json", time_scale, threads,
+                  threads == 1 ? "" : "s");
+    summary += line;
+    for (const auto& m : result.run.metrics.items())
+        if (m.name.rfind("live.", 0) == 0) summary += "  " + m.name.substr(5) + std::string(m.name.size() < 39 ? 39 - m.name.size() : 1, ' ') +
+                                                      format_value(m.value, m.unit) + "\n";
+    for (const auto& w : result.live.warnings) summary += "  warning: " + w + "\n";
+    for (const auto& e : result.live.errors) summary += "  error seen: " + e + "\n";
+    if (sim_metrics) summary += "\n" + compare_table(*sim_metrics, result.run.metrics);
+    std::fputs(redact(summary, headers).c_str(), stdout);
     std::fflush(stdout);
-    if (!result.run.completed) {
+    if (!result.run.completed)
         std::cerr << "surge-replay: " << redact(result.run.error, headers)
                   << (output.empty() ? "" : "; the partial report is in " + output) << "\n";
-        return 1;
-    }
-    return all_pass ? 0 : 1;
+    return surge::sim::exit_code(verdicts, result.run.completed);
 }

@@ -83,6 +83,9 @@ struct live_figures {
     histogram scheduling_lag;                    // how late the generator issued requests, ns
     histogram uncorrected_latency;               // delivery latency from the actual send time, ns
     std::int64_t peak_open = 0;
+    std::int64_t rss_before_bytes = 0;           // resident set before the users connected
+    std::int64_t rss_at_peak_bytes = 0;          // resident set when most connections were open
+    std::int64_t rss_connections = 0;            // connections open when rss_at_peak_bytes was taken
     std::vector<std::string> warnings;           // scenario parts a live run cannot apply
     std::vector<std::string> errors;             // the first distinct errors seen (redacted)
 };
@@ -100,6 +103,13 @@ inline std::int64_t peak_rss_bytes() {
     while (std::getline(f, line))
         if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
     return 0;
+}
+
+inline std::int64_t rss_bytes() {
+    std::ifstream f("/proc/self/statm");
+    long long pages_total = 0, pages_resident = 0;
+    f >> pages_total >> pages_resident;
+    return static_cast<std::int64_t>(pages_resident) * sysconf(_SC_PAGESIZE);
 }
 
 inline std::int64_t unix_ns() {
@@ -197,6 +207,7 @@ public:
     }
     void note_error(const std::string& e) {
         std::lock_guard lock(errors_mutex_);
+        last_error_ = e;
         if (errors_.size() >= 10) return;
         for (const auto& x : errors_)
             if (x == e) return;
@@ -253,6 +264,7 @@ private:
     std::int64_t last_contact_ns_ = 0;
     std::uint64_t failures_since_contact_ = 0;
     std::uint64_t failed_seen_ = 0;
+    std::int64_t rss_before_ = 0, rss_at_peak_ = 0, rss_connections_ = 0;
     std::string last_failure_;
     std::atomic<std::uint64_t> published_total_{0}, accepted_total_{0}, failed_total_{0};
     std::int64_t first_publish_ns_ = -1, last_accept_ns_ = -1;
@@ -263,6 +275,7 @@ private:
     std::vector<std::string> warnings_;
     std::mutex errors_mutex_;
     std::vector<std::string> errors_;
+    std::string last_error_;
     // progress
     std::uint64_t last_sent_ = 0, last_received_ = 0;
     std::int64_t last_tick_ns_ = 0, last_line_ns_ = 0;
@@ -604,9 +617,10 @@ inline void replay_run::schedule_phases() {
         const auto& p = sc_.load[i];
         phase_state ps;
         ps.begin_ns = p.at.count();
+        // As the simulation's producer: a phase ends at its own length, else where the next phase
+        // in the list starts, else at the end of the scenario.
         std::int64_t end = length;
-        for (const auto& q : sc_.load)
-            if (q.at > p.at) end = std::min(end, q.at.count());
+        if (i + 1 < sc_.load.size()) end = std::min(end, sc_.load[i + 1].at.count());
         if (p.length) end = std::min(length, ps.begin_ns + p.length->count());
         ps.end_ns = end;
         ps.next_tau_ns = static_cast<double>(ps.begin_ns);
@@ -617,12 +631,11 @@ inline void replay_run::schedule_phases() {
     for (std::size_t i = 0; i < phases_.size(); ++i) {
         const auto& p = sc_.load[i];
         if (p.type != models::load_phase::kind::open || phases_[i].end_ns <= phases_[i].begin_ns) continue;
-        // The first arrival: one gap after the phase starts for Poisson, at the start for uniform.
+        // The first arrival is one gap after the phase starts, as in the simulation.
         auto& ps = phases_[i];
         const double r0 = p.start_rate.per_second;
-        if (r0 <= 0 && !(p.end_rate && p.end_rate->per_second > 0)) continue;
-        if (p.spacing == models::load_phase::arrivals::poisson && r0 > 0)
-            ps.next_tau_ns += -std::log(ps.rng.uniform01_open()) / r0 * 1e9;
+        if (r0 <= 0) continue;  // the simulation's producer stops at a zero rate too
+        ps.next_tau_ns += (p.spacing == models::load_phase::arrivals::poisson ? -std::log(ps.rng.uniform01_open()) / r0 : 1.0 / r0) * 1e9;
         ps.timer->expires_at(steady::time_point(std::chrono::nanoseconds(t0_ + static_cast<std::int64_t>((ps.next_tau_ns) / opt_.time_scale))));
         ps.timer->async_wait([this, i](beast::error_code ec) {
             if (!ec) generate(i);
@@ -651,7 +664,7 @@ inline void replay_run::generate(std::size_t i) {
             const double f = (ps.next_tau_ns - static_cast<double>(ps.begin_ns)) / static_cast<double>(ps.end_ns - ps.begin_ns);
             rate += (p.end_rate->per_second - rate) * std::clamp(f, 0.0, 1.0);
         }
-        if (rate <= 0) rate = 1e-9;
+        if (rate <= 0) return;
         const double gap_s = p.spacing == models::load_phase::arrivals::poisson ? -std::log(ps.rng.uniform01_open()) / rate : 1.0 / rate;
         ps.next_tau_ns += gap_s * 1e9;
     }
@@ -795,6 +808,10 @@ inline void replay_run::tick() {
     }
     errors += failed_total_.load(std::memory_order_relaxed);
     if (wsp_) wsp_->sweep(now);
+    if (open > rss_connections_) {
+        rss_connections_ = open;
+        rss_at_peak_ = detail::rss_bytes();
+    }
     // Give-up watch: the target is gone when nothing is open, nothing gets published and
     // attempts keep failing.
     auto& failed_seen = failed_seen_;
@@ -811,7 +828,7 @@ inline void replay_run::tick() {
         std::string why = "lost the target: no open connection and no successful publish for " +
                           std::to_string(opt_.give_up_after.count() / 1000.0).substr(0, 4) + " s";
         std::lock_guard lock(errors_mutex_);
-        if (!errors_.empty()) why += " (last error: " + errors_.back() + ")";
+        if (!last_error_.empty()) why += " (last error: " + last_error_ + ")";
         finish(false, why);
         return;
     }
@@ -876,6 +893,7 @@ inline void replay_run::shutdown_now() {
 
 inline replay_result replay_run::run() {
     prepare();
+    rss_before_ = detail::rss_bytes();
     probe();
     steady_origin_ = steady_ns();
     unix_origin_ = detail::unix_ns();
@@ -975,6 +993,9 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     live.publish_requests = publish_requests_;
     live.scheduling_lag = lag_;
     live.peak_open = peak_open_.load();
+    live.rss_before_bytes = rss_before_;
+    live.rss_at_peak_bytes = rss_at_peak_;
+    live.rss_connections = rss_connections_;
     live.warnings = warnings_;
     {
         std::lock_guard lock(errors_mutex_);

@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+// Runs one live-replay test: starts a test server on a free loopback port, runs surge-replay
+// against it, stops the server, and checks the exit code, the output and the report.
+//
+//   node run-live.js [launcher options] -- REPLAY_BINARY ARGS...
+//
+// In ARGS, {PORT} becomes the server's port and {OUT} the report path (in --workdir).
+// Launcher options:
+//   --server socketio|ws|none      which server to start (none: {PORT} is a closed port)
+//   --server-arg ARG               passed to the server (repeatable)
+//   --workdir DIR                  where the report goes (default: a temporary directory)
+//   --expect-exit N                the replay's exit code (default 0)
+//   --timeout S                    the replay must end within S seconds (default 60)
+//   --check "PATH OP VALUE"        on the report (or server stats with PATH server.KEY; a+b sums):
+//                                  OP in == != < <= > >= ; VALUE a number, true/false or a string;
+//                                  "PATH exists" checks presence
+//   --schema FILE                  the report's top-level keys must be those FILE allows
+//   --stdout-contains S / --stderr-contains S / --output-lacks S (stdout, stderr and report)
+// Exit: 0 all checks pass, 1 a check failed, 77 skipped (no node_modules).
+'use strict';
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+const http = require('http');
+
+const here = __dirname;
+if (!fs.existsSync(path.join(here, 'node_modules', 'socket.io')) || !fs.existsSync(path.join(here, 'node_modules', 'ws'))) {
+  console.log('SKIP: tests/live/node_modules is missing (run scripts/setup-live.sh: npm ci --prefix tests/live)');
+  process.exit(77);
+}
+
+const argv = process.argv.slice(2);
+const sep = argv.indexOf('--');
+if (sep < 0 || sep === argv.length - 1) {
+  console.error('usage: run-live.js [options] -- REPLAY ARGS...');
+  process.exit(1);
+}
+const opts = { server: 'socketio', serverArgs: [], expectExit: 0, timeout: 60, checks: [], stdoutContains: [],
+               stderrContains: [], lacks: [], workdir: null, schema: null };
+for (let i = 0; i < sep; i++) {
+  const a = argv[i];
+  const v = () => argv[++i];
+  switch (a) {
+    case '--server': opts.server = v(); break;
+    case '--server-arg': opts.serverArgs.push(v()); break;
+    case '--workdir': opts.workdir = v(); break;
+    case '--expect-exit': opts.expectExit = Number(v()); break;
+    case '--timeout': opts.timeout = Number(v()); break;
+    case '--check': opts.checks.push(v()); break;
+    case '--schema': opts.schema = v(); break;
+    case '--stdout-contains': opts.stdoutContains.push(v()); break;
+    case '--stderr-contains': opts.stderrContains.push(v()); break;
+    case '--output-lacks': opts.lacks.push(v()); break;
+    default: console.error(`unknown option ${a}`); process.exit(1);
+  }
+}
+const replayCmd = argv.slice(sep + 1);
+
+let failures = 0;
+const fail = (msg) => { failures++; console.log(`FAIL: ${msg}`); };
+const pass = (msg) => console.log(`ok: ${msg}`);
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const script = path.join(here, opts.server === 'ws' ? 'ws-server.js' : 'socketio-server.js');
+    const child = spawn(process.execPath, [script, ...opts.serverArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('server did not print its port within 10 s')); }, 10000);
+    child.stdout.on('data', (d) => {
+      buf += d.toString();
+      const m = buf.match(/^PORT (\d+)\n/);
+      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
+    });
+    child.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`server exited early (${code ?? sig})`)); });
+  });
+}
+
+function closedPort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+function serverStats(port) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/stats', timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => { try { resolve(JSON.parse(body)); } catch (e) { resolve(null); } });
+    });
+    req.on('error', () => resolve(null));
+    req.on('timeout', () => { req.destroy(); resolve(null); });
+  });
+}
+
+function lookup(obj, dotted) {
+  let node = obj;
+  for (const part of dotted.split('.')) {
+    if (node === null || typeof node !== 'object' || !(part in node)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+// A value: a dotted path into the report, server.KEY from the server's /stats, or a sum of those
+// ("metrics.delivery.delivered+metrics.offline_queue.delivered").
+function valueOf(p, report, stats) {
+  if (p.includes('+')) {
+    let sum = 0;
+    for (const part of p.split('+')) {
+      const v = valueOf(part, report, stats);
+      if (typeof v !== 'number') return undefined;
+      sum += v;
+    }
+    return sum;
+  }
+  return p.startsWith('server.') ? lookup(stats ?? {}, p.slice(7)) : lookup(report ?? {}, p);
+}
+
+function check(expr, report, stats) {
+  const m = expr.match(/^(\S+)\s+(==|!=|<=|>=|<|>|exists)\s*(.*)$/);
+  if (!m) return fail(`bad check "${expr}"`);
+  const [, p, op, raw] = m;
+  // server.X reads the server's /stats; metrics.a.b.c reads the nested metrics; else top level.
+  const value = valueOf(p, report, stats);
+  if (op === 'exists') return value === undefined || value === null ? fail(`${p} is missing`) : pass(`${p} exists (${value})`);
+  let want;
+  if (raw === 'true' || raw === 'false') want = raw === 'true';
+  else if (raw !== '' && !Number.isNaN(Number(raw))) want = Number(raw);
+  else if (valueOf(raw, report, stats) !== undefined) want = valueOf(raw, report, stats);
+  else want = raw;
+  const ok = { '==': value === want, '!=': value !== want, '<': value < want, '<=': value <= want, '>': value > want,
+               '>=': value >= want }[op];
+  if (value === undefined) return fail(`${p} is missing (wanted ${op} ${raw})`);
+  return ok ? pass(`${p} = ${JSON.stringify(value)} ${op} ${JSON.stringify(want)}`)
+            : fail(`${p} = ${JSON.stringify(value)}, wanted ${op} ${JSON.stringify(want)}`);
+}
+
+async function main() {
+  const workdir = opts.workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'surge-live-'));
+  fs.mkdirSync(workdir, { recursive: true });
+  const out = path.join(workdir, 'report.json');
+  fs.rmSync(out, { force: true });
+  let server = null;
+  let port;
+  if (opts.server === 'none') {
+    port = await closedPort();
+  } else {
+    server = await startServer();
+    port = server.port;
+    server.child.on('exit', () => { server.exited = true; });
+  }
+  const args = replayCmd.map((a) => a.replaceAll('{PORT}', String(port)).replaceAll('{OUT}', out));
+  console.log(`$ ${args.join(' ')}`);
+  const started = Date.now();
+  const replay = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  replay.stdout.on('data', (d) => { stdout += d; process.stdout.write(d); });
+  replay.stderr.on('data', (d) => { stderr += d; process.stderr.write(d); });
+  let hung = false;
+  const killer = setTimeout(() => { hung = true; replay.kill('SIGKILL'); }, opts.timeout * 1000);
+  const code = await new Promise((resolve) => replay.on('exit', (c, s) => resolve(c ?? (s ? 128 : -1))));
+  clearTimeout(killer);
+  const seconds = (Date.now() - started) / 1000;
+  const stats = server && !server.exited ? await serverStats(port) : null;
+  if (server && !server.exited) server.child.kill('SIGTERM');
+
+  if (hung) fail(`the replay did not end within ${opts.timeout} s (killed)`);
+  else pass(`the replay ended in ${seconds.toFixed(1)} s`);
+  if (code === opts.expectExit) pass(`exit code ${code}`);
+  else fail(`exit code ${code}, expected ${opts.expectExit}`);
+
+  let report = null;
+  let reportText = '';
+  if (fs.existsSync(out)) {
+    reportText = fs.readFileSync(out, 'utf8');
+    try { report = JSON.parse(reportText); } catch (e) { fail(`the report is not JSON: ${e.message}`); }
+  }
+  if (opts.schema && report) {
+    const schema = JSON.parse(fs.readFileSync(opts.schema, 'utf8'));
+    const allowed = new Set(Object.keys(schema.properties ?? {}));
+    for (const k of schema.required ?? []) if (!(k in report)) fail(`report lacks required key "${k}"`);
+    for (const k of Object.keys(report)) if (!allowed.has(k)) fail(`report has key "${k}" the schema does not allow`);
+    const modes = schema.properties?.mode?.enum ?? [];
+    if (!modes.includes(report.mode)) fail(`report mode "${report.mode}" not in ${JSON.stringify(modes)}`);
+    const pattern = schema.properties?.trace_hash?.pattern;
+    if (pattern && !new RegExp(pattern).test(report.trace_hash)) fail(`trace_hash "${report.trace_hash}" does not match ${pattern}`);
+    for (const [name, unit] of Object.entries(report.units ?? {})) {
+      if (!['s', '1/s', 'B', 'B/s', 'ratio', 'count'].includes(unit)) fail(`metric ${name} has unit "${unit}"`);
+      if (lookup(report.metrics, name) === undefined && !(name in report.metrics)) fail(`metric ${name} is in units but not in metrics`);
+    }
+    if (failures === 0) pass('report keys, mode, trace_hash and units fit the schema');
+  }
+  for (const c of opts.checks) check(c, report, stats);
+  for (const s of opts.stdoutContains) (stdout.includes(s) ? pass : fail)(`stdout ${stdout.includes(s) ? 'contains' : 'lacks'} "${s}"`);
+  for (const s of opts.stderrContains) (stderr.includes(s) ? pass : fail)(`stderr ${stderr.includes(s) ? 'contains' : 'lacks'} "${s}"`);
+  for (const s of opts.lacks) {
+    const where = [['stdout', stdout], ['stderr', stderr], ['report', reportText]].filter(([, t]) => t.includes(s)).map(([w]) => w);
+    if (where.length) fail(`"${s}" appears in ${where.join(', ')}`);
+    else pass(`"${s}" appears in no output and not in the report`);
+  }
+  if (stats) console.log(`server stats: ${JSON.stringify(stats)}`);
+  console.log(failures === 0 ? 'PASS' : `FAIL (${failures})`);
+  process.exit(failures === 0 ? 0 : 1);
+}
+
+main().catch((e) => { console.log(`FAIL: ${e.message}`); process.exit(1); });

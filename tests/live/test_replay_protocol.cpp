@@ -1,0 +1,228 @@
+// Unit tests of surge-replay's pure parts: the Socket.IO / Engine.IO v4 and ws-json codecs, the
+// protocol section, target URLs, the loopback rule and header redaction. No network.
+#define BOOST_TEST_MODULE replay_protocol
+#include <boost/test/unit_test.hpp>
+
+#include "live_report.hpp"
+#include "protocol.hpp"
+#include "target.hpp"
+
+using namespace surge::replay;
+using kind = inbound::kind;
+
+BOOST_AUTO_TEST_SUITE(socketio_codec)
+
+BOOST_AUTO_TEST_CASE(open_packet_gives_heartbeat) {
+    const protocol_config cfg;
+    const auto m = decode_socketio(R"(0{"sid":"x","upgrades":[],"pingInterval":300,"pingTimeout":200,"maxPayload":1000000})", cfg);
+    BOOST_TEST(int(m.what) == int(kind::opened));
+    BOOST_TEST(m.ping_interval_ms == 300);
+    BOOST_TEST(m.ping_timeout_ms == 200);
+}
+
+BOOST_AUTO_TEST_CASE(server_ping_is_answered_with_pong) {
+    const protocol_config cfg;
+    const auto m = decode_socketio("2", cfg);
+    BOOST_TEST(int(m.what) == int(kind::ping));
+    BOOST_TEST(m.reply == "3");
+    BOOST_TEST(decode_socketio("2probe", cfg).reply == "3probe");
+}
+
+BOOST_AUTO_TEST_CASE(namespace_connect_and_reply) {
+    protocol_config cfg;
+    BOOST_TEST(socketio_connect_frame(cfg, "u7") == R"(40{"user":"u7"})");
+    BOOST_TEST(int(decode_socketio(R"(40{"sid":"abc"})", cfg).what) == int(kind::connected));
+    cfg.nsp = "/admin";
+    cfg.auth = nullptr;
+    BOOST_TEST(socketio_connect_frame(cfg, "u7") == "40/admin,");
+    BOOST_TEST(int(decode_socketio(R"(40/admin,{"sid":"abc"})", cfg).what) == int(kind::connected));
+    // A packet for another namespace is not ours.
+    BOOST_TEST(int(decode_socketio(R"(42["notification",{"id":1}])", cfg).what) == int(kind::none));
+}
+
+BOOST_AUTO_TEST_CASE(connect_error_carries_the_message) {
+    const protocol_config cfg;
+    const auto m = decode_socketio(R"(44{"message":"Not authorized"})", cfg);
+    BOOST_TEST(int(m.what) == int(kind::connect_error));
+    BOOST_TEST(m.detail == "Not authorized");
+}
+
+BOOST_AUTO_TEST_CASE(notification_event_fields) {
+    const protocol_config cfg;
+    const auto m = decode_socketio(R"(42["notification",{"id":12,"sent_at":1700000000123.5,"issued_at":1700000000124,"payload":"x"}])", cfg);
+    BOOST_TEST(int(m.what) == int(kind::notification));
+    BOOST_TEST(*m.id == 12);
+    BOOST_TEST(*m.sent_at_ms == 1700000000123.5);
+    BOOST_TEST(*m.issued_at_ms == 1700000000124.0);
+    BOOST_TEST(m.reply.empty());
+    // A string id is read too; another event is not a notification.
+    BOOST_TEST(*decode_socketio(R"(42["notification",{"id":"34"}])", cfg).id == 34);
+    BOOST_TEST(int(decode_socketio(R"(42["chat","hi"])", cfg).what) == int(kind::none));
+}
+
+BOOST_AUTO_TEST_CASE(event_with_ack_id_is_acknowledged) {
+    const protocol_config cfg;
+    const auto m = decode_socketio(R"(42456["notification",{"id":1}])", cfg);
+    BOOST_TEST(int(m.what) == int(kind::notification));
+    BOOST_TEST(m.reply == "43456[]");
+}
+
+BOOST_AUTO_TEST_CASE(publish_ack) {
+    const protocol_config cfg;
+    const auto m = decode_socketio(R"(4317[{"ok":true}])", cfg);
+    BOOST_TEST(int(m.what) == int(kind::publish_ack));
+    BOOST_TEST(m.ack_id == 17);
+    BOOST_TEST(publish_frame(cfg, nlohmann::json{{"id", 1}}, 17) == R"(4217["publish",{"id":1}])");
+}
+
+BOOST_AUTO_TEST_CASE(malformed_packets_are_errors_not_crashes) {
+    const protocol_config cfg;
+    for (const char* bad : {"", "4", "4abc", "42{}", R"(42{"not":"an array"})", "42[]", "42[1,2]", "42[\"x\"", "9garbage",
+                            "0notjson", "43[1]", "451-[\"baz\",{\"_placeholder\":true,\"num\":0}]", "42/admin", "4299999999999999999999[\"x\"]"}) {
+        const auto m = decode_socketio(bad, cfg);
+        BOOST_TEST(int(m.what) == int(kind::error), "frame: " << bad);
+        BOOST_TEST(!m.detail.empty());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(close_and_disconnect) {
+    const protocol_config cfg;
+    BOOST_TEST(int(decode_socketio("1", cfg).what) == int(kind::disconnect));
+    BOOST_TEST(int(decode_socketio("41", cfg).what) == int(kind::disconnect));
+    BOOST_TEST(int(decode_socketio("3", cfg).what) == int(kind::none));
+    BOOST_TEST(int(decode_socketio("6", cfg).what) == int(kind::none));
+}
+
+BOOST_AUTO_TEST_CASE(request_target) {
+    protocol_config cfg;
+    BOOST_TEST(ws_request_target(cfg, "", "u 1") == "/socket.io/?EIO=4&transport=websocket&user=u%201");
+    cfg.kind = protocol_kind::ws_json;
+    BOOST_TEST(ws_request_target(cfg, "/api", "u1") == "/api/ws?user=u1");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(ws_json_codec)
+
+BOOST_AUTO_TEST_CASE(messages) {
+    protocol_config cfg;
+    cfg.kind = protocol_kind::ws_json;
+    const auto n = decode_ws_json(R"({"type":"notification","id":5,"sent_at":12.5})", cfg);
+    BOOST_TEST(int(n.what) == int(kind::notification));
+    BOOST_TEST(*n.id == 5);
+    BOOST_TEST(*n.sent_at_ms == 12.5);
+    const auto a = decode_ws_json(R"({"type":"ack","ref":9,"count":1})", cfg);
+    BOOST_TEST(int(a.what) == int(kind::publish_ack));
+    BOOST_TEST(a.ack_id == 9);
+    BOOST_TEST(int(decode_ws_json(R"({"type":"welcome"})", cfg).what) == int(kind::none));
+    for (const char* bad : {"", "{", "[1,2,3]", "42", R"({"id":1})", R"({"type":7})"})
+        BOOST_TEST(int(decode_ws_json(bad, cfg).what) == int(kind::error), "frame: " << bad);
+    const auto f = nlohmann::json::parse(publish_frame(cfg, nlohmann::json{{"id", 1}}, 3));
+    BOOST_TEST(f["type"] == "publish");
+    BOOST_TEST(f["ref"] == 3);
+    BOOST_TEST(f["notifications"].size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(custom_fields) {
+    const auto cfg = parse_protocol_config(nlohmann::json::parse(
+        R"({"protocol":"ws-json","notification":{"event":"notify","type_field":"kind","id":"nid","sent_at":"ts"}})"));
+    const auto n = decode_ws_json(R"({"kind":"notify","nid":"77","ts":3})", cfg);
+    BOOST_TEST(int(n.what) == int(kind::notification));
+    BOOST_TEST(*n.id == 77);
+    BOOST_TEST(*n.sent_at_ms == 3.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(protocol_section)
+
+BOOST_AUTO_TEST_CASE(defaults_and_overrides) {
+    const auto cfg = parse_protocol_config(nlohmann::json::parse(
+        R"({"protocol":"socketio","namespace":"/n","query":{"uid":"{user}","v":"2"},"auth":null,
+            "publish":{"via":"websocket","event":"send"}})"));
+    BOOST_TEST(cfg.nsp == "/n");
+    BOOST_TEST(cfg.auth.is_null());
+    BOOST_TEST(int(cfg.via) == int(publish_via::websocket));
+    BOOST_TEST(cfg.publish_event == "send");
+    BOOST_TEST(ws_request_target(cfg, "", "u3") == "/socket.io/?EIO=4&transport=websocket&uid=u3&v=2");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_keys_and_bad_values_are_errors) {
+    BOOST_CHECK_THROW(parse_protocol_config(nlohmann::json::parse(R"({"protcol":"ws-json"})")), protocol_error);
+    BOOST_CHECK_THROW(parse_protocol_config(nlohmann::json::parse(R"({"protocol":"mqtt"})")), protocol_error);
+    BOOST_CHECK_THROW(parse_protocol_config(nlohmann::json::parse(R"({"namespace":"admin"})")), protocol_error);
+    BOOST_CHECK_THROW(parse_protocol_config(nlohmann::json::parse(R"({"publish":{"via":"carrier pigeon"}})")), protocol_error);
+    BOOST_CHECK_THROW(parse_protocol_config(nlohmann::json::parse(R"({"notification":{"evnt":"x"}})")), protocol_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(target_rules)
+
+BOOST_AUTO_TEST_CASE(urls) {
+    auto t = parse_target_url("ws://127.0.0.1:3000");
+    BOOST_TEST(!t.tls);
+    BOOST_TEST(t.host == "127.0.0.1");
+    BOOST_TEST(t.port == 3000);
+    BOOST_TEST(t.host_header() == "127.0.0.1:3000");
+    t = parse_target_url("https://example.org/api/");
+    BOOST_TEST(t.tls);
+    BOOST_TEST(t.port == 443);
+    BOOST_TEST(t.base_path == "/api");
+    BOOST_TEST(t.host_header() == "example.org");
+    t = parse_target_url("ws://[::1]:8080");
+    BOOST_TEST(t.host == "::1");
+    BOOST_TEST(t.host_header() == "[::1]:8080");
+    for (const char* bad : {"127.0.0.1:80", "ftp://x", "ws://", "ws://h:0", "ws://h:70000", "ws://h:8x", "ws://user:pw@h",
+                            "ws://h/p?q=1", "ws://[::1"})
+        BOOST_CHECK_THROW(parse_target_url(bad), target_error);
+}
+
+BOOST_AUTO_TEST_CASE(loopback) {
+    namespace ip = boost::asio::ip;
+    BOOST_TEST(is_loopback(ip::make_address("127.0.0.1")));
+    BOOST_TEST(is_loopback(ip::make_address("127.3.2.1")));
+    BOOST_TEST(is_loopback(ip::make_address("::1")));
+    BOOST_TEST(is_loopback(ip::make_address("::ffff:127.0.0.1")));
+    BOOST_TEST(!is_loopback(ip::make_address("10.0.0.1")));
+    BOOST_TEST(!is_loopback(ip::make_address("192.168.1.1")));
+    BOOST_TEST(!is_loopback(ip::make_address("::ffff:10.0.0.1")));
+}
+
+BOOST_AUTO_TEST_CASE(headers_are_secret) {
+    const auto h = parse_header("Authorization: Bearer abc.def.ghi");
+    BOOST_TEST(h.name == "Authorization");
+    BOOST_TEST(h.value == "Bearer abc.def.ghi");
+    const std::vector<header> hs{h};
+    BOOST_TEST(redact("failed with Bearer abc.def.ghi twice: Bearer abc.def.ghi", hs) == "failed with *** twice: ***");
+    BOOST_CHECK_THROW(parse_header("no colon"), target_error);
+    BOOST_CHECK_THROW(parse_header(": empty name"), target_error);
+    BOOST_CHECK_THROW(parse_header("X: a\r\nInjected: 1"), target_error);
+    // The error for a bad header never shows its value.
+    try {
+        parse_header("X: secret-value\nmore");
+    } catch (const target_error& e) {
+        BOOST_TEST(std::string(e.what()).find("secret-value") == std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(compare)
+
+BOOST_AUTO_TEST_CASE(reads_nested_report_metrics_and_prints_differences) {
+    const auto doc = nlohmann::json::parse(R"({"metrics":{"delivery":{"latency":{"p99":0.2}},"connections":{"peak":100}},
+        "units":{"delivery.latency.p99":"s","connections.peak":"count"}})");
+    const auto sim = metrics_of_report(doc);
+    BOOST_TEST(sim.size() == 2u);
+    BOOST_TEST(*sim.get("delivery.latency.p99") == 0.2);
+    surge::models::metric_set live;
+    live.set("delivery.latency.p99", 0.25, "s");
+    live.set("connections.peak", 100, "count");
+    live.set("live.protocol_errors", 0, "count");
+    const auto table = compare_table(sim, live);
+    BOOST_TEST(table.find("+25.0%") != std::string::npos);
+    BOOST_TEST(table.find("live.protocol_errors") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

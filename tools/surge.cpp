@@ -1,18 +1,29 @@
-// surge — the command line: run a scenario in virtual time and report, validate scenario files.
+// surge — the command line: run a scenario in virtual time and report, validate scenario files,
+// run the seed's performance suite, check golden files, compare two reports.
 //
 //   surge run SCENARIO [--seed N] [--output report.json] [--trace trace.jsonl] [--set PATH=VALUE]... [--quiet]
+//   surge suite [--suites notification websocket memory | all] [--output report.json] [--verbose]
+//               [--seed N] [--set PATH=VALUE]... [--dir DIR]
+//   surge golden [--update] [--dir tests/golden] [--scenarios DIR] [SCENARIO...]
+//   surge diff OLD.json NEW.json [--tolerance 5%] [--metric-tolerance NAME=PCT]... [--ignore NAME]...
 //   surge validate SCENARIO...
 //   surge version | surge --version
 //
-// Exit codes: 0 every threshold holds; 1 a threshold failed or the run stopped on an error (the
-// report is still written); 2 bad input (a scenario that cannot be read or validated, a bad
-// option, an output file that cannot be written), checked before anything runs. Every message
-// on stderr starts with "surge: ". The report's schema is docs/report.md.
+// Exit codes: 0 every threshold holds (suite: of every test; golden: every file matches; diff:
+// nothing regressed); 1 a threshold failed or the run stopped on an error (the report is still
+// written; golden: a file differs or is missing; diff: a metric regressed beyond the tolerance);
+// 2 bad input (a scenario that cannot be read or validated, a bad option, an output file that
+// cannot be written, a file that is not a surge report), checked before anything runs. Every
+// message on stderr starts with "surge: ". The report's schema is docs/report.md; the suite,
+// golden and diff commands are described in docs/ci.md.
 //
 // Wall-clock time is measured here only for the progress line; the simulation never sees it.
+#include <sim/diff.hpp>
+#include <sim/golden.hpp>
 #include <sim/load.hpp>
 #include <sim/report.hpp>
 #include <sim/run.hpp>
+#include <sim/suite.hpp>
 #include <sim/system.hpp>
 
 #include <CLI/CLI.hpp>
@@ -23,15 +34,18 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -209,6 +223,321 @@ action define_run(CLI::App& cmd) {
     };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Where the built-in scenarios and golden files are
+// ---------------------------------------------------------------------------------------------
+
+namespace fs = std::filesystem;
+
+#ifndef SURGE_SOURCE_DIR
+#define SURGE_SOURCE_DIR ""
+#endif
+#ifndef SURGE_INSTALL_SCENARIOS_DIR
+#define SURGE_INSTALL_SCENARIOS_DIR ""
+#endif
+
+bool is_dir(const fs::path& p) {
+    std::error_code ec;
+    return !p.empty() && fs::is_directory(p, ec);
+}
+
+/// The built-in scenarios: the source tree's sim/scenarios (SURGE_SOURCE_DIR), else
+/// ./sim/scenarios, else the installed share/surge/scenarios (next to the program's bin/
+/// directory, then the configured install prefix).
+fs::path default_scenarios_dir() {
+    std::vector<fs::path> candidates;
+    if (std::string_view(SURGE_SOURCE_DIR).size() > 0) candidates.emplace_back(fs::path(SURGE_SOURCE_DIR) / "sim" / "scenarios");
+    candidates.emplace_back(fs::path("sim") / "scenarios");
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) candidates.push_back(exe.parent_path().parent_path() / "share" / "surge" / "scenarios");
+    if (std::string_view(SURGE_INSTALL_SCENARIOS_DIR).size() > 0) candidates.emplace_back(SURGE_INSTALL_SCENARIOS_DIR);
+    for (const auto& c : candidates)
+        if (is_dir(c)) return c;
+    std::string tried;
+    for (const auto& c : candidates) tried += (tried.empty() ? "" : ", ") + c.string();
+    throw usage_error("cannot find the built-in scenarios (tried " + tried + "); give the directory with --dir");
+}
+
+/// The golden files: the source tree's tests/golden, else ./tests/golden.
+fs::path default_golden_dir() {
+    if (std::string_view(SURGE_SOURCE_DIR).size() > 0) {
+        const fs::path p = fs::path(SURGE_SOURCE_DIR) / "tests" / "golden";
+        if (is_dir(p)) return p;
+    }
+    return fs::path("tests") / "golden";
+}
+
+/// "5%", "5" (both five per cent) or "0.5%": a finite, non-negative percentage, as a fraction.
+double parse_percent(const std::string& text, const std::string& what) {
+    std::string t = text;
+    if (!t.empty() && t.back() == '%') t.pop_back();
+    double v = 0;
+    const char* end = t.data() + t.size();
+    const auto res = std::from_chars(t.data(), end, v);
+    if (t.empty() || res.ec != std::errc{} || res.ptr != end || !std::isfinite(v) || v < 0)
+        throw usage_error(what + ": expected a percentage, e.g. 5% or 0.5%");
+    return v / 100;
+}
+
+// ---------------------------------------------------------------------------------------------
+// surge suite
+// ---------------------------------------------------------------------------------------------
+
+action define_suite(CLI::App& cmd) {
+    struct options {
+        std::vector<std::string> suites;
+        std::string output;
+        bool verbose = false;
+        std::optional<std::string> seed;
+        std::vector<std::string> sets;
+        std::string dir;
+    };
+    auto o = std::make_shared<options>();
+    cmd.add_option("--suites", o->suites, "Suites to run: notification websocket memory, or all (the default)")
+        ->type_name("SUITE...");
+    cmd.add_option("--output,-o", o->output, "Write the JSON suite report (every test's full report) here")
+        ->type_name("FILE");
+    cmd.add_flag("--verbose,-v", o->verbose, "Print each test's summary table");
+    cmd.add_option("--seed", o->seed, "Seed for every test (overrides each scenario's)")->type_name("N");
+    cmd.add_option("--set", o->sets,
+                   "Override a field in every test where its parent exists: --set /users/count=1000 (repeatable)")
+        ->type_name("POINTER=VALUE")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("--dir", o->dir, "The suites' directory (default: the built-in sim/scenarios/suite)")
+        ->type_name("DIR");
+
+    return [o]() -> int {
+        const auto wall0 = std::chrono::steady_clock::now();
+        std::optional<std::uint64_t> seed;
+        if (o->seed) seed = parse_seed(*o->seed);
+        const fs::path dir = o->dir.empty() ? default_scenarios_dir() / "suite" : fs::path(o->dir);
+        if (!is_dir(dir)) throw usage_error("--dir " + dir.string() + ": not a directory");
+        const sim::suite_plan plan = sim::plan_suite(dir, o->suites, o->sets);
+        std::optional<std::ofstream> report_file;
+        if (!o->output.empty()) report_file.emplace(open_output(o->output, "report"));
+        for (const auto& skip : plan.skipped) {
+            std::string files;
+            for (const auto& f : skip.tests) files += (files.empty() ? "" : ", ") + fs::path(f).lexically_relative(dir).generic_string();
+            complain("--set " + skip.spec + " does not apply to " + plural(skip.tests.size(), "test", "tests") + " (" +
+                     skip.reason + "): " + files);
+        }
+
+        std::string suites;
+        for (const auto& s : plan.suites) suites += (suites.empty() ? "" : ", ") + s;
+        std::cout << "suite " << suites << ": " << plural(plan.tests.size(), "test", "tests");
+        if (seed) std::cout << ", seed " << *seed;
+        std::cout << "\n" << std::flush;
+        std::size_t width = 0;
+        for (const auto& t : plan.tests) width = std::max(width, t.loaded.scenario.name.size());
+
+        std::vector<sim::suite_result> results;
+        results.reserve(plan.tests.size());
+        for (const auto& t : plan.tests) {
+            results.push_back(sim::run_suite_test(t, seed));
+            const auto& r = results.back();
+            if (o->verbose) std::cout << "\n" << sim::summary_table(r.result, r.verdicts, t.file) << "\n";
+            std::cout << sim::suite_line(r, width) << std::flush;
+        }
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+        std::size_t passed = 0;
+        for (const auto& r : results) passed += r.code == 0 ? 1 : 0;
+        const std::size_t failed = results.size() - passed;
+
+        if (report_file) {
+            *report_file << sim::report_text(sim::suite_report(plan, results, seed, o->sets, wall));
+            report_file->close();
+            if (!*report_file) throw usage_error("cannot write the report " + o->output + ": write failed");
+        }
+        std::cout << "\n" << (failed == 0 ? "PASS" : "FAIL") << ": " << passed << " passed, " << failed << " failed ("
+                  << plural(results.size(), "test", "tests") << ") in "
+                  << sim::report_detail::printf_string("%.2f", wall) << " s wall\n";
+        std::cout.flush();
+        return failed == 0 ? exit_ok : 1;
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// surge golden
+// ---------------------------------------------------------------------------------------------
+
+action define_golden(CLI::App& cmd) {
+    struct options {
+        std::vector<std::string> scenarios;
+        bool update = false;
+        std::string dir;
+        std::string scenarios_dir;
+    };
+    auto o = std::make_shared<options>();
+    cmd.add_option("SCENARIO", o->scenarios,
+                   "Scenario files, or built-in scenarios by path under the scenarios directory "
+                   "(baseline, suite/notification/high-volume-delivery; default: all)");
+    cmd.add_flag("--update", o->update, "Rewrite the golden files instead of checking them");
+    cmd.add_option("--dir", o->dir, "The golden files' directory (default: the source tree's tests/golden)")
+        ->type_name("DIR");
+    cmd.add_option("--scenarios", o->scenarios_dir, "The scenarios' directory (default: the built-in sim/scenarios)")
+        ->type_name("DIR");
+
+    return [o]() -> int {
+        const fs::path root = o->scenarios_dir.empty() ? default_scenarios_dir() : fs::path(o->scenarios_dir);
+        if (!is_dir(root)) throw usage_error("--scenarios " + root.string() + ": not a directory");
+        const fs::path dir = o->dir.empty() ? default_golden_dir() : fs::path(o->dir);
+        if (!o->update && !is_dir(dir)) throw usage_error("--dir " + dir.string() + ": not a directory");
+        const auto builtin = sim::scenario_files(root);
+
+        // Each scenario: its file and its golden name (its path relative to the scenarios directory).
+        struct item {
+            std::string file, rel;
+        };
+        std::vector<item> items;
+        if (o->scenarios.empty()) {
+            for (const auto& rel : builtin) items.push_back({(root / rel).string(), rel});
+        }
+        for (const auto& arg : o->scenarios) {
+            std::error_code ec;
+            if (fs::is_regular_file(arg, ec)) {
+                const fs::path abs = fs::weakly_canonical(arg, ec);
+                const fs::path rel = abs.lexically_relative(fs::weakly_canonical(root, ec));
+                const std::string r = rel.empty() || *rel.begin() == ".." ? fs::path(arg).filename().string() : rel.generic_string();
+                items.push_back({arg, r});
+                continue;
+            }
+            const auto match = std::find_if(builtin.begin(), builtin.end(), [&](const std::string& rel) {
+                return rel == arg || rel == arg + ".json" || rel == "suite/" + arg + ".json";
+            });
+            if (match == builtin.end())
+                throw usage_error(arg + ": no such scenario file, and no built-in scenario of that name in " + root.string());
+            items.push_back({(root / *match).string(), *match});
+        }
+        // Bad input first: every scenario must load.
+        std::vector<sim::loaded_scenario> loaded;
+        for (const auto& it : items) loaded.push_back(sim::load_scenario_file(it.file));
+
+        int code = exit_ok;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const auto& it = items[i];
+            const fs::path golden_path = dir / it.rel;
+            const sim::run_result result = sim::run(loaded[i].scenario);
+            const auto now = sim::golden_json(result, it.rel);
+            const std::string label = "golden " + it.rel + ": ";
+
+            std::optional<nlohmann::ordered_json> before;
+            std::error_code ec;
+            if (fs::exists(golden_path, ec)) {
+                std::ifstream in(golden_path, std::ios::binary);
+                std::ostringstream buf;
+                buf << in.rdbuf();
+                try {
+                    before = nlohmann::ordered_json::parse(buf.str());
+                } catch (const nlohmann::json::exception& e) {
+                    if (!o->update) throw usage_error(golden_path.string() + ": not valid JSON (" + e.what() + ")");
+                }
+            }
+            const auto changes = before ? sim::golden_differences(*before, now) : std::vector<std::string>{};
+            if (o->update) {
+                if (before && changes.empty()) {
+                    std::cout << label << "unchanged\n";
+                    continue;
+                }
+                fs::create_directories(golden_path.parent_path(), ec);
+                std::ofstream out = open_output(golden_path.string(), "golden file");
+                out << sim::golden_text(now);
+                out.close();
+                if (!out) throw usage_error("cannot write the golden file " + golden_path.string() + ": write failed");
+                if (!before) std::cout << label << "written " << golden_path.string() << " (trace hash "
+                                       << sim::format_trace_hash(result.trace_hash) << ")\n";
+                else std::cout << label << "updated " << golden_path.string() << " ("
+                               << plural(changes.size(), "change", "changes") << ")\n";
+                for (const auto& c : changes) std::cout << "  " << c << '\n';
+                continue;
+            }
+            if (!before) {
+                std::cout << label << "MISSING: no golden file " << golden_path.string() << "\n  (write it with: surge golden --update "
+                          << it.rel << ")\n";
+                code = 1;
+                continue;
+            }
+            if (changes.empty()) {
+                std::cout << label << "ok (trace hash " << sim::format_trace_hash(result.trace_hash) << ", "
+                          << plural(now["metrics"].size(), "metric", "metrics") << ")\n";
+                continue;
+            }
+            code = 1;
+            std::cout << label << "DIFFERS from " << golden_path.string() << " ("
+                      << plural(changes.size(), "change", "changes") << ", old -> new)\n";
+            for (const auto& c : changes) std::cout << "  " << c << '\n';
+            std::cout << "  (if the change is intended: surge golden --update " << it.rel
+                      << ", and review the diff)\n";
+        }
+        // With no scenarios named, every golden file must belong to a scenario.
+        if (o->scenarios.empty() && is_dir(dir)) {
+            for (const auto& rel : sim::scenario_files(dir)) {
+                if (std::find(builtin.begin(), builtin.end(), rel) != builtin.end()) continue;
+                if (o->update) {
+                    std::error_code ec;
+                    fs::remove(dir / rel, ec);
+                    std::cout << "golden " << rel << ": removed (no scenario " << (root / rel).string() << ")\n";
+                } else {
+                    std::cout << "golden " << rel << ": ORPHAN: no scenario " << (root / rel).string() << "\n";
+                    code = 1;
+                }
+            }
+        }
+        std::cout.flush();
+        return code;
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// surge diff
+// ---------------------------------------------------------------------------------------------
+
+action define_diff(CLI::App& cmd) {
+    struct options {
+        std::string old_file, new_file;
+        std::string tolerance = "5%";
+        std::vector<std::string> metric_tolerances;
+        std::vector<std::string> ignored;
+        bool changed_only = false;
+    };
+    auto o = std::make_shared<options>();
+    cmd.add_option("OLD", o->old_file, "The baseline report (surge run or surge suite --output)")->required();
+    cmd.add_option("NEW", o->new_file, "The report to check against it")->required();
+    cmd.add_option("--tolerance", o->tolerance, "How far a metric may move the bad way, relative to the old value")
+        ->type_name("PCT")
+        ->capture_default_str();
+    cmd.add_option("--metric-tolerance", o->metric_tolerances,
+                   "Tolerance for the metrics matching NAME ('*' globs; TEST:NAME for one suite test) (repeatable)")
+        ->type_name("NAME=PCT")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("--ignore", o->ignored, "Leave the metrics matching NAME out of the verdict (repeatable)")
+        ->type_name("NAME")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_flag("--changed-only", o->changed_only, "List only the metrics that changed");
+
+    return [o]() -> int {
+        sim::diff_options opt;
+        opt.tolerance = parse_percent(o->tolerance, "--tolerance " + o->tolerance);
+        for (const auto& spec : o->metric_tolerances) {
+            const auto eq = spec.rfind('=');
+            if (eq == std::string::npos || eq == 0)
+                throw usage_error("--metric-tolerance " + spec + ": expected NAME=PCT, e.g. delivery.latency.p99=10%");
+            opt.metric_tolerances.emplace_back(spec.substr(0, eq),
+                                               parse_percent(spec.substr(eq + 1), "--metric-tolerance " + spec));
+        }
+        opt.ignored = o->ignored;
+        const auto old_report = sim::read_report(o->old_file);
+        const auto new_report = sim::read_report(o->new_file);
+        const auto d = sim::compare_reports(old_report, new_report, opt);
+        std::cout << sim::diff_text(d, o->changed_only);
+        std::cout.flush();
+        return d.regression_count() == 0 ? exit_ok : 1;
+    };
+}
+
 action define_validate(CLI::App& cmd) {
     auto files = std::make_shared<std::vector<std::string>>();
     cmd.add_option("SCENARIO", *files, "Scenario files (JSON)")->required();
@@ -238,10 +567,15 @@ action define_version(CLI::App&) {
     };
 }
 
-/// The subcommands, in the order `surge --help` lists them. Later: suite, diff, golden, replay.
+/// The subcommands, in the order `surge --help` lists them. Later: replay.
 const std::vector<subcommand>& subcommands() {
     static const std::vector<subcommand> table{
         {"run", "Run a scenario in virtual time, print a summary, write the JSON report", define_run},
+        {"suite", "Run the performance suite (notification, websocket, memory): one line per test, a JSON report",
+         define_suite},
+        {"golden", "Check (or --update) the golden trace hashes and metrics of the built-in scenarios", define_golden},
+        {"diff", "Compare two reports metric by metric; exit 1 when a metric regressed beyond the tolerance",
+         define_diff},
         {"validate", "Check scenario files without running them", define_validate},
         {"version", "Print the version", define_version},
     };
@@ -301,6 +635,9 @@ int main(int argc, char** argv) {
         complain(e.what());
         return exit_bad_input;
     } catch (const usage_error& e) {
+        complain(e.what());
+        return exit_bad_input;
+    } catch (const sim::report_error& e) {
         complain(e.what());
         return exit_bad_input;
     } catch (const std::exception& e) {

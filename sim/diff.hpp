@@ -1,0 +1,483 @@
+// sim/diff.hpp — `surge diff OLD.json NEW.json`: two reports compared metric by metric with a
+// direction-aware regression verdict (sim/metric_direction.hpp), for CI gates.
+//
+// Both reports are single-run reports (mode "sim" or "live"), or both are suite reports (mode
+// "suite", written by `surge suite --output`), compared test by test (paired by scenario name).
+//
+// Verdicts, per metric present in both reports:
+//   same       the values are equal (both null counts as equal)
+//   changed    a neutral metric (a count describing the load) changed
+//   better     moved the good way
+//   worse      moved the bad way by at most the tolerance (relative to |old|)
+//   REGRESSED  moved the bad way by more than the tolerance; from 0, any bad move is infinitely
+//              relative and regresses; a finite value that became null (NaN, infinity) regresses
+// and: new (only in NEW; never a regression), missing (only in OLD; a regression: a measurement
+// was lost), ignored (--ignore). Besides metrics, these regress too: a test missing from NEW, a
+// run that completed in OLD and stopped on an error in NEW, a threshold that passed in OLD and
+// fails in NEW (unless its metric is ignored). Tolerances are fractions (0.05 = 5 %).
+#pragma once
+
+#include "sim/metric_direction.hpp"
+#include "sim/report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace surge::sim {
+
+/// A file that is not a readable surge report, or two reports that cannot be compared.
+/// `surge diff` exits 2 on it; what() is the whole message.
+class report_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct diff_options {
+    double tolerance = 0.05;
+    /// (pattern, tolerance): the last pattern that matches a metric sets its tolerance.
+    std::vector<std::pair<std::string, double>> metric_tolerances;
+    /// Patterns of metrics left out of the verdict.
+    std::vector<std::string> ignored;
+};
+
+enum class change_verdict { same, changed, better, worse, regressed, added, missing, ignored };
+
+inline constexpr std::string_view verdict_name(change_verdict v) {
+    switch (v) {
+    case change_verdict::same: return "same";
+    case change_verdict::changed: return "changed";
+    case change_verdict::better: return "better";
+    case change_verdict::worse: return "worse";
+    case change_verdict::regressed: return "REGRESSED";
+    case change_verdict::added: return "new";
+    case change_verdict::missing: return "missing";
+    case change_verdict::ignored: return "ignored";
+    }
+    return "?";
+}
+
+struct metric_change {
+    std::string metric;
+    std::string unit;
+    bool in_old = false, in_new = false;
+    double old_value = 0, new_value = 0;   // NaN when the report has null
+    double absolute = 0;                   // new - old (NaN when not both finite)
+    double relative = 0;                   // (new - old) / |old|; ±inf from 0; NaN when n/a
+    metric_direction direction = metric_direction::neutral;
+    double tolerance = 0;
+    change_verdict verdict = change_verdict::same;
+};
+
+/// One run compared with another (one test of a suite, or the single runs).
+struct run_diff {
+    std::string name;                      // the scenario's name
+    bool in_old = true, in_new = true;
+    std::string old_hash, new_hash;        // trace hashes
+    bool old_completed = true, new_completed = true;
+    std::vector<metric_change> metrics;    // in OLD's order, then metrics only in NEW
+    std::vector<std::string> regressions;  // one line each, for the summary
+};
+
+struct report_diff {
+    bool suite = false;
+    std::vector<run_diff> runs;
+    [[nodiscard]] std::size_t regression_count() const {
+        std::size_t n = 0;
+        for (const auto& r : runs) n += r.regressions.size();
+        return n;
+    }
+};
+
+namespace diff_detail {
+
+/// Glob match: '*' matches any run of characters (dots included), everything else itself.
+inline bool glob_match(std::string_view pattern, std::string_view text) {
+    std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            mark = t;
+        } else if (p < pattern.size() && pattern[p] == text[t]) {
+            ++p;
+            ++t;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            t = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+/// A pattern is METRIC or TEST:METRIC (the test part matches a suite test's scenario name).
+inline bool pattern_matches(std::string_view pattern, std::string_view test, std::string_view metric) {
+    const std::size_t colon = pattern.find(':');
+    if (colon == std::string_view::npos) return glob_match(pattern, metric);
+    return glob_match(pattern.substr(0, colon), test) && glob_match(pattern.substr(colon + 1), metric);
+}
+
+/// Flattens the nested metrics object to (dotted name, value) in document order; null -> NaN.
+inline void flatten(const nlohmann::ordered_json& node, const std::string& prefix,
+                    std::vector<std::pair<std::string, double>>& out, const std::string& where) {
+    for (const auto& item : node.items()) {
+        const std::string name = prefix.empty() ? item.key() : prefix + "." + item.key();
+        const auto& v = item.value();
+        if (v.is_object()) flatten(v, name, out, where);
+        else if (v.is_number()) out.emplace_back(name, v.get<double>());
+        else if (v.is_null()) out.emplace_back(name, std::numeric_limits<double>::quiet_NaN());
+        else throw report_error(where + ": metrics." + name + " is not a number");
+    }
+}
+
+struct run_view {
+    std::string name;
+    std::string hash;
+    bool completed = true;
+    std::vector<std::pair<std::string, double>> metrics;
+    std::map<std::string, std::string, std::less<>> units;
+    std::map<std::string, bool, std::less<>> thresholds;   // "metric expression" -> pass
+};
+
+inline run_view view_of(const nlohmann::ordered_json& r, const std::string& where) {
+    run_view v;
+    if (!r.is_object()) throw report_error(where + ": not a JSON object");
+    const auto sc = r.find("scenario");
+    if (sc != r.end() && sc->is_object() && sc->contains("name") && (*sc)["name"].is_string())
+        v.name = (*sc)["name"].get<std::string>();
+    if (const auto h = r.find("trace_hash"); h != r.end() && h->is_string()) v.hash = h->get<std::string>();
+    if (const auto c = r.find("completed"); c != r.end() && c->is_boolean()) v.completed = c->get<bool>();
+    const auto m = r.find("metrics");
+    if (m == r.end() || !m->is_object()) throw report_error(where + ": not a surge report (no \"metrics\" object)");
+    flatten(*m, "", v.metrics, where);
+    if (const auto u = r.find("units"); u != r.end() && u->is_object())
+        for (const auto& item : u->items())
+            if (item.value().is_string()) v.units[item.key()] = item.value().get<std::string>();
+    if (const auto th = r.find("thresholds"); th != r.end() && th->is_array())
+        for (const auto& t : *th)
+            if (t.is_object() && t.contains("metric") && t.contains("verdict") && t["metric"].is_string() &&
+                t["verdict"].is_string())
+                v.thresholds[t["metric"].get<std::string>() + " " + t.value("expression", std::string())] =
+                    t["verdict"].get<std::string>() == "pass";
+    return v;
+}
+
+inline std::string percent_text(double fraction) {
+    return report_detail::printf_string("%.4g", fraction * 100) + "%";
+}
+
+} // namespace diff_detail
+
+/// The humanised value of a metric in its unit (see sim/report.hpp).
+inline std::string value_text_of(double v, std::string_view unit) { return report_detail::value_text(v, unit); }
+
+/// A parsed report: its mode and its runs (one, or a suite's tests).
+struct loaded_report {
+    std::string file;
+    bool suite = false;
+    nlohmann::ordered_json document;
+};
+
+/// Checks that `doc` is a surge report this version can read. `file` names it in messages.
+inline loaded_report check_report(nlohmann::ordered_json doc, const std::string& file) {
+    if (!doc.is_object()) throw report_error(file + ": not a surge report (not a JSON object)");
+    const auto sv = doc.find("schema_version");
+    if (sv == doc.end()) throw report_error(file + ": not a surge report (no \"schema_version\")");
+    if (!sv->is_number_integer() || sv->get<long long>() < 1)
+        throw report_error(file + ": not a surge report (\"schema_version\" is not a positive integer)");
+    if (sv->get<long long>() > report_schema_version)
+        throw report_error(file + ": schema_version " + std::to_string(sv->get<long long>()) +
+                           " is newer than this surge reads (" + std::to_string(report_schema_version) + ")");
+    const auto mode = doc.find("mode");
+    if (mode == doc.end() || !mode->is_string()) throw report_error(file + ": not a surge report (no \"mode\")");
+    loaded_report out;
+    out.file = file;
+    out.suite = mode->get<std::string>() == "suite";
+    if (out.suite) {
+        const auto tests = doc.find("tests");
+        if (tests == doc.end() || !tests->is_array())
+            throw report_error(file + ": a suite report without a \"tests\" array");
+        for (std::size_t i = 0; i < tests->size(); ++i)
+            (void)diff_detail::view_of((*tests)[i], file + ": tests[" + std::to_string(i) + "]");
+    } else {
+        (void)diff_detail::view_of(doc, file);
+    }
+    out.document = std::move(doc);
+    return out;
+}
+
+inline loaded_report parse_report(const std::string& text, const std::string& file) {
+    nlohmann::ordered_json doc;
+    try {
+        doc = nlohmann::ordered_json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        std::string what = e.what();
+        if (const auto colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
+        throw report_error(file + ": not valid JSON: " + what);
+    }
+    return check_report(std::move(doc), file);
+}
+
+inline loaded_report read_report(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw report_error(path + ": cannot read: " + std::strerror(errno));
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    if (in.bad()) throw report_error(path + ": cannot read");
+    return parse_report(buf.str(), path);
+}
+
+/// Compares one metric's values. `in_old`/`in_new` say whether each report has it.
+inline metric_change compare_metric(std::string_view test, const std::string& metric, std::optional<double> old_value,
+                                    std::optional<double> new_value, const diff_options& opt) {
+    metric_change c;
+    c.metric = metric;
+    c.in_old = old_value.has_value();
+    c.in_new = new_value.has_value();
+    c.old_value = old_value.value_or(std::numeric_limits<double>::quiet_NaN());
+    c.new_value = new_value.value_or(std::numeric_limits<double>::quiet_NaN());
+    c.direction = direction_of(metric);
+    c.tolerance = opt.tolerance;
+    for (const auto& [pattern, tol] : opt.metric_tolerances)
+        if (diff_detail::pattern_matches(pattern, test, metric)) c.tolerance = tol;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const bool both_finite = c.in_old && c.in_new && std::isfinite(c.old_value) && std::isfinite(c.new_value);
+    c.absolute = both_finite ? c.new_value - c.old_value : nan;
+    if (!both_finite) c.relative = nan;
+    else if (c.old_value != 0) c.relative = (c.new_value - c.old_value) / std::fabs(c.old_value);
+    else if (c.new_value == 0) c.relative = 0;
+    else c.relative = c.new_value > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+
+    for (const auto& pattern : opt.ignored)
+        if (diff_detail::pattern_matches(pattern, test, metric)) {
+            c.verdict = change_verdict::ignored;
+            return c;
+        }
+    if (!c.in_new) {
+        c.verdict = change_verdict::missing;
+        return c;
+    }
+    if (!c.in_old) {
+        c.verdict = change_verdict::added;
+        return c;
+    }
+    if (!both_finite) {
+        const bool old_finite = std::isfinite(c.old_value), new_finite = std::isfinite(c.new_value);
+        if (!old_finite && !new_finite) c.verdict = change_verdict::same;
+        else if (c.direction == metric_direction::neutral) c.verdict = change_verdict::changed;
+        else c.verdict = old_finite ? change_verdict::regressed : change_verdict::better;
+        return c;
+    }
+    if (c.new_value == c.old_value) {
+        c.verdict = change_verdict::same;
+        return c;
+    }
+    if (c.direction == metric_direction::neutral) {
+        c.verdict = change_verdict::changed;
+        return c;
+    }
+    const bool up = c.new_value > c.old_value;
+    const bool good = (c.direction == metric_direction::higher) == up;
+    if (good) c.verdict = change_verdict::better;
+    else c.verdict = std::fabs(c.relative) > c.tolerance ? change_verdict::regressed : change_verdict::worse;
+    return c;
+}
+
+/// Compares two runs' reports (objects with "metrics"). `old_report` or `new_report` may be null
+/// (a suite test only in one of the reports).
+inline run_diff compare_runs(const nlohmann::ordered_json* old_report, const nlohmann::ordered_json* new_report,
+                             const std::string& name, const diff_options& opt) {
+    using diff_detail::run_view;
+    run_diff d;
+    d.name = name;
+    d.in_old = old_report != nullptr;
+    d.in_new = new_report != nullptr;
+    if (!d.in_new) {
+        d.regressions.push_back(name + ": the test is missing from the new report");
+        return d;
+    }
+    if (!d.in_old) return d;
+    const run_view o = diff_detail::view_of(*old_report, "old");
+    const run_view n = diff_detail::view_of(*new_report, "new");
+    d.old_hash = o.hash;
+    d.new_hash = n.hash;
+    d.old_completed = o.completed;
+    d.new_completed = n.completed;
+    const std::string prefix = name.empty() ? "" : name + ": ";
+    if (o.completed && !n.completed) d.regressions.push_back(prefix + "the run stopped on an error");
+
+    const auto find = [](const run_view& v, std::string_view metric) -> std::optional<double> {
+        for (const auto& [k, x] : v.metrics)
+            if (k == metric) return x;
+        return std::nullopt;
+    };
+    const auto unit_of = [&](const std::string& metric) {
+        if (const auto it = n.units.find(metric); it != n.units.end()) return it->second;
+        if (const auto it = o.units.find(metric); it != o.units.end()) return it->second;
+        return std::string();
+    };
+    const auto add = [&](const std::string& metric) {
+        metric_change c = compare_metric(name, metric, find(o, metric), find(n, metric), opt);
+        c.unit = unit_of(metric);
+        if (c.verdict == change_verdict::regressed) {
+            std::string why = prefix + metric + " ";
+            if (!std::isfinite(c.new_value)) why += "is no longer a finite number";
+            else if (c.old_value == 0) why += value_text_of(c.old_value, c.unit) + " -> " + value_text_of(c.new_value, c.unit);
+            else why += (c.relative > 0 ? "+" : "") + diff_detail::percent_text(c.relative) + " (" +
+                        value_text_of(c.old_value, c.unit) + " -> " + value_text_of(c.new_value, c.unit) +
+                        "; tolerance " + diff_detail::percent_text(c.tolerance) + ")";
+            d.regressions.push_back(why);
+        } else if (c.verdict == change_verdict::missing) {
+            d.regressions.push_back(prefix + metric + " is missing from the new report");
+        }
+        d.metrics.push_back(std::move(c));
+    };
+    for (const auto& [metric, value] : o.metrics) add(metric);
+    for (const auto& [metric, value] : n.metrics)
+        if (!find(o, metric)) add(metric);
+
+    for (const auto& [key, passed] : o.thresholds) {
+        const auto it = n.thresholds.find(key);
+        if (!passed || it == n.thresholds.end() || it->second) continue;
+        const std::string metric = key.substr(0, key.find(' '));
+        bool ignored = false;
+        for (const auto& pattern : opt.ignored) ignored = ignored || diff_detail::pattern_matches(pattern, name, metric);
+        if (!ignored) d.regressions.push_back(prefix + "threshold " + key + " passed before and fails now");
+    }
+    return d;
+}
+
+/// Compares two reports: both single runs, or both suites.
+inline report_diff compare_reports(const loaded_report& old_report, const loaded_report& new_report,
+                                   const diff_options& opt) {
+    if (old_report.suite != new_report.suite)
+        throw report_error("cannot compare a " + std::string(old_report.suite ? "suite" : "single-run") + " report (" +
+                           old_report.file + ") with a " + (new_report.suite ? "suite" : "single-run") + " report (" +
+                           new_report.file + ")");
+    report_diff out;
+    out.suite = old_report.suite;
+    if (!out.suite) {
+        out.runs.push_back(compare_runs(&old_report.document, &new_report.document, "", opt));
+        const auto name_of = [](const nlohmann::ordered_json& r) {
+            return diff_detail::view_of(r, "").name;
+        };
+        out.runs.back().name = name_of(new_report.document);
+        if (out.runs.back().name.empty()) out.runs.back().name = name_of(old_report.document);
+        return out;
+    }
+    const auto name_of = [](const nlohmann::ordered_json& t) {
+        const auto sc = t.find("scenario");
+        if (sc != t.end() && sc->is_object() && sc->contains("name") && (*sc)["name"].is_string())
+            return (*sc)["name"].get<std::string>();
+        return std::string();
+    };
+    const auto& old_tests = old_report.document["tests"];
+    const auto& new_tests = new_report.document["tests"];
+    const auto find = [&](const nlohmann::ordered_json& tests, const std::string& name) -> const nlohmann::ordered_json* {
+        for (const auto& t : tests)
+            if (name_of(t) == name) return &t;
+        return nullptr;
+    };
+    for (const auto& t : old_tests) {
+        const std::string name = name_of(t);
+        out.runs.push_back(compare_runs(&t, find(new_tests, name), name, opt));
+    }
+    for (const auto& t : new_tests) {
+        const std::string name = name_of(t);
+        if (find(old_tests, name) == nullptr) out.runs.push_back(compare_runs(nullptr, &t, name, opt));
+    }
+    return out;
+}
+
+/// The diff as a table for a terminal: per run, a header and one row per metric (all of them, or
+/// only those not "same" when `changed_only`), then the regressions and a verdict line.
+inline std::string diff_text(const report_diff& d, bool changed_only = false) {
+    using report_detail::padded;
+    std::string out;
+    std::size_t compared = 0, changed = 0;
+    for (const auto& r : d.runs) {
+        if (d.suite || !r.name.empty()) out += (out.empty() ? "" : "\n") + std::string(d.suite ? "test " : "scenario ") + r.name;
+        if (!r.in_new) {
+            out += ": only in the old report\n";
+            continue;
+        }
+        if (!r.in_old) {
+            out += ": only in the new report (new test)\n";
+            continue;
+        }
+        if (d.suite || !r.name.empty()) out += "\n";
+        if (r.old_hash != r.new_hash) out += "  trace hash " + r.old_hash + " -> " + r.new_hash + "\n";
+        else out += "  trace hash " + r.new_hash + " (unchanged)\n";
+        if (r.old_completed != r.new_completed)
+            out += std::string("  completed ") + (r.old_completed ? "true" : "false") + " -> " +
+                   (r.new_completed ? "true" : "false") + "\n";
+        std::vector<std::array<std::string, 6>> rows;
+        for (const auto& c : r.metrics) {
+            ++compared;
+            if (c.verdict != change_verdict::same) ++changed;
+            if (changed_only && c.verdict == change_verdict::same) continue;
+            std::array<std::string, 6> row;
+            row[0] = c.metric;
+            row[1] = c.in_old ? value_text_of(c.old_value, c.unit) : "-";
+            row[2] = c.in_new ? value_text_of(c.new_value, c.unit) : "-";
+            if (std::isfinite(c.absolute)) {
+                row[3] = (c.absolute > 0 ? "+" : "") + value_text_of(c.absolute, c.unit);
+            } else {
+                row[3] = "-";
+            }
+            if (std::isnan(c.relative)) row[4] = "-";
+            else if (std::isinf(c.relative)) row[4] = c.relative > 0 ? "+inf" : "-inf";
+            else row[4] = (c.relative > 0 ? "+" : "") + report_detail::printf_string("%.2f", c.relative * 100) + "%";
+            row[5] = std::string(verdict_name(c.verdict));
+            rows.push_back(std::move(row));
+        }
+        if (rows.empty()) {
+            out += "  no metric changed\n";
+            continue;
+        }
+        std::array<std::size_t, 6> width{6, 3, 3, 6, 8, 7};
+        for (const auto& row : rows)
+            for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+        const auto line = [&](const std::array<std::string, 6>& row) {
+            std::string s = "  " + padded(row[0], width[0] + 2);
+            for (std::size_t i = 1; i < 5; ++i) {
+                const std::string& cell = row[i];
+                s += std::string(width[i] - cell.size(), ' ') + cell + "  ";  // numbers right-aligned
+            }
+            s += row[5];
+            out += s + "\n";
+        };
+        line({"metric", "old", "new", "change", "relative", "verdict"});
+        for (const auto& row : rows) line(row);
+    }
+    const std::size_t n = d.regression_count();
+    out += "\n";
+    if (n == 0) {
+        out += "diff: no regressions (" + std::to_string(compared) + " metrics compared, " + std::to_string(changed) +
+               " changed)\n";
+    } else {
+        out += "diff: " + std::to_string(n) + (n == 1 ? " regression" : " regressions") + "\n";
+        for (const auto& r : d.runs)
+            for (const auto& why : r.regressions) out += "  " + why + "\n";
+    }
+    return out;
+}
+
+} // namespace surge::sim

@@ -173,7 +173,7 @@ BOOST_AUTO_TEST_CASE(urls) {
     t = parse_target_url("ws://[::1]:8080");
     BOOST_TEST(t.host == "::1");
     BOOST_TEST(t.host_header() == "[::1]:8080");
-    for (const char* bad : {"127.0.0.1:80", "ftp://x", "ws://", "ws://h:0", "ws://h:70000", "ws://h:8x", "ws://user:pw@h",
+    for (const char* bad : {"127.0.0.1:80", "ftp://x", "ws://", "ws://h:", "ws://h:0", "ws://h:70000", "ws://h:8x", "ws://user:pw@h",
                             "ws://h/p?q=1", "ws://[::1"})
         BOOST_CHECK_THROW(parse_target_url(bad), target_error);
 }

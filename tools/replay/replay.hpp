@@ -3,8 +3,8 @@
 // real sockets, and every delivery is timed from the notification's *intended* send time.
 //
 // Threads: `threads` shards, each an io_context on its own thread owning a share of the users
-// (user i lives on shard i % threads). Shard 0 also runs the load generator, the publisher and the
-// bookkeeping. Counters read across threads (progress line, give-up watch) are relaxed atomics;
+// (user i lives on shard i % threads), and a control io_context on the calling thread for the load
+// generator, the publisher and the bookkeeping. Counters read across threads (progress line, give-up watch) are relaxed atomics;
 // histograms are per shard and merged after the threads have joined.
 //
 // Time: scenario time tau runs at wall time t0 + tau / time_scale, so rates are multiplied by the
@@ -126,7 +126,7 @@ void atomic_max(std::atomic<T>& a, T v) {
 
 class replay_run;
 
-/// Counters of one shard. Atomics: read by shard 0's progress line and watch.
+/// Counters of one shard. Atomics: read by the control thread's progress line and watch.
 struct alignas(64) shard_stats {
     std::atomic<std::uint64_t> connect_attempts{0}, connect_ok{0}, connect_failed{0}, drops{0};
     std::atomic<std::int64_t> open{0};
@@ -239,13 +239,16 @@ private:
     connection_settings settings_;
     std::unique_ptr<ssl::context> tls_;
     std::vector<std::unique_ptr<shard>> shards_;
+    /// The generator, the publisher, the watch and the progress line: a thread of their own, so
+    /// that the users' traffic does not delay the schedule (scheduling lag).
+    net::io_context control_{1};
     std::unique_ptr<std::atomic<std::uint8_t>[]> online_;
     std::atomic<std::int64_t> open_total_{0}, peak_open_{0};
     std::atomic<bool> ending_{false};
     std::int64_t steady_origin_ = 0, unix_origin_ = 0;  // clock pair taken together
     std::int64_t t0_ = 0;                               // steady ns of scenario time 0
 
-    // shard 0 only
+    // the control thread only
     struct phase_state {
         std::int64_t begin_ns = 0, end_ns = 0;   // scenario time
         double next_tau_ns = 0;                  // scenario time of the next arrival
@@ -258,7 +261,7 @@ private:
     std::unique_ptr<ws_publisher> wsp_;
     surge::rng pick_{2};
     std::int64_t next_id_ = 1;
-    models::recorder rec_;                 // publishing side, filled on shard 0
+    models::recorder rec_;                 // publishing side, filled on the control thread
     histogram lag_;
     std::uint64_t publish_requests_ = 0;
     std::int64_t last_contact_ns_ = 0;
@@ -559,7 +562,7 @@ inline void replay_run::prepare() {
 
 /// One connection before anything else: a refused or misconfigured target fails here, clearly.
 inline void replay_run::probe() {
-    auto& io = shards_[0]->io;
+    auto& io = control_;
     struct probe_events final : session_events {
         bool done = false, ok = false;
         std::string failure;
@@ -625,7 +628,7 @@ inline void replay_run::schedule_phases() {
         ps.end_ns = end;
         ps.next_tau_ns = static_cast<double>(ps.begin_ns);
         ps.rng = surge::make_stream(opt_.seed.value_or(sc_.seed), "replay.phase." + std::to_string(i));
-        ps.timer = std::make_unique<net::steady_timer>(shards_[0]->io);
+        ps.timer = std::make_unique<net::steady_timer>(control_);
         phases_.push_back(std::move(ps));
     }
     for (std::size_t i = 0; i < phases_.size(); ++i) {
@@ -780,7 +783,7 @@ inline void replay_run::on_published(const publish_request& r, publish_outcome o
 inline void replay_run::schedule_faults() {
     for (const auto& f : sc_.faults) {
         if (f.type != models::fault::kind::disconnect_storm) continue;
-        auto t = std::make_unique<net::steady_timer>(shards_[0]->io);
+        auto t = std::make_unique<net::steady_timer>(control_);
         t->expires_at(steady::time_point(std::chrono::nanoseconds(t0_ + scaled(f.at.since_start()))));
         t->async_wait([this, fraction = f.fraction, silent = f.silent](beast::error_code ec) {
             if (ec || finished_) return;
@@ -883,11 +886,12 @@ inline void replay_run::finish(bool completed, std::string error) {
 inline void replay_run::wait_closed(std::int64_t deadline) {
     const bool idle = open_total_.load(std::memory_order_relaxed) == 0 && (!http_ || http_->in_flight() == 0);
     if (idle || steady_ns() >= deadline) return shutdown_now();
-    auto t = std::make_shared<net::steady_timer>(shards_[0]->io, std::chrono::milliseconds(20));
+    auto t = std::make_shared<net::steady_timer>(control_, std::chrono::milliseconds(20));
     t->async_wait([this, t, deadline](beast::error_code) { wait_closed(deadline); });
 }
 
 inline void replay_run::shutdown_now() {
+    control_.stop();
     for (auto& sh : shards_) sh->io.stop();
 }
 
@@ -898,7 +902,8 @@ inline replay_result replay_run::run() {
     steady_origin_ = steady_ns();
     unix_origin_ = detail::unix_ns();
     t0_ = steady_ns() + 20'000'000;  // 20 ms to post the schedule before time 0
-    auto& io0 = shards_[0]->io;
+    auto& io0 = control_;
+    guards_.push_back(net::make_work_guard(control_));
     for (auto& sh : shards_) guards_.push_back(net::make_work_guard(sh->io));
     if (!wsp_)
         http_ = std::make_unique<http_publisher>(io0, settings_, opt_.publish_connections, opt_.request_timeout, opt_.max_backlog,
@@ -921,7 +926,7 @@ inline replay_result replay_run::run() {
         if (!ec) finish(true, "");
     });
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < shards_.size(); ++i) threads.emplace_back([s = shards_[i].get()] { s->io.run(); });
+    for (auto& sh : shards_) threads.emplace_back([s = sh.get()] { s->io.run(); });
     io0.run();
     for (auto& sh : shards_) sh->io.stop();
     for (auto& t : threads) t.join();

@@ -60,6 +60,7 @@ inline target_url parse_target_url(std::string_view url) {
     if (authority.find('@') != std::string_view::npos)
         throw target_error("--target: credentials in the URL are not allowed; pass them with --header");
     std::string_view port_text;
+    bool port_given = false;
     if (!authority.empty() && authority[0] == '[') {
         const auto close = authority.find(']');
         if (close == std::string_view::npos) throw target_error("--target: unterminated IPv6 address");
@@ -68,13 +69,18 @@ inline target_url parse_target_url(std::string_view url) {
         if (!after.empty()) {
             if (after[0] != ':') throw target_error("--target: unexpected text after the IPv6 address");
             port_text = after.substr(1);
+            port_given = true;
         }
     } else {
         const auto colon = authority.rfind(':');
         t.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+        if (colon != std::string_view::npos) {
+            port_text = authority.substr(colon + 1);
+            port_given = true;
+        }
     }
     if (t.host.empty()) throw target_error("--target: no host");
+    if (port_given && port_text.empty()) throw target_error("--target: empty port after ':'");
     if (port_text.empty()) {
         t.port = t.tls ? 443 : 80;
     } else {

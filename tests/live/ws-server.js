@@ -38,8 +38,8 @@ httpServer.on('upgrade', (req, socket, head) => {
   wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, user));
 });
 
-function send(ws, n) {
-  ws.send(JSON.stringify({ type: 'notification', ...n }));
+function send(ws, n, text) {
+  ws.send(text ?? JSON.stringify({ type: 'notification', ...n }));
   stats.emitted++;
   if (opt.malformed > 0 && ++ws.sent % opt.malformed === 0) {
     ws.send('{"type": "notification", "id": ');  // truncated JSON
@@ -52,7 +52,8 @@ function send(ws, n) {
 function publish(n) {
   stats.published++;
   if (n.target === 'broadcast') {
-    for (const ws of wss.clients) if (ws.readyState === 1) send(ws, n);
+    const text = JSON.stringify({ type: 'notification', ...n });  // serialised once for every socket
+    for (const ws of wss.clients) if (ws.readyState === 1) send(ws, n, text);
     stats.broadcasts++;
     return;
   }

@@ -259,12 +259,11 @@ fs::path default_scenarios_dir() {
     throw usage_error("cannot find the built-in scenarios (tried " + tried + "); give the directory with --dir");
 }
 
-/// The golden files: the source tree's tests/golden, else ./tests/golden.
+/// The golden files: the source tree's tests/golden (while the source tree exists), else
+/// ./tests/golden.
 fs::path default_golden_dir() {
-    if (std::string_view(SURGE_SOURCE_DIR).size() > 0) {
-        const fs::path p = fs::path(SURGE_SOURCE_DIR) / "tests" / "golden";
-        if (is_dir(p)) return p;
-    }
+    if (std::string_view(SURGE_SOURCE_DIR).size() > 0 && is_dir(fs::path(SURGE_SOURCE_DIR) / "tests"))
+        return fs::path(SURGE_SOURCE_DIR) / "tests" / "golden";
     return fs::path("tests") / "golden";
 }
 
@@ -320,8 +319,8 @@ action define_suite(CLI::App& cmd) {
         for (const auto& skip : plan.skipped) {
             std::string files;
             for (const auto& f : skip.tests) files += (files.empty() ? "" : ", ") + fs::path(f).lexically_relative(dir).generic_string();
-            complain("--set " + skip.spec + " does not apply to " + plural(skip.tests.size(), "test", "tests") + " (" +
-                     skip.reason + "): " + files);
+            complain("--set " + skip.spec + " does not apply to " + std::to_string(skip.tests.size()) + " of " +
+                     plural(plan.tests.size(), "test", "tests") + " (" + skip.reason + "): " + files);
         }
 
         std::string suites;
@@ -420,7 +419,8 @@ action define_golden(CLI::App& cmd) {
             const fs::path golden_path = dir / it.rel;
             const sim::run_result result = sim::run(loaded[i].scenario);
             const auto now = sim::golden_json(result, it.rel);
-            const std::string label = "golden " + it.rel + ": ";
+            const std::string name = it.rel.ends_with(".json") ? it.rel.substr(0, it.rel.size() - 5) : it.rel;
+            const std::string label = "golden " + name + ": ";
 
             std::optional<nlohmann::ordered_json> before;
             std::error_code ec;
@@ -454,7 +454,7 @@ action define_golden(CLI::App& cmd) {
             }
             if (!before) {
                 std::cout << label << "MISSING: no golden file " << golden_path.string() << "\n  (write it with: surge golden --update "
-                          << it.rel << ")\n";
+                          << name << ")\n";
                 code = 1;
                 continue;
             }
@@ -467,7 +467,7 @@ action define_golden(CLI::App& cmd) {
             std::cout << label << "DIFFERS from " << golden_path.string() << " ("
                       << plural(changes.size(), "change", "changes") << ", old -> new)\n";
             for (const auto& c : changes) std::cout << "  " << c << '\n';
-            std::cout << "  (if the change is intended: surge golden --update " << it.rel
+            std::cout << "  (if the change is intended: surge golden --update " << name
                       << ", and review the diff)\n";
         }
         // With no scenarios named, every golden file must belong to a scenario.

@@ -4,8 +4,35 @@
 #   scripts/run-tests.sh --sanitize   the same tests under AddressSanitizer + UBSan, in build/asan
 #   scripts/run-tests.sh --clang-O0   the same tests built by clang++ without optimisation, in
 #                                     build/clang-O0 (golden trace hashes must not move)
+#   scripts/run-tests.sh --compare-builds DIR DIR...
+#                                     cross-build determinism, directly: the seed suite run by
+#                                     each build's surge gives the same report (trace hashes and
+#                                     every metric, exactly) as the first build's; run after the
+#                                     builds above (the golden.* tests in each build check the
+#                                     same for every built-in scenario against tests/golden)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--compare-builds" ]; then
+  shift
+  [ $# -ge 2 ] || { echo "usage: scripts/run-tests.sh --compare-builds DIR DIR..." >&2; exit 2; }
+  first=$1
+  for b in "$@"; do
+    [ -x "$b/tools/surge" ] || { echo "run-tests.sh: no $b/tools/surge (build it first)" >&2; exit 2; }
+    # Exit 1 (a failed threshold) still gives a report to compare; 2 or a crash does not.
+    rc=0; "$b/tools/surge" suite --output "$b/cross-build-suite.json" >/dev/null || rc=$?
+    [ "$rc" -le 1 ] || { echo "run-tests.sh: $b/tools/surge suite exited $rc" >&2; exit 1; }
+  done
+  for b in "${@:2}"; do
+    rc=0; out=$("$first/tools/surge" diff --exact --changed-only "$first/cross-build-suite.json" "$b/cross-build-suite.json") || rc=$?
+    if [ "$rc" -ne 0 ]; then
+      printf '%s\n' "$out"
+      echo "run-tests.sh: $first and $b differ (surge diff --exact exited $rc)" >&2
+      exit 1
+    fi
+    echo "cross-build: $first and $b agree: ${out##*$'\n'}"
+  done
+  exit 0
+fi
 dir=build/test
 build_type=RelWithDebInfo
 flags=()

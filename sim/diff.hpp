@@ -12,7 +12,8 @@
 //   REGRESSED  moved the bad way by more than the tolerance; from 0, any bad move is infinitely
 //              relative and regresses; a finite value that became null (NaN, infinity) regresses
 // and: new (only in NEW; never a regression), missing (only in OLD; a regression: a measurement
-// was lost), ignored (--ignore). Besides metrics, these regress too: a test missing from NEW, a
+// was lost), ignored (--ignore). With --exact (determinism checks) every difference regresses,
+// the trace hash included. Besides metrics, these regress too: a test missing from NEW, a
 // run that completed in OLD and stopped on an error in NEW, a threshold that passed in OLD and
 // fails in NEW (unless its metric is ignored). Tolerances are fractions (0.05 = 5 %).
 #pragma once
@@ -54,6 +55,9 @@ struct diff_options {
     std::vector<std::pair<std::string, double>> metric_tolerances;
     /// Patterns of metrics left out of the verdict.
     std::vector<std::string> ignored;
+    /// Any difference regresses: a changed trace hash, a neutral or better metric, a new one
+    /// (for determinism checks: the same run by two builds, or on two machines).
+    bool exact = false;
 };
 
 enum class change_verdict { same, changed, better, worse, regressed, added, missing, ignored };
@@ -300,6 +304,15 @@ inline metric_change compare_metric(std::string_view test, const std::string& me
     return c;
 }
 
+/// compare_metric() under --exact: whatever is not the same (or ignored) regresses.
+inline metric_change compare_metric_exact(std::string_view test, const std::string& metric,
+                                          std::optional<double> old_value, std::optional<double> new_value,
+                                          const diff_options& opt) {
+    metric_change c = compare_metric(test, metric, old_value, new_value, opt);
+    if (c.verdict != change_verdict::same && c.verdict != change_verdict::ignored) c.verdict = change_verdict::regressed;
+    return c;
+}
+
 /// Compares two runs' reports (objects with "metrics"). `old_report` or `new_report` may be null
 /// (a suite test only in one of the reports).
 inline run_diff compare_runs(const nlohmann::ordered_json* old_report, const nlohmann::ordered_json* new_report,
@@ -322,6 +335,7 @@ inline run_diff compare_runs(const nlohmann::ordered_json* old_report, const nlo
     d.new_completed = n.completed;
     const std::string prefix = name.empty() ? "" : name + ": ";
     if (o.completed && !n.completed) d.regressions.push_back(prefix + "the run stopped on an error");
+    if (opt.exact && o.hash != n.hash) d.regressions.push_back(prefix + "trace hash " + o.hash + " -> " + n.hash);
 
     const auto find = [](const run_view& v, std::string_view metric) -> std::optional<double> {
         for (const auto& [k, x] : v.metrics)
@@ -334,11 +348,16 @@ inline run_diff compare_runs(const nlohmann::ordered_json* old_report, const nlo
         return std::string();
     };
     const auto add = [&](const std::string& metric) {
-        metric_change c = compare_metric(name, metric, find(o, metric), find(n, metric), opt);
+        metric_change c = opt.exact ? compare_metric_exact(name, metric, find(o, metric), find(n, metric), opt)
+                                    : compare_metric(name, metric, find(o, metric), find(n, metric), opt);
         c.unit = unit_of(metric);
         if (c.verdict == change_verdict::regressed) {
             std::string why = prefix + metric + " ";
-            if (!std::isfinite(c.new_value)) why += "is no longer a finite number";
+            // Exact values under --exact: the JSON numbers (null when not finite), as the reports hold them.
+            const auto exact_text = [](bool present, double v) { return present ? nlohmann::json(v).dump() : "(none)"; };
+            if (opt.exact)
+                why += exact_text(c.in_old, c.old_value) + " -> " + exact_text(c.in_new, c.new_value) + " (--exact)";
+            else if (!std::isfinite(c.new_value)) why += "is no longer a finite number";
             else if (c.old_value == 0) why += value_text_of(c.old_value, c.unit) + " -> " + value_text_of(c.new_value, c.unit);
             else why += (c.relative > 0 ? "+" : "") + diff_detail::percent_text(c.relative) + " (" +
                         value_text_of(c.old_value, c.unit) + " -> " + value_text_of(c.new_value, c.unit) +

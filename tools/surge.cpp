@@ -6,6 +6,7 @@
 //               [--seed N] [--set PATH=VALUE]... [--dir DIR]
 //   surge golden [--update] [--dir tests/golden] [--scenarios DIR] [SCENARIO...]
 //   surge diff OLD.json NEW.json [--tolerance 5%] [--metric-tolerance NAME=PCT]... [--ignore NAME]...
+//              [--changed-only] [--exact]
 //   surge validate SCENARIO...
 //   surge version | surge --version
 //
@@ -500,6 +501,7 @@ action define_diff(CLI::App& cmd) {
         std::vector<std::string> metric_tolerances;
         std::vector<std::string> ignored;
         bool changed_only = false;
+        bool exact = false;
     };
     auto o = std::make_shared<options>();
     cmd.add_option("OLD", o->old_file, "The baseline report (surge run or surge suite --output)")->required();
@@ -517,6 +519,8 @@ action define_diff(CLI::App& cmd) {
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd.add_flag("--changed-only", o->changed_only, "List only the metrics that changed");
+    cmd.add_flag("--exact", o->exact,
+                 "Any difference fails, the trace hash included (the same run by two builds or machines)");
 
     return [o]() -> int {
         sim::diff_options opt;
@@ -529,6 +533,7 @@ action define_diff(CLI::App& cmd) {
                                                parse_percent(spec.substr(eq + 1), "--metric-tolerance " + spec));
         }
         opt.ignored = o->ignored;
+        opt.exact = o->exact;
         const auto old_report = sim::read_report(o->old_file);
         const auto new_report = sim::read_report(o->new_file);
         const auto d = sim::compare_reports(old_report, new_report, opt);

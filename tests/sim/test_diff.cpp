@@ -315,4 +315,19 @@ BOOST_AUTO_TEST_CASE(golden_differences_name_what_moved) {
     BOOST_TEST(diffs[3] == "metric connections.peak: (none) -> 4.0");
 }
 
+BOOST_AUTO_TEST_CASE(exact_fails_on_any_difference) {
+    sim::diff_options exact;
+    exact.exact = true;
+    const auto a = loaded(report("demo", {{"notifications.published", 100.0}, {"delivery.latency.p99", 0.2}}));
+    const auto b = loaded(report("demo", {{"notifications.published", 101.0}, {"delivery.latency.p99", 0.1}}, ojson::array(),
+                                 true, "00000000000000bb"));
+    BOOST_TEST(sim::compare_reports(a, a, exact).regression_count() == 0U);
+    const auto d = sim::compare_reports(a, b, exact);
+    BOOST_REQUIRE_EQUAL(d.regression_count(), 3U);
+    BOOST_TEST(d.runs[0].regressions[0] == "trace hash 00000000000000aa -> 00000000000000bb");
+    BOOST_TEST(d.runs[0].regressions[1] == "notifications.published 100.0 -> 101.0 (--exact)");
+    BOOST_TEST(d.runs[0].regressions[2] == "delivery.latency.p99 0.2 -> 0.1 (--exact)");
+    BOOST_TEST(sim::compare_reports(a, b, {}).regression_count() == 0U);  // without --exact: changed, better
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -39,7 +39,7 @@ surge_cli_test(suite_set_somewhere EXIT "0|1" ARGS suite --suites notification -
 
 # Bad input: exit 2, nothing run.
 surge_cli_test(suite_unknown_suite EXIT 2 ARGS suite --suites frobnicate STDOUT_EMPTY
-  STDERR "^surge: --suites frobnicate: no such suite in [^\n]*; the suites are notification, websocket, memory \\(or all\\)\n$")
+  STDERR "^surge: --suites frobnicate: no such suite in [^\n]*. the suites are notification, websocket, memory \\(or all\\)\n$")
 surge_cli_test(suite_set_nowhere EXIT 2 ARGS suite --set /nonexistent/x=1 STDOUT_EMPTY
   STDERR "^surge: --set /nonexistent/x=1: no such parent /nonexistent[^\n]*\\(in every test of the suite\\)\n$")
 surge_cli_test(suite_set_bad_value EXIT 2 ARGS suite --set /users/count=-3 STDOUT_EMPTY
@@ -57,7 +57,7 @@ surge_cli_test(diff_help EXIT 0 ARGS diff --help STDOUT "OLD.*NEW.*--tolerance.*
 surge_cli_test(diff_same EXIT 0 ARGS diff ${d}/old.json ${d}/same.json
   STDOUT "^scenario demo\n  trace hash 00000000000000aa -> 00000000000000bb\n  metric +old +new +change +relative +verdict\n.*diff: no regressions \\(7 metrics compared, 0 changed\\)\n$")
 surge_cli_test(diff_regressed EXIT 1 ARGS diff ${d}/old.json ${d}/regressed.json
-  STDOUT "  notifications\\.published +1,000 +1,100 +\\+100 +\\+10\\.00% +changed\n.*  delivery\\.latency\\.p99 +200 ms +240 ms +\\+40\\.0 ms +\\+20\\.00% +REGRESSED\n.*diff: 2 regressions\n  delivery\\.latency\\.p99 \\+20% \\(200 ms -> 240 ms; tolerance 5%\\)\n  threshold delivery\\.latency\\.p99 < 230ms passed before and fails now\n$")
+  STDOUT "  notifications\\.published +1,000 +1,100 +\\+100 +\\+10\\.00% +changed\n.*  delivery\\.latency\\.p99 +200 ms +240 ms +\\+40\\.0 ms +\\+20\\.00% +REGRESSED\n.*diff: 2 regressions\n  delivery\\.latency\\.p99 \\+20% \\(200 ms -> 240 ms. tolerance 5%\\)\n  threshold delivery\\.latency\\.p99 < 230ms passed before and fails now\n$")
 surge_cli_test(diff_tolerance EXIT 1 ARGS diff ${d}/old.json ${d}/regressed.json --tolerance 25%
   STDOUT "diff: 1 regression\n  threshold delivery\\.latency\\.p99")
 surge_cli_test(diff_ignore EXIT 0 ARGS diff ${d}/old.json ${d}/regressed.json --ignore "delivery.latency.*"
@@ -69,7 +69,7 @@ surge_cli_test(diff_better EXIT 0 ARGS diff ${d}/old.json ${d}/better.json --cha
 surge_cli_test(diff_within_tolerance EXIT 0 ARGS diff ${d}/old.json ${d}/slightly-worse.json
   STDOUT "notifications\\.throughput +200/s +195/s +-5\\.00/s +-2\\.50% +worse\n")
 surge_cli_test(diff_strict EXIT 1 ARGS diff ${d}/old.json ${d}/slightly-worse.json --tolerance 0
-  STDOUT "notifications\\.throughput -2\\.5% \\(200/s -> 195/s; tolerance 0%\\)")
+  STDOUT "notifications\\.throughput -2\\.5% \\(200/s -> 195/s. tolerance 0%\\)")
 surge_cli_test(diff_suite EXIT 1 ARGS diff ${d}/suite-old.json ${d}/suite-new.json
   STDOUT "^test demo/a\n.*test demo/b\n.*  delivery\\.lost +0 +3 +\\+3 +\\+inf +REGRESSED\n.*test demo/c: only in the new report \\(new test\\)\n\ndiff: 1 regression\n  demo/b: delivery\\.lost 0 -> 3\n$")
 surge_cli_test(diff_suite_metric_tolerance EXIT 0 ARGS diff ${d}/suite-old.json ${d}/suite-new.json --ignore "demo/b:delivery.lost"

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace surge::models {
@@ -53,12 +54,13 @@ public:
     }
 
     /// Hands user `u`'s queue over in order through `each(message index)` (the caller sends them),
-    /// after discarding the expired ones.
-    template <class F>
-    void drain(std::uint32_t u, F&& each) {
+    /// discarding the expired ones, for as long as `more()` says so (the connection may close
+    /// half-way; what is left stays queued).
+    template <class More, class F>
+    void drain(std::uint32_t u, More&& more, F&& each) {
         const time_point now = sim_->now();
         message_fifo& q = q_[u];
-        while (!q.empty()) {
+        while (!q.empty() && more()) {
             const std::uint32_t m = q.pop(*pool_);
             const bool expired = p_.ttl && (*pool_)[m].created + *p_.ttl <= now;
             rec_->memory.add(now, memory_meter::offline_queues, -footprint(m));
@@ -71,6 +73,11 @@ public:
             ++rec_->offline_delivered;
             each(m);
         }
+    }
+
+    template <class F>
+    void drain(std::uint32_t u, F&& each) {
+        drain(u, [] { return true; }, std::forward<F>(each));
     }
 
     [[nodiscard]] std::size_t length(std::uint32_t u) const noexcept { return q_[u].size; }

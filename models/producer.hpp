@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,24 +83,40 @@ private:
         return static_cast<priority_class>(last);
     }
 
-    /// The rate at time t of an open phase (a linear ramp if end_rate is set).
-    static double rate_at(const load_phase& ph, time_point t, time_point stop) {
-        if (!ph.end_rate) return ph.start_rate.per_second;
+    /// The time from `now` to the next arrival of an open phase whose rate goes linearly from r0
+    /// at ph.at to r1 at `stop`, such that the expected number of arrivals in between (the
+    /// integral of the rate) is `work`: exp(1)-distributed for Poisson arrivals, 1 for evenly
+    /// spaced ones. This is the exact inversion of a non-homogeneous Poisson process, and works
+    /// for a ramp from or to zero. Returns nullopt if no arrival fits before `stop`.
+    static std::optional<duration> next_gap(const load_phase& ph, time_point now, time_point stop, double work) {
+        const double r0 = ph.start_rate.per_second;
+        const double r1 = ph.end_rate ? ph.end_rate->per_second : r0;
         const double span = (stop - ph.at).seconds_f();
-        const double f = span > 0 ? std::clamp((t - ph.at).seconds_f() / span, 0.0, 1.0) : 0.0;
-        return ph.start_rate.per_second + f * (ph.end_rate->per_second - ph.start_rate.per_second);
+        const double slope = span > 0 ? (r1 - r0) / span : 0.0;  // rate change per second
+        const double x = (now - ph.at).seconds_f();
+        const double r = r0 + slope * x;  // rate now
+        // Solve r*g + slope*g^2/2 = work for the smallest g > 0.
+        double g;
+        if (slope == 0.0) {
+            if (r <= 0) return std::nullopt;
+            g = work / r;
+        } else {
+            const double disc = r * r + 2.0 * slope * work;
+            if (disc < 0) return std::nullopt;  // a falling ramp reaches zero first
+            g = (-r + std::sqrt(disc)) / slope;
+            if (!(g > 0)) return std::nullopt;
+        }
+        if (g > (stop - now).seconds_f()) return std::nullopt;
+        return duration::from_seconds(g);
     }
 
     surge::process open_phase(load_phase ph, time_point stop, rng r) {
         if (sim_->now() < ph.at) co_await sim_->delay(ph.at - sim_->now());
         for (;;) {
-            const double lambda = rate_at(ph, sim_->now(), stop);
-            if (lambda <= 0) break;
-            const double gap = ph.spacing == load_phase::arrivals::poisson ? -std::log(r.uniform01_open()) / lambda
-                                                                          : 1.0 / lambda;
-            const duration d = duration::from_seconds(gap);
-            if (sim_->now() + d >= stop) break;
-            co_await sim_->delay(d);
+            const double work = ph.spacing == load_phase::arrivals::poisson ? -std::log(r.uniform01_open()) : 1.0;
+            const auto d = next_gap(ph, sim_->now(), stop, work);
+            if (!d || sim_->now() + *d >= stop) break;
+            co_await sim_->delay(*d);
             server_->submit(make_request(ph, r, sim_->now()));
         }
     }

@@ -76,7 +76,9 @@ public:
 
     /// Spawns the worker processes.
     void start() {
-        for (std::int64_t i = 0; i < p_.workers; ++i) sim_->spawn(worker(i), "server/worker/" + std::to_string(i));
+        idle_.assign(static_cast<std::size_t>(p_.workers), 0);
+        for (std::int64_t i = 0; i < p_.workers; ++i)
+            workers_.push_back(sim_->spawn(worker(i), "server/worker/" + std::to_string(i)));
     }
 
     /// A request reaches the server. Returns false if it was refused (rate limit, shedding, full
@@ -136,9 +138,12 @@ public:
 
     // --- worker loss (models/faults.hpp) ---
     /// Takes up to n workers away (each finishes its current request first); returns how many.
+    /// A lost worker that is busy finishes its request first; one waiting for work stops at once.
     std::int64_t lose_workers(std::int64_t n) {
         const std::int64_t lost = std::min(n, active_);
         active_ -= lost;
+        for (std::int64_t i = active_; i < active_ + lost; ++i)
+            if (idle_[static_cast<std::size_t>(i)] != 0) workers_[static_cast<std::size_t>(i)].interrupt("worker lost");
         return lost;
     }
     void restore_workers(std::int64_t n) {
@@ -190,7 +195,15 @@ private:
         rng& r = rng_;
         for (;;) {
             while (index >= active_) co_await restored_;
-            request q = co_await queue_.get();
+            request q;
+            idle_[static_cast<std::size_t>(index)] = 1;
+            try {
+                q = co_await queue_.get();
+            } catch (const interrupted&) {
+                idle_[static_cast<std::size_t>(index)] = 0;
+                continue;  // lost while waiting for work: wait for the restoration
+            }
+            idle_[static_cast<std::size_t>(index)] = 0;
             const time_point start = sim_->now();
             rec_->server_queue.set(start, static_cast<double>(queue_.size()));
             rec_->memory.add(start, memory_meter::requests, -mem_.per_request);
@@ -276,9 +289,11 @@ private:
                 } else if (p_.max_connections > 0 && connections_ >= p_.max_connections && connected_[u] == 0) {
                     clients_->connect_refused(u, q.attempt);
                 } else {
-                    const duration drain = accept(u);
+                    accept(u);
+                    // The client is online before its backlog flows, so a close during the
+                    // drain (slow-consumer policy) reaches a client that knows it is connected.
                     clients_->connect_accepted(u, q.attempt);
-                    co_await sim_->delay(drain);
+                    co_await sim_->delay(drain_offline(u));
                 }
                 rec_->worker_busy_s += (sim_->now() - start).seconds_f();
             } else {
@@ -466,9 +481,8 @@ private:
         pool_->free(m);
     }
 
-    /// Registers user u's new connection and starts sending its offline queue. Returns the emit
-    /// time the drain costs the worker.
-    duration accept(std::uint32_t u) {
+    /// Registers user u's new connection.
+    void accept(std::uint32_t u) {
         if (connected_[u] != 0) unregister(u);  // a stale connection the ping has not caught yet
         connected_[u] = 1;
         ++conn_gen_[u];
@@ -477,12 +491,19 @@ private:
         rec_->memory.add(sim_->now(), memory_meter::connections, mem_.per_connection);
         links_->open(u);
         sim_->trace().record(sim_->now(), "connect", u);
+    }
+
+    /// Sends user u's offline queue, in order, the i-th message after i emits. Returns the emit
+    /// time it costs the worker. Stops if the connection closes meanwhile (the rest stays queued).
+    duration drain_offline(std::uint32_t u) {
         const time_point t0 = sim_->now();
         duration offset{};
-        offline_->drain(u, [&](std::uint32_t m) {
-            offset += p_.cost_per_message.sample(rng_);
-            send(u, m, t0 + offset, no_index);
-        });
+        offline_->drain(
+            u, [this, u] { return connected_[u] != 0; },
+            [&](std::uint32_t m) {
+                offset += p_.cost_per_message.sample(rng_);
+                send(u, m, t0 + offset, no_index);
+            });
         return offset;
     }
 
@@ -513,6 +534,8 @@ private:
     event restored_;
     circuit_breaker breaker_;
     admission_limiter limiter_;
+    std::vector<surge::process> workers_;
+    std::vector<std::uint8_t> idle_;       // worker i waits for a request
     std::vector<std::uint8_t> connected_;
     std::vector<std::uint32_t> conn_gen_;
     std::vector<std::uint32_t> buffered_;

@@ -137,18 +137,6 @@ public:
     m::notification_system sys;
 };
 
-/// The precondition of a test that demonstrates a known model bug (it fails until the bug is
-/// fixed). Such tests are also `disabled()`, but Boost.Test enables the disabled children of a
-/// suite that --run_test names (as CTest's sim.<area>_tests does), so this precondition skips them
-/// unless SURGE_RUN_KNOWN_BUGS is set:
-///     SURGE_RUN_KNOWN_BUGS=1 surge_sim_tests --run_test=producer_tests/ramp_from_zero_sends_about_the_integral
-inline boost::test_tools::assertion_result known_bugs_requested(boost::unit_test::test_unit_id) {
-    const char* v = std::getenv("SURGE_RUN_KNOWN_BUGS");
-    boost::test_tools::assertion_result r(v != nullptr && *v != '\0' && *v != '0');
-    r.message() << "demonstrates a known model bug; set SURGE_RUN_KNOWN_BUGS=1 to run it";
-    return r;
-}
-
 constexpr std::int64_t ns(duration d) { return d.count(); }
 constexpr std::int64_t ns(time_point t) { return t.count(); }
 

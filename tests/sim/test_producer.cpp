@@ -153,11 +153,10 @@ BOOST_AUTO_TEST_CASE(poisson_ramp_count_within_5_sigma_of_the_integral) {
     BOOST_TEST(std::abs(n - 15'000.0) < 5 * std::sqrt(15'000.0));
 }
 
-// BUG (models/producer.hpp, open_phase: `if (lambda <= 0) break;` with rate_at() evaluated at the
+// Regression test for a fixed bug (models/producer.hpp, open_phase: `if (lambda <= 0) break;` with rate_at() evaluated at the
 // phase start): a ramp that starts at rate 0 — the usual "ramp up from nothing" — stops before its
 // first arrival and sends no request at all, instead of about the integral of its rate.
-BOOST_AUTO_TEST_CASE(ramp_from_zero_sends_about_the_integral, *boost::unit_test::disabled() *
-                         boost::unit_test::precondition(mt::known_bugs_requested)) {
+BOOST_AUTO_TEST_CASE(ramp_from_zero_sends_about_the_integral) {
     auto sc = load_only(10_s);
     auto ph = mt::uniform_phase(0);
     ph.end_rate = m::rate{100};

@@ -191,15 +191,14 @@ BOOST_AUTO_TEST_CASE(send_buffer_disconnect_closes_the_slow_consumer) {
     BOOST_TEST(rec.memory.of(m::memory_meter::send_buffers) == 0);
 }
 
-// BUG (models/server.hpp, accept(): the offline queue is drained through send() before the
+// Regression test for a fixed bug (models/server.hpp, accept(): the offline queue is drained through send() before the
 // worker calls clients_->connect_accepted()): when the drain overflows the send buffer under
 // slow_consumer "disconnect", close_slow_consumer() unregisters the connection and calls
-// closed_by_server(), which the client ignores because it is still "connecting"; then
+// closed_by_server(), which the client ignored because it is still "connecting"; then
 // connect_accepted() makes it "online". The client believes it is connected and never retries,
 // the server believes it is not: everything published for the user after that goes to its
 // offline queue and is never delivered (for the whole session, or the whole run without sessions).
-BOOST_AUTO_TEST_CASE(disconnect_during_offline_drain_leaves_client_and_server_agreeing,
-                     *boost::unit_test::disabled() * boost::unit_test::precondition(mt::known_bugs_requested)) {
+BOOST_AUTO_TEST_CASE(disconnect_during_offline_drain_leaves_client_and_server_agreeing) {
     auto sc = mt::exact_scenario(1);
     sc.length = 20_s;
     sc.users.connect_start = 5_s;  // five notifications wait in the offline queue

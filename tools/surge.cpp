@@ -337,8 +337,9 @@ action define_suite(CLI::App& cmd) {
         for (const auto& t : plan.tests) {
             results.push_back(sim::run_suite_test(t, seed));
             const auto& r = results.back();
+            std::cout << sim::suite_line(r, width);
             if (o->verbose) std::cout << "\n" << sim::summary_table(r.result, r.verdicts, t.file) << "\n";
-            std::cout << sim::suite_line(r, width) << std::flush;
+            std::cout.flush();
         }
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
         std::size_t passed = 0;

@@ -46,7 +46,8 @@ surge_cli_test(run_help EXIT 0 ARGS run --help STDOUT "--seed.*--output.*--trace
 # Usage errors: exit 2, a message on stderr, nothing on stdout.
 surge_cli_test(no_subcommand EXIT 2 ARGS STDOUT_EMPTY STDERR "^surge: a subcommand is required")
 surge_cli_test(unknown_subcommand EXIT 2 ARGS frobnicate STDOUT_EMPTY
-  STDERR "^surge: unknown subcommand 'frobnicate'; the subcommands are run, validate, version\n$")
+  # '.' stands for the ';' in the message: add_test splits its arguments at ';'.
+  STDERR "^surge: unknown subcommand 'frobnicate'. the subcommands are run, suite, golden, diff, validate, version\n$")
 surge_cli_test(unknown_option EXIT 2 ARGS run --frobnicate ${SURGE_CLI_SCENARIOS}/baseline.json STDOUT_EMPTY
   STDERR "^surge: .*frobnicate")
 surge_cli_test(run_without_scenario EXIT 2 ARGS run STDOUT_EMPTY STDERR "^surge: .*SCENARIO")

@@ -8,9 +8,11 @@
 #pragma once
 
 #include <models/params.hpp>
+#include <sim/protocol.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,6 +29,9 @@ public:
 struct loaded_scenario {
     models::scenario scenario;
     nlohmann::json document;            // the document after overrides (for the report)
+    /// The "protocol" section, if the scenario has one: for a live replay (surge-replay) only;
+    /// the simulator ignores it.
+    std::optional<protocol_config> protocol;
     std::string file;                   // as given
 };
 
@@ -37,6 +42,12 @@ inline loaded_scenario load_scenario_file(const std::string& path, const std::ve
 /// The same from text already in memory; `file` names it in messages.
 inline loaded_scenario load_scenario_text(const std::string& text, const std::string& file,
                                           const std::vector<std::string>& sets = {});
+
+/// A protocol section on its own (surge-replay --protocol-file): a JSON object with the keys of the
+/// scenario's "protocol" section, or {"protocol": {...}}. Read over `base`; keys it does not set
+/// keep base's values. Throws input_error with the loader's messages, `file` naming the text.
+inline protocol_config load_protocol_text(const std::string& text, const std::string& file, protocol_config base = {});
+inline protocol_config load_protocol_file(const std::string& path, protocol_config base = {});
 
 } // namespace surge::sim
 

@@ -13,6 +13,7 @@
 
 #include <sim/load.hpp>
 #include <sim/metric_names.hpp>
+#include <sim/protocol.hpp>
 #include <sim/units.hpp>
 
 #include <models/distribution.hpp>
@@ -1009,6 +1010,61 @@ inline std::vector<models::threshold> read_thresholds(const context& c, const js
 }
 
 // ---------------------------------------------------------------------------------------------
+// The protocol section (live replay only; the simulator ignores it)
+// ---------------------------------------------------------------------------------------------
+
+/// A string that must not be empty.
+inline std::string read_nonempty_string(const context& c, const json& j, const std::string& ptr) {
+    if (!j.is_string() || j.get_ref<const std::string&>().empty()) c.expected(ptr, "a non-empty string", j);
+    return j.get<std::string>();
+}
+
+/// The "protocol" section over `base` (sim/protocol.hpp): what the document sets replaces base's.
+inline protocol_config read_protocol(const object_view& o, protocol_config base) {
+    const context& c = o.ctx();
+    if (o.has("protocol")) base.kind = read_enum<protocol_kind>(c, o["protocol"], o.at("protocol"), protocol_kind_names());
+    if (o.has("path")) {
+        base.path = read_string(c, o["path"], o.at("path"));
+        if (!base.path.empty() && base.path[0] != '/') c.expected(o.at("path"), "a path starting with '/'", o["path"]);
+    }
+    if (o.has("query")) {
+        const json& q = o["query"];
+        if (!q.is_object()) c.expected(o.at("query"), "an object of query parameter -> string (\"{user}\" is the user's id)", q);
+        base.query.clear();
+        for (const auto& [k, v] : q.items()) base.query.emplace_back(k, read_string(c, v, o.at("query") + "/" + pointer_token(k)));
+    }
+    if (o.has("namespace")) {
+        const json& v = o["namespace"];
+        if (!v.is_string() || v.get_ref<const std::string&>().empty() || v.get_ref<const std::string&>()[0] != '/')
+            c.expected(o.at("namespace"), "a Socket.IO namespace starting with '/'", v);
+        base.nsp = v.get<std::string>();
+    }
+    if (o.has("auth")) {
+        const json& v = o["auth"];
+        if (!v.is_object() && !v.is_null()) c.expected(o.at("auth"), "an object (the Socket.IO CONNECT payload) or null", v);
+        base.auth = v;
+    }
+    if (o.has("notification")) {
+        const object_view n = o.object("notification", protocol_notification_keys());
+        if (n.has("event")) base.notification_event = read_nonempty_string(c, n["event"], n.at("event"));
+        if (n.has("type_field")) base.type_field = read_nonempty_string(c, n["type_field"], n.at("type_field"));
+        if (n.has("id")) base.id_field = read_nonempty_string(c, n["id"], n.at("id"));
+        if (n.has("sent_at")) base.sent_at_field = read_nonempty_string(c, n["sent_at"], n.at("sent_at"));
+    }
+    if (o.has("publish")) {
+        const object_view p = o.object("publish", protocol_publish_keys());
+        if (p.has("via")) base.via = read_enum<publish_via>(c, p["via"], p.at("via"), publish_via_names());
+        if (p.has("path")) {
+            base.publish_path = read_nonempty_string(c, p["path"], p.at("path"));
+            if (base.publish_path[0] != '/') c.expected(p.at("path"), "a path starting with '/'", p["path"]);
+        }
+        if (p.has("event")) base.publish_event = read_nonempty_string(c, p["event"], p.at("event"));
+        if (p.has("ack")) base.ack_type = read_nonempty_string(c, p["ack"], p.at("ack"));
+    }
+    return base;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The whole scenario
 // ---------------------------------------------------------------------------------------------
 
@@ -1017,7 +1073,7 @@ inline models::scenario read_scenario(const context& c, const json& doc) {
     const object_view o(c, doc, "",
                         {"$schema", "name", "description", "duration", "seed", "sample_interval", "drain", "users",
                          "links", "server", "offline_queue", "database", "load", "degradation", "faults", "memory",
-                         "thresholds"});
+                         "thresholds", "protocol"});
     models::scenario sc;
     if (o.has("$schema")) (void)read_string(c, o["$schema"], o.at("$schema"));
     o.require("name", "a scenario needs a name");
@@ -1286,6 +1342,9 @@ inline loaded_scenario load_scenario_text(const std::string& text, const std::st
     for (const auto& spec : sets) c.overrides.push_back(load_detail::apply_override(out.document, spec));
     try {
         out.scenario = load_detail::read_scenario(c, out.document);
+        if (out.document.contains("protocol"))
+            out.protocol = load_detail::read_protocol(
+                load_detail::object_view(c, out.document["protocol"], "/protocol", protocol_keys()), protocol_config{});
     } catch (const input_error&) {
         throw;
     } catch (const std::exception& e) {  // a check we did not anticipate: still a message, not a crash
@@ -1303,6 +1362,32 @@ inline loaded_scenario load_scenario_file(const std::string& path, const std::ve
     buffer << in.rdbuf();
     if (in.bad()) throw input_error(path + ": cannot read: " + std::strerror(errno));
     return load_scenario_text(buffer.str(), path, sets);
+}
+
+inline protocol_config load_protocol_text(const std::string& text, const std::string& file, protocol_config base) {
+    const auto doc = load_detail::parse_document(text, file);
+    load_detail::context c{file, {}};
+    try {
+        // {"protocol": {...}} (a scenario-like wrapper) or the section's keys at the top level.
+        if (doc.is_object() && doc.size() == 1 && doc.contains("protocol") && doc["protocol"].is_object())
+            return load_detail::read_protocol(load_detail::object_view(c, doc["protocol"], "/protocol", protocol_keys()), std::move(base));
+        return load_detail::read_protocol(load_detail::object_view(c, doc, "", protocol_keys(), "an object (a protocol section)"),
+                                          std::move(base));
+    } catch (const input_error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw input_error(file + ": invalid protocol section: " + e.what());
+    }
+}
+
+inline protocol_config load_protocol_file(const std::string& path, protocol_config base) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw input_error(path + ": cannot read: " + std::strerror(EISDIR));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw input_error(path + ": cannot read: " + std::strerror(errno));
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return load_protocol_text(buffer.str(), path, std::move(base));
 }
 
 } // namespace surge::sim

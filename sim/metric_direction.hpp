@@ -121,6 +121,18 @@ inline constexpr entry table[] = {
     {"memory.growth_rate", lower},
     {"memory.recovered_fraction", higher},
     {"simulator.peak_rss_bytes", lower},
+    {"live.protocol_errors", lower},
+    {"live.transport_errors", lower},
+    {"live.received_without_sent_at", lower},
+    {"live.publish_requests", neutral},             // the load
+    {"live.connections.peak_open", higher},         // of the same users, more got in
+    {"live.scheduling_lag.p50", lower},
+    {"live.scheduling_lag.p99", lower},
+    {"live.scheduling_lag.max", lower},
+    {"live.uncorrected_latency.p50", lower},
+    {"live.uncorrected_latency.p99", lower},
+    {"live.uncorrected_latency.max", lower},
+    {"live.client.bytes_per_connection", lower},
 };
 
 inline constexpr bool ends_with_part(std::string_view name, std::string_view part) {

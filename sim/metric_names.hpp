@@ -1,6 +1,7 @@
 // sim/metric_names.hpp — the catalogue of report metrics a scenario's thresholds may name, with
 // the unit of each (the units of models/metrics.hpp: "s", "1/s", "B", "B/s", "ratio", "count").
-// The models produce exactly these names; a threshold on any other name is a scenario error.
+// The models produce these names, and surge-replay the live.* ones; a threshold on any other name
+// is a scenario error.
 #pragma once
 
 #include <string>
@@ -103,6 +104,20 @@ inline const std::vector<metric_info>& metric_catalogue() {
         {"memory.growth_rate", "B/s"},
         {"memory.recovered_fraction", "ratio"},
         {"simulator.peak_rss_bytes", "B"},
+        // A live replay only (surge-replay, docs/replay.md): what the client side measures. A
+        // simulation does not produce these, so a threshold on one fails "not measured" there.
+        {"live.protocol_errors", "count"},
+        {"live.transport_errors", "count"},
+        {"live.received_without_sent_at", "count"},
+        {"live.publish_requests", "count"},
+        {"live.connections.peak_open", "count"},
+        {"live.scheduling_lag.p50", "s"},
+        {"live.scheduling_lag.p99", "s"},
+        {"live.scheduling_lag.max", "s"},
+        {"live.uncorrected_latency.p50", "s"},
+        {"live.uncorrected_latency.p99", "s"},
+        {"live.uncorrected_latency.max", "s"},
+        {"live.client.bytes_per_connection", "B"},
     };
     return catalogue;
 }

@@ -98,6 +98,8 @@ const std::map<std::string, std::string>& bad_cases() {
         {"negative_count.json", "/users/count: expected an integer >= 0, found -5"},
         {"negative_seed.json", "/seed: expected an integer between 0 and 18446744073709551615, found -1"},
         {"open_phase_without_rate.json", "/load/0/rate: required key is missing; an open phase needs \"rate\""},
+        {"protocol_unknown_key.json", "/protocol/publish/evnt: unknown key; did you mean 'event'?"},
+        {"protocol_bad_kind.json", "/protocol/protocol: expected one of \"socketio\", \"ws-json\", found \"socket.io\"; did you mean \"socketio\"?"},
         {"p99_below_median.json", "/database/query/p99: expected a duration greater than the median (40ms), found \"3ms\""},
         {"phase_at_end.json", "/load/1/at: expected a time before the end of the run (duration 60s), found \"60s\""},
         {"pool_timeout_alias.json", "/database/pool_timeout: unknown key; allowed: pool_size, max_overflow, checkout_timeout"},
@@ -153,8 +155,11 @@ BOOST_AUTO_TEST_CASE(schema_is_closed_and_documented) {
     std::vector<std::string> problems;
     std::function<void(const json&, const std::string&)> walk = [&](const json& s, const std::string& where) {
         if (!s.is_object()) return;
-        if (s.value("type", "") == "object" && s.value("additionalProperties", true) != false)
-            problems.push_back(where + ": object without additionalProperties: false");
+        // Closed (false), or a map whose values have a schema of their own (the protocol
+        // section's query and auth): never open by omission.
+        if (s.value("type", "") == "object" && !(s.contains("additionalProperties") &&
+                                                 (s["additionalProperties"] == false || s["additionalProperties"].is_object())))
+            problems.push_back(where + ": object without additionalProperties: false or a schema for its values");
         if (auto p = s.find("properties"); p != s.end())
             for (const auto& [name, sub] : p->items()) {
                 if (!sub.contains("description")) problems.push_back(where + "/properties/" + name + ": no description");

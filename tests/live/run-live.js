@@ -86,8 +86,11 @@ function closedPort() {
 }
 
 function serverStats(port) {
+  // A server started with --tls-cert serves https: its stats too (the test's own CA; not verified here).
+  const tls = opts.serverArgs.includes('--tls-cert');
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/stats', timeout: 2000 }, (res) => {
+    const get = tls ? require('https').get : http.get;
+    const req = get({ host: '127.0.0.1', port, path: '/stats', timeout: 2000, rejectUnauthorized: false }, (res) => {
       let body = '';
       res.on('data', (d) => { body += d; });
       res.on('end', () => { try { resolve(JSON.parse(body)); } catch (e) { resolve(null); } });
@@ -131,7 +134,8 @@ function check(expr, report, stats) {
   let want;
   if (raw === 'true' || raw === 'false') want = raw === 'true';
   else if (raw !== '' && !Number.isNaN(Number(raw))) want = Number(raw);
-  else if (valueOf(raw, report, stats) !== undefined) want = valueOf(raw, report, stats);
+  // A dotted right-hand side (server.emitted, metrics.a.b) is a value of the run; a bare word is a string.
+  else if (raw.includes('.') && valueOf(raw, report, stats) !== undefined) want = valueOf(raw, report, stats);
   else want = raw;
   const ok = { '==': value === want, '!=': value !== want, '<': value < want, '<=': value <= want, '>': value > want,
                '>=': value >= want }[op];
@@ -188,7 +192,18 @@ async function main() {
     const modes = schema.properties?.mode?.enum ?? [];
     if (!modes.includes(report.mode)) fail(`report mode "${report.mode}" not in ${JSON.stringify(modes)}`);
     const pattern = schema.properties?.trace_hash?.pattern;
-    if (pattern && !new RegExp(pattern).test(report.trace_hash)) fail(`trace_hash "${report.trace_hash}" does not match ${pattern}`);
+    // A live report has no deterministic trace: trace_hash is null there.
+    if (report.mode === 'live' && report.trace_hash !== null) fail(`a live report's trace_hash is ${JSON.stringify(report.trace_hash)}, not null`);
+    if (report.mode !== 'live' && pattern && !new RegExp(pattern).test(report.trace_hash)) fail(`trace_hash "${report.trace_hash}" does not match ${pattern}`);
+    if (report.mode === 'live') {
+      const live = report.live;
+      const liveSchema = schema.properties?.live ?? {};
+      if (typeof live !== 'object' || live === null) fail('a live report lacks the "live" object');
+      else {
+        for (const k of liveSchema.required ?? []) if (!(k in live)) fail(`report.live lacks "${k}"`);
+        for (const k of Object.keys(live)) if (!(k in (liveSchema.properties ?? {}))) fail(`report.live has key "${k}" the schema does not allow`);
+      }
+    }
     for (const [name, unit] of Object.entries(report.units ?? {})) {
       if (!['s', '1/s', 'B', 'B/s', 'ratio', 'count'].includes(unit)) fail(`metric ${name} has unit "${unit}"`);
       if (lookup(report.metrics, name) === undefined && !(name in report.metrics)) fail(`metric ${name} is in units but not in metrics`);

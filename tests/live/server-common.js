@@ -11,6 +11,8 @@ function parseOptions(argv) {
     pingInterval: 25000,
     pingTimeout: 20000,
     requireHeader: null,
+    tlsCert: null,
+    tlsKey: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -25,6 +27,8 @@ function parseOptions(argv) {
       case '--exit-after': opt.exitAfter = Number(value()); break;
       case '--ping-interval': opt.pingInterval = Number(value()); break;
       case '--ping-timeout': opt.pingTimeout = Number(value()); break;
+      case '--tls-cert': opt.tlsCert = value(); break;
+      case '--tls-key': opt.tlsKey = value(); break;
       case '--require-header': {
         const v = value();
         const colon = v.indexOf(':');
@@ -63,7 +67,7 @@ class OfflineQueues {
 
 function newStats() {
   return { published: 0, emitted: 0, queued: 0, dequeued: 0, broadcasts: 0, connections: 0,
-           disconnections: 0, malformed: 0, bad_requests: 0 };
+           disconnections: 0, malformed: 0, bad_requests: 0, messages: 0 };
 }
 
 // POST /publish: one notification object or an array of them. GET /stats: counters.
@@ -106,6 +110,15 @@ function handleHttp(req, res, stats, publish) {
   res.end();
 }
 
+// An HTTP server, or HTTPS (and so wss://) with --tls-cert/--tls-key (PEM files).
+function createServer(opt, handler) {
+  if (opt.tlsCert || opt.tlsKey) {
+    const fs = require('fs');
+    return require('https').createServer({ cert: fs.readFileSync(opt.tlsCert), key: fs.readFileSync(opt.tlsKey) }, handler);
+  }
+  return require('http').createServer(handler);
+}
+
 function listen(server, opt) {
   server.keepAliveTimeout = 60000;
   // A deep accept backlog: thousands of clients connect within a second in the benchmarks.
@@ -118,4 +131,4 @@ function listen(server, opt) {
   process.on('SIGINT', stop);
 }
 
-module.exports = { parseOptions, headerAllowed, OfflineQueues, newStats, handleHttp, listen };
+module.exports = { createServer, parseOptions, headerAllowed, OfflineQueues, newStats, handleHttp, listen };

@@ -5,7 +5,8 @@
 // the room `user:<id>`, and first receives what waited in its offline queue. Notifications are
 // published by HTTP POST /publish (one object, or an array of them for a batch) or by a
 // `publish` event with an acknowledgement; each notification is emitted as a "notification" event
-// carrying {id, user, payload, sent_at} — the fields the replay measures latency from.
+// carrying {id, user, payload, sent_at} — the fields the replay measures latency from. A client's
+// `message` event (users.messages) is counted and acknowledged.
 //
 // Options (arguments or environment):
 //   --port N | PORT=N           listen port (default 0: any free one); prints `PORT <n>` first
@@ -16,9 +17,9 @@
 //   --ping-interval MS          Engine.IO pingInterval (default 25000)
 //   --ping-timeout MS           Engine.IO pingTimeout (default 20000)
 //   --require-header NAME:VALUE refuse handshakes without this header (token tests)
+//   --tls-cert FILE --tls-key FILE   serve https:// and wss:// with this certificate (PEM)
 'use strict';
 
-const http = require('http');
 const { Server } = require('socket.io');
 const common = require('./server-common');
 
@@ -26,7 +27,7 @@ const opt = common.parseOptions(process.argv.slice(2));
 const queues = new common.OfflineQueues(opt.queueMax);
 const stats = common.newStats();
 
-const httpServer = http.createServer((req, res) => {
+const httpServer = common.createServer(opt, (req, res) => {
   common.handleHttp(req, res, stats, (n) => publish(n));
 });
 
@@ -97,6 +98,12 @@ io.on('connection', (socket) => {
     const batch = Array.isArray(n) ? n : [n];
     for (const one of batch) publish(one);
     if (typeof ack === 'function') ack({ ok: true, count: batch.length });
+  });
+  // A client message ("mark read", chat): counted and acknowledged, as the replay's
+  // users.messages expect.
+  socket.on('message', (m, ack) => {
+    stats.messages++;
+    if (typeof ack === 'function') ack({ ok: true });
   });
   socket.on('disconnect', () => { stats.disconnections++; });
 });

@@ -4,8 +4,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include "live_report.hpp"
+#include "../sim/schema_check.hpp"
 #include "protocol.hpp"
 #include "target.hpp"
+
+#include <sim/metric_names.hpp>
+
+#include <fstream>
 
 using namespace surge::replay;
 using kind = inbound::kind;
@@ -223,6 +228,107 @@ BOOST_AUTO_TEST_CASE(reads_nested_report_metrics_and_prints_differences) {
     const auto table = compare_table(sim, live);
     BOOST_TEST(table.find("+25.0%") != std::string::npos);
     BOOST_TEST(table.find("live.protocol_errors") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(live_report)
+
+// A live report fits sim/report.schema.json: trace_hash null, a "live" object with the target
+// (header values scrubbed), the protocol section (auth tokens scrubbed), time scale and threads;
+// the live.* metrics are in the catalogue, so thresholds can name them.
+BOOST_AUTO_TEST_CASE(live_report_fits_the_schema_and_hides_secrets) {
+    std::ifstream in(std::string(SURGE_SOURCE_DIR) + "/sim/report.schema.json");
+    BOOST_REQUIRE(in);
+    const surge::test::schema_validator schema(nlohmann::json::parse(in));
+    replay_result r;
+    r.run.scenario = "s";
+    r.run.completed = true;
+    r.run.metrics.set("delivery.delivered", 10, "count");
+    r.live.scheduling_lag.record(1'000'000);
+    r.live.protocol_errors = 2;
+    r.live.target = redact("http://127.0.0.1:9/tok-SECRET", {header{"X-Token", "tok-SECRET"}});
+    r.live.protocol.auth = nlohmann::json{{"user", "{user}"}, {"token", "abc-SECRET"}};
+    r.live.time_scale = 10;
+    r.live.threads = 2;
+    r.live.warnings.push_back("fault db_outage acts inside the server: not applied in a live replay");
+    add_live_metrics(r.run.metrics, r);
+    for (const auto& m : r.run.metrics.items())
+        BOOST_TEST(surge::sim::metric_unit(m.name) == m.unit, m.name << " [" << m.unit << "] is not in the catalogue");
+    surge::sim::scenario_info info;
+    info.name = "s";
+    const auto doc = make_live_report(r, info, {});
+    const auto errors = schema.validate(nlohmann::json::parse(doc.dump()));
+    for (const auto& e : errors) BOOST_TEST_MESSAGE(e.pointer << ": " << e.message);
+    BOOST_TEST(errors.empty());
+    BOOST_TEST(doc["mode"] == "live");
+    BOOST_TEST(doc["trace_hash"].is_null());
+    BOOST_TEST(doc["live"]["time_scale"] == 10.0);
+    BOOST_TEST(doc["live"]["threads"] == 2);
+    BOOST_TEST(doc["live"]["protocol"]["auth"]["user"] == "{user}");
+    BOOST_TEST(doc["live"]["protocol"]["auth"]["token"] == "***");
+    BOOST_TEST(doc.dump().find("SECRET") == std::string::npos);
+    auto it = doc.end();
+    --it;
+    BOOST_TEST(it.key() == "simulator");
+    // A simulation report's hash must still be a hash.
+    auto bad = nlohmann::json::parse(doc.dump());
+    bad["trace_hash"] = "xyz";
+    BOOST_TEST(!schema.accepts(bad));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(scanner_and_messages)
+
+// The SAX scan reads only top-level fields (ws-json) or those of the event's first argument
+// (Socket.IO); the same names deeper down do not count; invalid JSON is still an error.
+BOOST_AUTO_TEST_CASE(fields_are_read_at_their_level_only) {
+    const protocol_config sio;
+    auto n = decode_socketio(R"(42["notification",{"meta":{"id":9,"sent_at":1},"id":5,"sent_at":12.5,"issued_at":13,"payload":"xx"}])", sio);
+    BOOST_TEST(int(n.what) == int(kind::notification));
+    BOOST_TEST(*n.id == 5);
+    BOOST_TEST(*n.sent_at_ms == 12.5);
+    BOOST_TEST(*n.issued_at_ms == 13.0);
+    n = decode_socketio(R"(42["notification",[{"id":5}]])", sio);
+    BOOST_TEST(int(n.what) == int(kind::notification));
+    BOOST_TEST(!n.id.has_value());
+    BOOST_TEST(int(decode_socketio(R"(42["notification",{"id":5)", sio).what) == int(kind::error));
+    BOOST_TEST(int(decode_socketio(R"(42[1,"notification"])", sio).what) == int(kind::error));
+    BOOST_TEST(int(decode_socketio(R"(42[])", sio).what) == int(kind::error));
+    BOOST_TEST(int(decode_socketio(R"(42"notification")", sio).what) == int(kind::error));
+
+    protocol_config ws;
+    ws.kind = protocol_kind::ws_json;
+    n = decode_ws_json(R"({"inner":{"type":"ack","id":1},"type":"notification","id":18446744073709551615,"sent_at":7})", ws);
+    BOOST_TEST(int(n.what) == int(kind::notification));
+    BOOST_TEST(!n.id.has_value());  // out of range: no id, not a crash
+    BOOST_TEST(*n.sent_at_ms == 7.0);
+    BOOST_TEST(int(decode_ws_json(R"({"type":3})", ws).what) == int(kind::error));
+    BOOST_TEST(int(decode_ws_json(R"("notification")", ws).what) == int(kind::error));
+    BOOST_TEST(int(decode_ws_json(R"({"type":"notification",})", ws).what) == int(kind::error));
+}
+
+BOOST_AUTO_TEST_CASE(client_messages_and_their_replies) {
+    const protocol_config sio;
+    const auto f = client_message_frame(sio, 7, 1234.5, 3);
+    BOOST_TEST(f.rfind("427[\"message\",", 0) == 0);
+    const auto body = nlohmann::json::parse(f.substr(3));
+    BOOST_TEST(body[1]["ref"] == 7);
+    BOOST_TEST(body[1]["payload"] == "xxx");
+    const auto ack = decode_socketio("437[{\"ok\":true}]", sio);
+    BOOST_TEST(int(ack.what) == int(kind::publish_ack));
+    BOOST_TEST(ack.ack_id == 7);
+
+    protocol_config ws;
+    ws.kind = protocol_kind::ws_json;
+    ws.type_field = "kind";
+    const auto m = nlohmann::json::parse(client_message_frame(ws, 9, 1.0, 0));
+    BOOST_TEST(m["kind"] == "message");
+    BOOST_TEST(m["ref"] == 9);
+    const auto reply = decode_ws_json(R"({"kind":"ack","ref":9})", ws);
+    BOOST_TEST(int(reply.what) == int(kind::publish_ack));
+    BOOST_TEST(reply.ack_id == 9);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

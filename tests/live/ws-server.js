@@ -8,13 +8,13 @@
 //   publish      (client -> server)  {"type":"publish","ref":R,"notifications":[...]} or one notification
 //                                    {"type":"publish","ref":R,"target":"user","user":..,...}
 //                                    -> {"type":"ack","ref":R,"count":n}
+//   message      (client -> server)  {"type":"message","ref":R,...} -> {"type":"ack","ref":R}
 //   HTTP POST /publish               as for the Socket.IO server
 //
 // Options: the same as socketio-server.js (--port, --queue-max, --malformed, --exit-after,
 // --require-header); --malformed sends a non-JSON text frame, a JSON array and a binary frame.
 'use strict';
 
-const http = require('http');
 const { WebSocketServer } = require('ws');
 const common = require('./server-common');
 
@@ -23,7 +23,7 @@ const queues = new common.OfflineQueues(opt.queueMax);
 const stats = common.newStats();
 const byUser = new Map();  // user -> Set of sockets
 
-const httpServer = http.createServer((req, res) => {
+const httpServer = common.createServer(opt, (req, res) => {
   common.handleHttp(req, res, stats, (n) => publish(n));
 });
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
@@ -38,8 +38,11 @@ httpServer.on('upgrade', (req, socket, head) => {
   wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, user));
 });
 
-function send(ws, n, text) {
-  ws.send(text ?? JSON.stringify({ type: 'notification', ...n }));
+function send(ws, n, frame) {
+  // A broadcast passes its frame once encoded (a Buffer sent as a text frame): no per-socket
+  // serialisation or string -> UTF-8 conversion.
+  if (frame) ws.send(frame, { binary: false });
+  else ws.send(JSON.stringify({ type: 'notification', ...n }));
   stats.emitted++;
   if (opt.malformed > 0 && ++ws.sent % opt.malformed === 0) {
     ws.send('{"type": "notification", "id": ');  // truncated JSON
@@ -52,8 +55,8 @@ function send(ws, n, text) {
 function publish(n) {
   stats.published++;
   if (n.target === 'broadcast') {
-    const text = JSON.stringify({ type: 'notification', ...n });  // serialised once for every socket
-    for (const ws of wss.clients) if (ws.readyState === 1) send(ws, n, text);
+    const frame = Buffer.from(JSON.stringify({ type: 'notification', ...n }));  // encoded once for every socket
+    for (const ws of wss.clients) if (ws.readyState === 1) send(ws, n, frame);
     stats.broadcasts++;
     return;
   }
@@ -84,6 +87,11 @@ wss.on('connection', (ws, user) => {
       m = isBinary ? null : JSON.parse(data.toString('utf8'));
     } catch (e) {
       m = null;
+    }
+    if (m && typeof m === 'object' && m.type === 'message') {  // a client message: counted, acknowledged
+      stats.messages++;
+      ws.send(JSON.stringify({ type: 'ack', ref: m.ref }));
+      return;
     }
     if (!m || typeof m !== 'object' || m.type !== 'publish') {
       stats.bad_requests++;

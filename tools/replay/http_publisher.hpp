@@ -22,6 +22,7 @@ struct publish_request {
     std::string body;               // JSON: one notification or an array of them
     std::int64_t intended_ns = 0;   // steady clock
     std::uint32_t notifications = 1;
+    std::int32_t closed_client = -1;  // the closed-phase client waiting for the answer, if any
 };
 
 enum class publish_outcome : std::uint8_t { accepted, rejected, failed, timed_out };

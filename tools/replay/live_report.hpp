@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -25,8 +26,8 @@
 
 namespace surge::replay {
 
-/// The figures only a live run has, as report metrics under "live." (the report schema allows any
-/// metric name; thresholds cannot name these yet: sim/metric_names.hpp does not list them).
+/// The figures only a live run has, as report metrics under "live." (sim/metric_names.hpp lists
+/// them, so a scenario's thresholds can name them).
 inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
     const auto& live = r.live;
     auto count = [&m](const char* n, double v) { m.set(n, v, "count"); };
@@ -48,11 +49,29 @@ inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
               static_cast<double>(live.rss_at_peak_bytes - live.rss_before_bytes) / static_cast<double>(live.rss_connections), "B");
 }
 
-/// The report of a live run: sim::make_report's document with mode "live". A live run has no
-/// deterministic trace, so trace_hash is all zeros; "events" counts publish requests.
+/// The report of a live run: sim::make_report's document with mode "live", trace_hash null (a
+/// live run has no deterministic trace), "events" counting publish requests, and a "live" object
+/// before "simulator": target (redacted), the protocol section used (auth values scrubbed),
+/// time_scale, threads, warnings and the first distinct errors. Header values never reach it.
 inline nlohmann::ordered_json make_live_report(const replay_result& r, const sim::scenario_info& info,
                                                const std::vector<sim::threshold_verdict>& verdicts) {
-    return sim::make_report(r.run, info, verdicts, "live");
+    auto doc = sim::make_report(r.run, info, verdicts, "live");
+    doc["trace_hash"] = nullptr;
+    nlohmann::ordered_json live = nlohmann::ordered_json::object();
+    live["target"] = r.live.target;
+    live["protocol"] = sim::protocol_section_json(r.live.protocol, true);
+    live["time_scale"] = r.live.time_scale;
+    live["threads"] = std::max(1U, r.live.threads);
+    live["warnings"] = r.live.warnings;
+    live["errors"] = r.live.errors;
+    // Keep "simulator" last, as in a simulation report.
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (auto& [k, v] : doc.items()) {
+        if (k == "simulator") out["live"] = live;
+        out[k] = std::move(v);
+    }
+    if (!out.contains("live")) out["live"] = std::move(live);
+    return out;
 }
 
 /// Metrics of a report document (sim/report.hpp): "units" lists the dotted names and units,

@@ -42,7 +42,7 @@ std::chrono::milliseconds parse_ms(const std::string& what, const std::string& t
 int main(int argc, char** argv) {
     using namespace surge::replay;
     CLI::App app{"surge-replay: run a scenario against a live notification server (WebSocket / Socket.IO v4)"};
-    std::string scenario_file, target, protocol = "socketio", protocol_file, output, compare_file, publish;
+    std::string scenario_file, target, protocol, protocol_file, output, compare_file, publish;
     std::vector<std::string> header_args, sets;
     double time_scale = 1;
     unsigned threads = 1;
@@ -51,10 +51,11 @@ int main(int argc, char** argv) {
     std::size_t publish_connections = 32;
     std::optional<std::uint64_t> seed;
     std::string user_prefix = "u";
+    std::string ca_file;
     app.add_option("scenario", scenario_file, "scenario file (JSON)")->required();
     app.add_option("--target", target, "server URL: ws://, wss://, http:// or https://host:port[/prefix]")->required();
-    app.add_option("--protocol", protocol, "socketio (Socket.IO v4 over WebSocket) or ws-json")->capture_default_str();
-    app.add_option("--protocol-file", protocol_file, "JSON protocol section: events, fields, publishing (docs/replay.md)");
+    app.add_option("--protocol", protocol, "socketio (Socket.IO v4 over WebSocket) or ws-json; overrides the scenario's protocol section (default socketio)");
+    app.add_option("--protocol-file", protocol_file, "JSON protocol section over the scenario's \"protocol\" (docs/replay.md)");
     app.add_option("--publish", publish, "how to publish: http (POST) or websocket (event); overrides the protocol file");
     app.add_option("--time-scale", time_scale, "run K times faster than the scenario (rates x K, durations / K)")->capture_default_str();
     app.add_option("--output,-o", output, "write the JSON report here");
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
     app.add_option("--user-prefix", user_prefix, "user ids are PREFIX0, PREFIX1, ...")->capture_default_str();
     app.add_flag("--yes", yes, "allow a target that is not on loopback (this sends real load)");
     app.add_flag("--insecure", insecure, "wss/https: do not verify the server's certificate");
+    app.add_option("--ca-file", ca_file, "wss/https: trust the CA certificates in this PEM file (besides the system's)");
     app.add_flag("--quiet,-q", quiet, "no progress line");
     try {
         app.parse(argc, argv);
@@ -91,18 +93,14 @@ int main(int argc, char** argv) {
         for (const auto& h : header_args) headers.push_back(parse_header(h));
         loaded = surge::sim::load_scenario_file(scenario_file, sets);
         opt.target = target;
-        const auto kind = parse_protocol_kind(protocol);
-        if (!kind) return fail("--protocol: expected socketio or ws-json, found \"" + protocol + "\"", 2);
-        opt.protocol.kind = *kind;
-        if (!protocol_file.empty()) {
-            std::ifstream f(protocol_file);
-            if (!f) return fail(protocol_file + ": cannot read", 2);
-            std::stringstream ss;
-            ss << f.rdbuf();
-            auto j = nlohmann::json::parse(ss.str(), nullptr, false);
-            if (j.is_discarded()) return fail(protocol_file + ": not valid JSON", 2);
-            if (j.is_object() && j.contains("protocol") && j["protocol"].is_object()) j = j["protocol"];  // {"protocol": {...}}
-            opt.protocol = parse_protocol_config(j, opt.protocol);
+        // The protocol: the scenario's "protocol" section (or the defaults), then --protocol-file
+        // over it, then --protocol and --publish when given.
+        if (loaded.protocol) opt.protocol = *loaded.protocol;
+        if (!protocol_file.empty()) opt.protocol = surge::sim::load_protocol_file(protocol_file, opt.protocol);
+        if (app.count("--protocol") > 0) {
+            const auto kind = parse_protocol_kind(protocol);
+            if (!kind) return fail("--protocol: expected socketio or ws-json, found \"" + protocol + "\"", 2);
+            opt.protocol.kind = *kind;
         }
         if (publish == "http") opt.protocol.via = publish_via::http;
         else if (publish == "websocket") opt.protocol.via = publish_via::websocket;
@@ -112,6 +110,7 @@ int main(int argc, char** argv) {
         opt.threads = threads;
         opt.allow_remote = yes;
         opt.insecure = insecure;
+        opt.ca_file = ca_file;
         opt.connect_timeout = parse_ms("--connect-timeout", connect_timeout);
         opt.request_timeout = parse_ms("--request-timeout", request_timeout);
         opt.idle_timeout = parse_ms("--idle-timeout", idle_timeout);

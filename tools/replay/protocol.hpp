@@ -8,9 +8,14 @@
 // message packets (`4`): `<type>[<attachments>-][<nsp>,][<ack id>][<JSON>]`.
 #pragma once
 
+#include <sim/load.hpp>
+#include <sim/protocol.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cstdio>
+#include <limits>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -20,35 +25,12 @@
 
 namespace surge::replay {
 
-enum class protocol_kind : std::uint8_t { socketio, ws_json };
-
-/// How notifications are published: an HTTP POST to the target's host, or a WebSocket message on
-/// a dedicated publisher connection.
-enum class publish_via : std::uint8_t { http, websocket };
-
-/// The protocol section. Defaults match tests/live/*-server.js and common Socket.IO services.
-struct protocol_config {
-    protocol_kind kind = protocol_kind::socketio;
-    std::string path;                 // "" = "/socket.io/" (socketio) or "/ws" (ws-json)
-    /// Query parameters of the WebSocket URL; "{user}" in a value becomes the user's id.
-    std::vector<std::pair<std::string, std::string>> query{{"user", "{user}"}};
-    std::string nsp = "/";            // Socket.IO namespace
-    /// Socket.IO CONNECT payload (auth); string values get "{user}" replaced. Null = none.
-    nlohmann::json auth = nlohmann::json{{"user", "{user}"}};
-    std::string notification_event = "notification";   // Socket.IO event name / ws-json type value
-    std::string type_field = "type";                     // ws-json: the field naming a message's type
-    std::string id_field = "id";                         // in a notification: its id
-    std::string sent_at_field = "sent_at";               // in a notification: intended send time, unix ms
-    publish_via via = publish_via::http;
-    std::string publish_path = "/publish";               // HTTP POST path
-    std::string publish_event = "publish";               // Socket.IO event / ws-json type
-    std::string ack_type = "ack";                        // ws-json: type of the publish acknowledgement
-
-    [[nodiscard]] std::string ws_path() const {
-        if (!path.empty()) return path;
-        return kind == protocol_kind::socketio ? "/socket.io/" : "/ws";
-    }
-};
+// The protocol section's type lives in sim/ (the scenario's "protocol" key; sim/protocol.hpp) and is
+// read by the scenario loader, with its errors.
+using sim::protocol_config;
+using sim::protocol_kind;
+using sim::publish_via;
+using sim::parse_protocol_kind;
 
 class protocol_error : public std::runtime_error {
 public:
@@ -61,67 +43,14 @@ inline std::string replace_user(std::string s, std::string_view user) {
     return s;
 }
 
-inline std::optional<protocol_kind> parse_protocol_kind(std::string_view s) {
-    if (s == "socketio" || s == "socket.io") return protocol_kind::socketio;
-    if (s == "ws-json" || s == "ws_json" || s == "ws") return protocol_kind::ws_json;
-    return std::nullopt;
-}
-
-/// Reads a protocol section (a JSON object). Unknown keys are errors, as in scenario files.
+/// Reads a protocol section (a JSON object) over `base` with the scenario loader's rules and
+/// messages (unknown keys are errors, with a suggestion). Throws protocol_error.
 inline protocol_config parse_protocol_config(const nlohmann::json& j, protocol_config base = {}) {
-    if (!j.is_object()) throw protocol_error("protocol: expected an object");
-    auto str = [](const nlohmann::json& v, const std::string& where) {
-        if (!v.is_string()) throw protocol_error(where + ": expected a string, found " + v.dump());
-        return v.get<std::string>();
-    };
-    for (const auto& [key, v] : j.items()) {
-        const std::string where = "protocol/" + key;
-        if (key == "protocol") {
-            auto k = parse_protocol_kind(str(v, where));
-            if (!k) throw protocol_error(where + ": expected \"socketio\" or \"ws-json\", found " + v.dump());
-            base.kind = *k;
-        } else if (key == "path") {
-            base.path = str(v, where);
-        } else if (key == "query") {
-            if (!v.is_object()) throw protocol_error(where + ": expected an object of strings");
-            base.query.clear();
-            for (const auto& [qk, qv] : v.items()) base.query.emplace_back(qk, str(qv, where + "/" + qk));
-        } else if (key == "namespace") {
-            base.nsp = str(v, where);
-            if (base.nsp.empty() || base.nsp[0] != '/') throw protocol_error(where + ": must start with '/'");
-        } else if (key == "auth") {
-            if (!v.is_object() && !v.is_null()) throw protocol_error(where + ": expected an object or null");
-            base.auth = v;
-        } else if (key == "notification") {
-            if (!v.is_object()) throw protocol_error(where + ": expected an object");
-            for (const auto& [nk, nv] : v.items()) {
-                const std::string w = where + "/" + nk;
-                if (nk == "event") base.notification_event = str(nv, w);
-                else if (nk == "type_field") base.type_field = str(nv, w);
-                else if (nk == "id") base.id_field = str(nv, w);
-                else if (nk == "sent_at") base.sent_at_field = str(nv, w);
-                else throw protocol_error(w + ": unknown key (known: event, type_field, id, sent_at)");
-            }
-        } else if (key == "publish") {
-            if (!v.is_object()) throw protocol_error(where + ": expected an object");
-            for (const auto& [pk, pv] : v.items()) {
-                const std::string w = where + "/" + pk;
-                if (pk == "via") {
-                    const auto s = str(pv, w);
-                    if (s == "http") base.via = publish_via::http;
-                    else if (s == "websocket") base.via = publish_via::websocket;
-                    else throw protocol_error(w + ": expected \"http\" or \"websocket\", found " + pv.dump());
-                } else if (pk == "path") base.publish_path = str(pv, w);
-                else if (pk == "event") base.publish_event = str(pv, w);
-                else if (pk == "ack") base.ack_type = str(pv, w);
-                else throw protocol_error(w + ": unknown key (known: via, path, event, ack)");
-            }
-        } else {
-            throw protocol_error(where + ": unknown key (known: protocol, path, query, namespace, auth, "
-                                         "notification, publish)");
-        }
+    try {
+        return sim::load_protocol_text(j.dump(), "protocol", std::move(base));
+    } catch (const sim::input_error& e) {
+        throw protocol_error(e.what());
     }
-    return base;
 }
 
 /// What one received frame meant to the client.
@@ -156,22 +85,133 @@ inline inbound make_error(std::string detail) {
     return r;
 }
 
-inline void read_notification_fields(const nlohmann::json& n, const protocol_config& cfg, inbound& r) {
-    if (!n.is_object()) return;
-    if (auto it = n.find(cfg.id_field); it != n.end()) {
-        if (it->is_number_integer()) r.id = it->get<std::int64_t>();
-        else if (it->is_string()) {
-            const auto& s = it->get_ref<const std::string&>();
-            std::int64_t v = 0;
-            auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-            if (ec == std::errc{} && p == s.data() + s.size()) r.id = v;
-        }
-    }
-    if (auto it = n.find(cfg.sent_at_field); it != n.end() && it->is_number()) r.sent_at_ms = it->get<double>();
-    if (auto it = n.find("issued_at"); it != n.end() && it->is_number()) r.issued_at_ms = it->get<double>();
-}
-
 inline std::string_view short_view(std::string_view s) { return s.substr(0, 60); }
+
+/// What the replay needs from a frame's JSON, read by nlohmann's SAX parser: the whole text is
+/// validated as JSON, but no document is built (no map nodes, no payload strings) — the hot path
+/// of a run that receives 50 000 notifications per second.
+///
+/// ws-json: the top level is an object; its fields type_field, id, sent_at, issued_at and ref are
+/// kept. Socket.IO: the top level is an array; element 0 (the event name) is kept, and the fields
+/// id, sent_at and issued_at of element 1 when it is an object.
+class frame_scan final : public nlohmann::json_sax<nlohmann::json> {
+public:
+    enum class shape : std::uint8_t { unknown, object, array };
+    frame_scan(const protocol_config& cfg, bool socketio) : cfg_(cfg), socketio_(socketio) {}
+
+    shape top = shape::unknown;
+    bool scalar_top = false;           // the text is a bare scalar
+    std::size_t elements = 0;          // Socket.IO: elements of the top-level array
+    bool first_is_string = false;      // Socket.IO: element 0 is a string
+    std::string type;                  // ws-json type / Socket.IO event name
+    bool has_type = false;
+    std::optional<std::int64_t> id, ref;
+    std::optional<double> sent_at, issued_at;
+
+    bool null() override { return scalar(); }
+    bool boolean(bool) override { return scalar(); }
+    bool number_integer(number_integer_t v) override { return integer(v); }
+    bool number_unsigned(number_unsigned_t v) override {
+        return v <= static_cast<number_unsigned_t>(std::numeric_limits<std::int64_t>::max()) ? integer(static_cast<std::int64_t>(v)) : scalar();
+    }
+    bool number_float(number_float_t v, const string_t&) override {
+        if (in_fields()) {
+            if (field_ == field::sent_at) sent_at = v;
+            else if (field_ == field::issued_at) issued_at = v;
+        }
+        return scalar();
+    }
+    bool string(string_t& v) override {
+        if (depth_ == 1 && socketio_ && top == shape::array && elements == 0) {
+            first_is_string = true;
+            type = std::move(v);
+            has_type = true;
+        } else if (in_fields()) {
+            if (field_ == field::type) {
+                type = std::move(v);
+                has_type = true;
+            } else if (field_ == field::id) {
+                std::int64_t x = 0;
+                auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+                if (ec == std::errc{} && p == v.data() + v.size()) id = x;
+            }
+        }
+        return scalar();
+    }
+    bool binary(binary_t&) override { return scalar(); }
+    bool start_object(std::size_t) override {
+        open(shape::object);
+        return true;
+    }
+    bool key(string_t& k) override {
+        field_ = field::none;
+        if (!fields_level()) return true;
+        if (!socketio_ && k == cfg_.type_field) field_ = field::type;
+        else if (k == cfg_.id_field) field_ = field::id;
+        else if (k == cfg_.sent_at_field) field_ = field::sent_at;
+        else if (k == "issued_at") field_ = field::issued_at;
+        else if (!socketio_ && k == "ref") field_ = field::ref;
+        return true;
+    }
+    bool end_object() override { return close(); }
+    bool start_array(std::size_t) override {
+        open(shape::array);
+        return true;
+    }
+    bool end_array() override { return close(); }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+private:
+    enum class field : std::uint8_t { none, type, id, sent_at, issued_at, ref };
+    /// Where the fields are: the top-level object (ws-json), or element 1 of the top-level
+    /// array when it is an object (Socket.IO).
+    [[nodiscard]] bool fields_level() const {
+        if (!socketio_) return depth_ == 1 && top == shape::object;
+        return depth_ == 2 && top == shape::array && fields_object_;
+    }
+    [[nodiscard]] bool in_fields() const { return fields_level() && field_ != field::none; }
+    bool integer(std::int64_t v) {
+        if (in_fields()) {
+            if (field_ == field::id) id = v;
+            else if (field_ == field::ref) ref = v;
+            else if (field_ == field::sent_at) sent_at = static_cast<double>(v);
+            else if (field_ == field::issued_at) issued_at = static_cast<double>(v);
+        }
+        return scalar();
+    }
+    bool scalar() {
+        if (depth_ == 0) scalar_top = true;
+        if (depth_ == 1 && top == shape::array) ++elements;
+        field_ = field::none;
+        return true;
+    }
+    void open(shape s) {
+        if (depth_ == 0) top = s;
+        if (depth_ == 1 && top == shape::array) {
+            fields_object_ = socketio_ && elements == 1 && s == shape::object;
+            ++elements;
+        }
+        field_ = field::none;
+        ++depth_;
+    }
+    bool close() {
+        --depth_;
+        if (depth_ == 1) fields_object_ = false;
+        field_ = field::none;
+        return true;
+    }
+
+    const protocol_config& cfg_;
+    bool socketio_;
+    std::size_t depth_ = 0;
+    bool fields_object_ = false;
+    field field_ = field::none;
+};
+
+/// Scans `text`; false if it is not JSON.
+inline bool scan_frame(std::string_view text, frame_scan& scan) {
+    return nlohmann::json::sax_parse(text.begin(), text.end(), &scan, nlohmann::json::input_format_t::json, true);
+}
 
 } // namespace detail
 
@@ -241,35 +281,37 @@ inline inbound decode_socketio(std::string_view frame, const protocol_config& cf
     }
     default: break;  // '2' EVENT
     }
-    auto j = nlohmann::json::parse(rest, nullptr, false);
-    if (j.is_discarded() || !j.is_array() || j.empty() || !j[0].is_string())
+    detail::frame_scan scan(cfg, true);
+    if (!detail::scan_frame(rest, scan) || scan.top != detail::frame_scan::shape::array || scan.elements == 0 || !scan.first_is_string)
         return detail::make_error("malformed Socket.IO EVENT \"" + std::string(detail::short_view(frame)) + "\"");
     if (ack >= 0) {  // the server wants an acknowledgement: give an empty one
         r.reply = "43";
         if (cfg.nsp != "/") r.reply += cfg.nsp + ",";
         r.reply += std::to_string(ack) + "[]";
     }
-    if (j[0].get_ref<const std::string&>() != cfg.notification_event) return r;
+    if (scan.type != cfg.notification_event) return r;
     r.what = inbound::kind::notification;
-    if (j.size() > 1) detail::read_notification_fields(j[1], cfg, r);
+    r.id = scan.id;
+    r.sent_at_ms = scan.sent_at;
+    r.issued_at_ms = scan.issued_at;
     return r;
 }
 
 /// Decodes one ws-json text frame: a JSON object with a type field.
 inline inbound decode_ws_json(std::string_view frame, const protocol_config& cfg) {
     inbound r;
-    auto j = nlohmann::json::parse(frame, nullptr, false);
-    if (j.is_discarded()) return detail::make_error("ws-json frame is not JSON: \"" + std::string(detail::short_view(frame)) + "\"");
-    if (!j.is_object()) return detail::make_error("ws-json frame is not a JSON object");
-    auto t = j.find(cfg.type_field);
-    if (t == j.end() || !t->is_string()) return detail::make_error("ws-json frame without a string \"" + cfg.type_field + "\"");
-    const auto& type = t->get_ref<const std::string&>();
-    if (type == cfg.notification_event) {
+    detail::frame_scan scan(cfg, false);
+    if (!detail::scan_frame(frame, scan)) return detail::make_error("ws-json frame is not JSON: \"" + std::string(detail::short_view(frame)) + "\"");
+    if (scan.top != detail::frame_scan::shape::object) return detail::make_error("ws-json frame is not a JSON object");
+    if (!scan.has_type) return detail::make_error("ws-json frame without a string \"" + cfg.type_field + "\"");
+    if (scan.type == cfg.notification_event) {
         r.what = inbound::kind::notification;
-        detail::read_notification_fields(j, cfg, r);
-    } else if (type == cfg.ack_type) {
+        r.id = scan.id;
+        r.sent_at_ms = scan.sent_at;
+        r.issued_at_ms = scan.issued_at;
+    } else if (scan.type == cfg.ack_type) {
         r.what = inbound::kind::publish_ack;
-        if (auto ref = j.find("ref"); ref != j.end() && ref->is_number_integer()) r.ack_id = ref->get<std::int64_t>();
+        if (scan.ref) r.ack_id = *scan.ref;
     }
     return r;
 }
@@ -317,6 +359,38 @@ inline std::string url_encode(std::string_view s) {
         }
     }
     return out;
+}
+
+/// Client -> server messages (users.messages): the Socket.IO event / ws-json type they use. The
+/// server's answer is the Socket.IO acknowledgement (ACK with the same id), or a ws-json message of
+/// the acknowledgement type (publish.ack, "ack") echoing "ref"; both decode as publish_ack.
+inline constexpr std::string_view client_message_event = "message";
+
+/// One client message: `{"ref": R, "sent_at": MS, "payload": "xx…"}` as a Socket.IO event with
+/// ack id R, or a ws-json object with the type field set to "message".
+inline std::string client_message_frame(const protocol_config& cfg, std::int64_t ref, double sent_at_ms, std::size_t payload_bytes) {
+    char num[96];
+    std::snprintf(num, sizeof num, "\"ref\":%lld,\"sent_at\":%.3f,\"payload\":\"", static_cast<long long>(ref), sent_at_ms);
+    std::string body = "{";
+    if (cfg.kind == protocol_kind::ws_json) {
+        body += nlohmann::json(cfg.type_field).dump();
+        body += ":\"";
+        body += client_message_event;
+        body += "\",";
+    }
+    body += num;
+    body.append(payload_bytes, 'x');
+    body += "\"}";
+    if (cfg.kind == protocol_kind::ws_json) return body;
+    std::string f = "42";
+    if (cfg.nsp != "/") f += cfg.nsp + ",";
+    f += std::to_string(ref);
+    f += "[\"";
+    f += client_message_event;
+    f += "\",";
+    f += body;
+    f += "]";
+    return f;
 }
 
 /// The request target of a user's WebSocket: path and query.

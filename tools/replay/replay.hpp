@@ -57,6 +57,7 @@ struct replay_options {
     unsigned threads = 1;
     bool allow_remote = false;        // --yes
     bool insecure = false;            // --insecure: no certificate verification
+    std::string ca_file;              // --ca-file: PEM CA certificates to trust besides the system's
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds request_timeout{10'000};
     std::chrono::milliseconds idle_timeout{60'000};
@@ -88,6 +89,11 @@ struct live_figures {
     std::int64_t rss_connections = 0;            // connections open when rss_at_peak_bytes was taken
     std::vector<std::string> warnings;           // scenario parts a live run cannot apply
     std::vector<std::string> errors;             // the first distinct errors seen (redacted)
+    // how the run was made (the report's "live" object)
+    std::string target;                          // redacted
+    protocol_config protocol;
+    double time_scale = 1;
+    unsigned threads = 1;
 };
 
 struct replay_result {
@@ -133,8 +139,11 @@ struct alignas(64) shard_stats {
     std::atomic<std::uint64_t> received{0}, received_live{0}, received_offline{0};
     std::atomic<std::uint64_t> protocol_errors{0}, transport_errors{0}, no_time{0}, frames{0};
     std::atomic<std::int64_t> last_delivery_ns{0};
+    // client -> server messages (users.messages)
+    std::atomic<std::uint64_t> messages_sent{0}, messages_replied{0}, random_drops{0};
+    std::atomic<std::int64_t> first_message_ns{-1}, last_reply_ns{-1};
     // only the shard's thread touches these
-    histogram delivery_latency, offline_latency, connect_time, uncorrected;
+    histogram delivery_latency, offline_latency, connect_time, uncorrected, message_latency;
 };
 
 class shard;
@@ -155,6 +164,10 @@ public:
 private:
     void connect();
     void wait_then_connect(std::int64_t delay_ns);
+    void schedule_message();
+    void send_message();
+    void schedule_random_drop();
+    void end_session_timers();
     [[nodiscard]] std::string name() const;
 
     enum class after_close : std::uint8_t { reconnect, offline, none };
@@ -165,8 +178,14 @@ private:
     bool stopping_ = false;
     after_close next_ = after_close::reconnect;
     std::int64_t up_since_ns_ = 0;
+    std::uint32_t session_ = 0;        // sessions so far: timers of an old session do nothing
     net::steady_timer timer_;
     std::shared_ptr<connection> conn_;
+    // Only when the scenario has client messages or random drops (memory per connection).
+    std::unique_ptr<net::steady_timer> msg_timer_, drop_timer_;
+    double next_msg_ns_ = 0;           // steady ns of the next message's intended time
+    std::int64_t next_ref_ = 1;
+    std::vector<std::pair<std::int64_t, std::int64_t>> pending_msgs_;  // ref, intended steady ns
 };
 
 class shard {
@@ -201,6 +220,10 @@ public:
         const auto now = open_total_.fetch_add(delta, std::memory_order_relaxed) + delta;
         detail::atomic_max(peak_open_, now);
     }
+    /// Unix milliseconds of a steady-clock instant.
+    [[nodiscard]] double unix_ms_of(std::int64_t steady) const {
+        return static_cast<double>(unix_origin_ + (steady - steady_origin_)) / 1e6;
+    }
     /// Steady-clock intended time of a notification from its sent_at (unix ms).
     [[nodiscard]] std::int64_t intended_from_unix_ms(double ms) const {
         return steady_origin_ + static_cast<std::int64_t>(ms * 1e6) - unix_origin_;
@@ -223,7 +246,9 @@ private:
     void schedule_phases();
     void schedule_faults();
     void generate(std::size_t phase);
-    void emit(std::size_t phase, std::int64_t intended_ns);
+    void emit(std::size_t phase, std::int64_t intended_ns, std::int32_t closed_client = -1);
+    void closed_next(std::size_t client);
+    void closed_done(std::size_t client, bool ok);
     void on_published(const publish_request& r, publish_outcome o, std::int64_t done_ns, const std::string& detail);
     void tick();
     void finish(bool completed, std::string error);
@@ -256,6 +281,14 @@ private:
         surge::rng rng{1};
     };
     std::vector<phase_state> phases_;
+    /// A closed phase's client: sends a request, waits for its answer, thinks, sends the next.
+    struct closed_client {
+        std::size_t phase = 0;
+        std::int64_t sent = 0;
+        std::unique_ptr<net::steady_timer> timer;
+        surge::rng rng{3};
+    };
+    std::vector<closed_client> closed_;
     std::vector<std::unique_ptr<net::steady_timer>> timers_;
     std::unique_ptr<http_publisher> http_;
     std::unique_ptr<ws_publisher> wsp_;
@@ -406,7 +439,13 @@ inline void user_client::on_up(std::int64_t connect_ns) {
     st.connect_time.record(connect_ns);
     sh_.run.note_open(1);
     sh_.run.set_online(index_, true);
+    ++session_;
     const auto& u = sh_.run.scenario().users;
+    if (!u.messages.zero()) {
+        next_msg_ns_ = static_cast<double>(up_since_ns_);
+        schedule_message();
+    }
+    if (sh_.run.scenario().links.mean_time_between_drops) schedule_random_drop();
     if (u.online) {
         const auto session = sh_.run.scaled(u.online->sample(sh_.rng));
         timer_.expires_after(std::chrono::nanoseconds(session));
@@ -419,6 +458,18 @@ inline void user_client::on_up(std::int64_t connect_ns) {
 }
 
 inline void user_client::on_inbound(const inbound& m) {
+    if (m.what == inbound::kind::publish_ack) {  // the server's answer to one of our messages
+        for (auto it = pending_msgs_.begin(); it != pending_msgs_.end(); ++it) {
+            if (it->first != m.ack_id) continue;
+            const auto now = steady_ns();
+            sh_.stats.messages_replied.fetch_add(1, std::memory_order_relaxed);
+            sh_.stats.last_reply_ns.store(now, std::memory_order_relaxed);
+            sh_.stats.message_latency.record(std::max<std::int64_t>(0, now - it->second));
+            pending_msgs_.erase(it);
+            break;
+        }
+        return;
+    }
     if (m.what != inbound::kind::notification) return;
     auto& st = sh_.stats;
     const auto now = steady_ns();
@@ -449,6 +500,7 @@ inline void user_client::on_protocol_error(const std::string& detail) {
 inline void user_client::on_down(close_reason why, const std::string& detail) {
     auto& st = sh_.stats;
     conn_.reset();
+    end_session_timers();
     const bool was_up = up_;
     if (up_) {
         up_ = false;
@@ -494,7 +546,61 @@ inline void user_client::drop(bool graceful) {
 inline void user_client::stop() {
     stopping_ = true;
     timer_.cancel();
+    end_session_timers();
     if (conn_) conn_->close(true);
+}
+
+inline void user_client::end_session_timers() {
+    if (msg_timer_) msg_timer_->cancel();
+    if (drop_timer_) drop_timer_->cancel();
+    pending_msgs_.clear();  // answers to a closed connection will not come
+}
+
+/// users.messages: while online, Poisson arrivals at the (scaled) rate, each one message; an
+/// arrival that is overdue when the timer fires is sent at once with its intended time (no
+/// coordinated omission), and its reply's latency counts from that time.
+inline void user_client::schedule_message() {
+    const auto& u = sh_.run.scenario().users;
+    const double rate = u.messages.per_second * sh_.run.options().time_scale;
+    if (!(rate > 0)) return;
+    next_msg_ns_ += -std::log(sh_.rng.uniform01_open()) / rate * 1e9;
+    if (!msg_timer_) msg_timer_ = std::make_unique<net::steady_timer>(sh_.io);
+    msg_timer_->expires_at(steady::time_point(std::chrono::nanoseconds(static_cast<std::int64_t>(next_msg_ns_))));
+    msg_timer_->async_wait([this, s = session_](beast::error_code ec) {
+        if (ec || stopping_ || !up_ || s != session_ || sh_.run.ending()) return;
+        send_message();
+        schedule_message();
+    });
+}
+
+inline void user_client::send_message() {
+    const auto intended = static_cast<std::int64_t>(next_msg_ns_);
+    const auto ref = next_ref_++;
+    const auto bytes = static_cast<std::size_t>(std::max<std::int64_t>(sh_.run.scenario().users.message_size.sample(sh_.rng), 0));
+    conn_->send(client_message_frame(sh_.run.settings().protocol, ref, sh_.run.unix_ms_of(intended), bytes));
+    // A reply that never comes (a server without acknowledgements) must not grow the list.
+    if (pending_msgs_.size() >= 64) pending_msgs_.erase(pending_msgs_.begin());
+    pending_msgs_.emplace_back(ref, intended);
+    auto& st = sh_.stats;
+    st.messages_sent.fetch_add(1, std::memory_order_relaxed);
+    std::int64_t none = -1;
+    st.first_message_ns.compare_exchange_strong(none, intended, std::memory_order_relaxed);
+}
+
+/// links.mean_time_between_drops: the network drops this user's link after an exponential time
+/// (mean scaled) in each session, as the simulation's links do: the TCP socket is closed without
+/// a close handshake and the client reconnects with backoff.
+inline void user_client::schedule_random_drop() {
+    const auto& mtbd = sh_.run.scenario().links.mean_time_between_drops;
+    const double mean_ns = static_cast<double>(sh_.run.scaled(*mtbd));
+    if (!(mean_ns > 0)) return;
+    if (!drop_timer_) drop_timer_ = std::make_unique<net::steady_timer>(sh_.io);
+    drop_timer_->expires_after(std::chrono::nanoseconds(static_cast<std::int64_t>(-std::log(sh_.rng.uniform01_open()) * mean_ns)));
+    drop_timer_->async_wait([this, s = session_](beast::error_code ec) {
+        if (ec || stopping_ || !up_ || s != session_ || sh_.run.ending()) return;
+        sh_.stats.random_drops.fetch_add(1, std::memory_order_relaxed);
+        drop(false);
+    });
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -532,6 +638,11 @@ inline void replay_run::prepare() {
             tls_->set_verify_mode(ssl::verify_none);
         } else {
             tls_->set_default_verify_paths();
+            if (!opt_.ca_file.empty()) {
+                beast::error_code ec2;
+                tls_->load_verify_file(opt_.ca_file, ec2);
+                if (ec2) throw start_error("--ca-file " + opt_.ca_file + ": cannot load CA certificates: " + ec2.message());
+            }
             tls_->set_verify_mode(ssl::verify_peer);
         }
         settings_.tls = tls_.get();
@@ -553,11 +664,12 @@ inline void replay_run::prepare() {
                         : f.type == models::fault::kind::latency_spike ? "latency_spike" : "worker_loss";
         warnings_.push_back(std::string("fault ") + k + " acts inside the server: not applied in a live replay");
     }
-    for (const auto& p : sc_.load)
-        if (p.type == models::load_phase::kind::closed)
-            warnings_.push_back("closed load phases are not replayed live yet; the phase at " + to_string(p.at) + " is skipped");
-    if (!sc_.users.messages.zero()) warnings_.push_back("client -> server messages (users.messages) are not replayed live yet");
-    if (sc_.links.mean_time_between_drops) warnings_.push_back("links.mean_time_between_drops is a network property: not applied live");
+}
+
+/// What to do about a certificate the client does not trust.
+inline std::string tls_hint(const std::string& failure) {
+    if (failure.find("certificate verify failed") == std::string::npos) return {};
+    return " (the server's certificate is not trusted: pass its CA with --ca-file FILE, or --insecure to skip verification)";
 }
 
 /// One connection before anything else: a refused or misconfigured target fails here, clearly.
@@ -582,7 +694,7 @@ inline void replay_run::probe() {
         while (!wsp_->done && steady::now() < deadline) io.run_one_for(std::chrono::milliseconds(50));
         if (!wsp_->up())
             throw start_error("cannot connect to " + redact(opt_.target, opt_.headers) + ": " +
-                              (wsp_->failure.empty() ? "timed out" : wsp_->failure));
+                              (wsp_->failure.empty() ? "timed out" : wsp_->failure) + tls_hint(wsp_->failure));
         return;
     }
     probe_events p;
@@ -594,7 +706,7 @@ inline void replay_run::probe() {
         p.conn->detach();
         p.conn->close(false);
         throw start_error("cannot connect to " + redact(opt_.target, opt_.headers) + ": " +
-                          (p.failure.empty() ? "timed out" : p.failure));
+                          (p.failure.empty() ? "timed out" : p.failure) + tls_hint(p.failure));
     }
     p.conn->detach();  // its close completes in the run; nothing more to hear from it
     p.conn.reset();
@@ -630,6 +742,25 @@ inline void replay_run::schedule_phases() {
         ps.rng = surge::make_stream(opt_.seed.value_or(sc_.seed), "replay.phase." + std::to_string(i));
         ps.timer = std::make_unique<net::steady_timer>(control_);
         phases_.push_back(std::move(ps));
+    }
+    // Closed phases: `clients` clients start together at the phase's start, as in the simulation.
+    for (std::size_t i = 0; i < phases_.size(); ++i) {
+        const auto& p = sc_.load[i];
+        if (p.type != models::load_phase::kind::closed || phases_[i].end_ns <= phases_[i].begin_ns) continue;
+        for (std::int64_t k = 0; k < p.clients; ++k) {
+            closed_client c;
+            c.phase = i;
+            c.timer = std::make_unique<net::steady_timer>(control_);
+            c.rng = surge::make_stream(opt_.seed.value_or(sc_.seed), "replay.closed." + std::to_string(i) + "." + std::to_string(k));
+            closed_.push_back(std::move(c));
+        }
+    }
+    for (std::size_t c = 0; c < closed_.size(); ++c) {
+        auto& cl = closed_[c];
+        cl.timer->expires_at(steady::time_point(std::chrono::nanoseconds(t0_ + scaled(duration::nanoseconds(phases_[cl.phase].begin_ns)))));
+        cl.timer->async_wait([this, c](beast::error_code ec) {
+            if (!ec) closed_next(c);
+        });
     }
     for (std::size_t i = 0; i < phases_.size(); ++i) {
         const auto& p = sc_.load[i];
@@ -677,7 +808,34 @@ inline void replay_run::generate(std::size_t i) {
     });
 }
 
-inline void replay_run::emit(std::size_t i, std::int64_t intended_ns) {
+/// A closed client's next request, unless its phase is over or it has sent its share. A closed
+/// client's request is due when the client decides to send it: its intended time is now.
+inline void replay_run::closed_next(std::size_t c) {
+    if (finished_) return;
+    auto& cl = closed_[c];
+    const auto& p = sc_.load[cl.phase];
+    const auto now = steady_ns();
+    if (scenario_ns(now) >= phases_[cl.phase].end_ns) return;
+    if (p.requests_per_client > 0 && cl.sent >= p.requests_per_client) return;
+    ++cl.sent;
+    emit(cl.phase, now, static_cast<std::int32_t>(c));
+}
+
+/// The answer came (or the request failed): think, then the next request. After a failure the
+/// client waits at least 50 ms, so that a target that refuses at once is not hammered in a loop.
+inline void replay_run::closed_done(std::size_t c, bool ok) {
+    if (finished_) return;
+    auto& cl = closed_[c];
+    std::int64_t think = scaled(sc_.load[cl.phase].think.sample(cl.rng));
+    if (!ok) think = std::max<std::int64_t>(think, 50'000'000);
+    if (think <= 0) return closed_next(c);
+    cl.timer->expires_after(std::chrono::nanoseconds(think));
+    cl.timer->async_wait([this, c](beast::error_code ec) {
+        if (!ec) closed_next(c);
+    });
+}
+
+inline void replay_run::emit(std::size_t i, std::int64_t intended_ns, std::int32_t closed_client) {
     const auto& p = sc_.load[i];
     static constexpr const char* priority_names[] = {"low", "normal", "high", "critical"};
     const auto users = static_cast<std::uint64_t>(std::max<std::int64_t>(sc_.users.count, 1));
@@ -751,12 +909,18 @@ inline void replay_run::emit(std::size_t i, std::int64_t intended_ns) {
     ++rec_.operations;
     ++publish_requests_;
     if (first_publish_ns_ < 0) first_publish_ns_ = intended_ns;
-    publish_request r{std::move(body), intended_ns, static_cast<std::uint32_t>(std::max<std::int64_t>(p.batch, 1))};
+    publish_request r{std::move(body), intended_ns, static_cast<std::uint32_t>(std::max<std::int64_t>(p.batch, 1)), closed_client};
     if (wsp_) wsp_->publish(std::move(r));
     else http_->submit(std::move(r));
 }
 
 inline void replay_run::on_published(const publish_request& r, publish_outcome o, std::int64_t done_ns, const std::string& detail) {
+    // A closed client goes on after the answer; posted, since a publisher may answer from inside
+    // submit() (a full backlog, a publisher connection that is down).
+    if (r.closed_client >= 0)
+        net::post(control_, [this, c = static_cast<std::size_t>(r.closed_client), ok = o == publish_outcome::accepted] {
+            closed_done(c, ok);
+        });
     switch (o) {
     case publish_outcome::accepted:
         rec_.accepted += r.notifications;
@@ -869,6 +1033,7 @@ inline void replay_run::finish(bool completed, std::string error) {
     end_ns_ = steady_ns();
     ending_.store(true, std::memory_order_relaxed);
     for (auto& ps : phases_) ps.timer->cancel();
+    for (auto& cl : closed_) cl.timer->cancel();
     for (auto& t : timers_) t->cancel();
     if (tick_timer_) tick_timer_->cancel();
     if (http_) http_->stop();
@@ -939,9 +1104,14 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     auto& rec = rec_;
     live_figures& live = out.live;
     std::uint64_t received_live = 0, received_offline = 0;
-    std::int64_t last_delivery = -1;
+    std::int64_t last_delivery = -1, first_message = -1, last_reply = -1;
     for (auto& sh : shards_) {
         auto& s = sh->stats;
+        rec.messages_sent += s.messages_sent.load();
+        rec.messages_handled += s.messages_replied.load();
+        rec.message_latency.merge(s.message_latency);
+        if (const auto f = s.first_message_ns.load(); f >= 0 && (first_message < 0 || f < first_message)) first_message = f;
+        last_reply = std::max(last_reply, s.last_reply_ns.load());
         rec.connect_attempts += s.connect_attempts.load();
         rec.connect_ok += s.connect_ok.load();
         rec.connect_failed += s.connect_failed.load();
@@ -969,6 +1139,10 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
         rec.delivering.note(time_point::from_ns(scenario_ns(first_publish_ns_)));
         if (last_delivery > 0) rec.delivering.note(time_point::from_ns(scenario_ns(last_delivery)));
     }
+    if (first_message >= 0) {
+        rec.messaging.note(time_point::from_ns(std::max<std::int64_t>(scenario_ns(first_message), 0)));
+        if (last_reply >= 0) rec.messaging.note(time_point::from_ns(std::max<std::int64_t>(scenario_ns(last_reply), 0)));
+    }
     const auto end = time_point::from_ns(std::max<std::int64_t>(scenario_ns(t0_ + wall_ns), 0));
     double load_seconds = 0;
     for (const auto& ps : phases_) load_seconds += static_cast<double>(ps.end_ns - ps.begin_ns) * 1e-9;
@@ -977,8 +1151,7 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     // its drop decisions are not visible from outside.
     static constexpr const char* hidden[] = {"server.", "database.", "memory.", "offline_queue.length", "offline_queue.total",
                                               "offline_queue.dropped", "offline_queue.expired", "delivery.dropped_",
-                                              "delivery.expired", "notifications.shed", "notifications.rate_limited",
-                                              "messages."};
+                                              "delivery.expired", "notifications.shed", "notifications.rate_limited"};
     for (const auto& m : all.items()) {
         bool keep = true;
         for (const char* h : hidden)
@@ -987,7 +1160,7 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     }
     out.run.scenario = sc_.name;
     out.run.seed = opt_.seed.value_or(sc_.seed);
-    out.run.trace_hash = 0;
+    out.run.trace_hash = 0;  // the report writes null: a live run has no deterministic trace
     out.run.virtual_seconds = static_cast<double>(std::min(scenario_ns(t0_ + wall_ns), (sc_.length + sc_.drain).count())) * 1e-9;
     if (out.run.virtual_seconds < 0) out.run.virtual_seconds = 0;
     out.run.wall_seconds = static_cast<double>(wall_ns) * 1e-9;
@@ -1002,6 +1175,10 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     live.rss_at_peak_bytes = rss_at_peak_;
     live.rss_connections = rss_connections_;
     live.warnings = warnings_;
+    live.target = redact(opt_.target, opt_.headers);
+    live.protocol = opt_.protocol;
+    live.time_scale = opt_.time_scale;
+    live.threads = opt_.threads;
     {
         std::lock_guard lock(errors_mutex_);
         for (const auto& e : errors_) live.errors.push_back(redact(e, opt_.headers));

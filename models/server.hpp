@@ -153,11 +153,6 @@ public:
     }
 
     [[nodiscard]] std::size_t queue_length() const noexcept { return queue_.size(); }
-    [[nodiscard]] std::uint64_t pending_messages() const noexcept {
-        std::uint64_t n = 0;
-        for (std::size_t u = 0; u < links_->size(); ++u) n += links_->in_flight(static_cast<std::uint32_t>(u)).size;
-        return n;
-    }
     [[nodiscard]] const server_params& params() const noexcept { return p_; }
 
 private:

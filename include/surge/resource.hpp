@@ -73,20 +73,14 @@ public:
             bool granted = false;
             bool await_ready() {
                 p = detail::current(*res->sim_, "resource::acquire()");
-                if (p->interrupt_pending || !res->waiters_.empty() || res->in_use_ >= res->capacity_) return false;
-                ++res->in_use_;
-                granted = true;
-                return true;
+                granted = !p->interrupt_pending && res->take_unit_now();
+                return granted;
             }
             bool await_suspend(std::coroutine_handle<>) {
                 if (detail::take_pending_interrupt(p)) return false;
                 node.on_fire = &on_grant;
                 node.ctx = this;
-                if (res->discipline_ == discipline::priority) {
-                    res->waiters_.insert_by_priority(node);
-                } else {
-                    res->waiters_.push_back(node);
-                }
+                res->enqueue(node);
                 suspend_on();
                 return true;
             }
@@ -123,20 +117,14 @@ public:
             bool granted = false;
             bool await_ready() {
                 p = detail::current(*res->sim_, "resource::acquire_for()");
-                if (p->interrupt_pending || !res->waiters_.empty() || res->in_use_ >= res->capacity_) return false;
-                ++res->in_use_;
-                granted = true;
-                return true;
+                granted = !p->interrupt_pending && res->take_unit_now();
+                return granted;
             }
             bool await_suspend(std::coroutine_handle<>) {
                 if (detail::take_pending_interrupt(p)) return false;
                 node.on_fire = &on_grant;
                 node.ctx = this;
-                if (res->discipline_ == discipline::priority) {
-                    res->waiters_.insert_by_priority(node);
-                } else {
-                    res->waiters_.push_back(node);
-                }
+                res->enqueue(node);
                 node.proc = p;
                 timer = res->sim_->schedule(limit, [this] { on_timeout(); });
                 timer_pending = true;
@@ -178,9 +166,7 @@ public:
 
     /// A unit now, or an empty slot if none is free (or others are queued ahead).
     [[nodiscard]] slot try_acquire() noexcept {
-        if (!waiters_.empty() || in_use_ >= capacity_) return slot();
-        ++in_use_;
-        return slot(this);
+        return take_unit_now() ? slot(this) : slot();
     }
 
     /// Changes the number of units (a worker lost or added). Units in use above a lowered
@@ -202,6 +188,20 @@ public:
     }
 
 private:
+    /// Takes a unit if one is free and nobody is queued ahead (acquire, acquire_for, try_acquire).
+    bool take_unit_now() noexcept {
+        if (!waiters_.empty() || in_use_ >= capacity_) return false;
+        ++in_use_;
+        return true;
+    }
+    /// Queues a waiter by the resource's discipline.
+    void enqueue(detail::waiter& w) noexcept {
+        if (discipline_ == discipline::priority) {
+            waiters_.insert_by_priority(w);
+        } else {
+            waiters_.push_back(w);
+        }
+    }
     void give_back() noexcept {
         --in_use_;
         serve();

@@ -182,7 +182,13 @@ public:
 private:
     process_state* p_;
 };
+} // namespace detail
 
+// One pointer that its move nulls: a byte copy is a relocation (see event_queue).
+template <>
+struct is_trivially_relocatable<detail::resume_event> : std::true_type {};
+
+namespace detail {
 /// Schedules a resumption of `p` at the current instant: its wait is over.
 inline void wake(process_state* p) {
     p->cancel_fn = nullptr;

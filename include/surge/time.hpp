@@ -39,7 +39,12 @@ public:
         if (!(ns > -9.2e18 && ns < 9.2e18))
             throw std::domain_error("duration::from_seconds: " + std::to_string(s) +
                                     " s is not a finite duration within +-292 years");
-        return duration{static_cast<rep>(std::llround(ns))};
+        // std::llround (half away from zero), without the library call: truncate, then look at
+        // the fraction. ns - trunc(ns) is exact (Sterbenz; and 0 once |ns| >= 2^52, where every
+        // double is an integer), so the result is bit-identical to llround's.
+        const auto whole = static_cast<rep>(ns);
+        const double frac = ns - static_cast<double>(whole);
+        return duration{whole + static_cast<rep>(frac >= 0.5) - static_cast<rep>(frac <= -0.5)};
     }
 
     [[nodiscard]] constexpr rep count() const noexcept { return ns_; }

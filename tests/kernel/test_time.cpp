@@ -3,6 +3,9 @@
 
 #include <surge/time.hpp>
 
+#include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 using namespace surge;
@@ -27,6 +30,31 @@ BOOST_AUTO_TEST_CASE(literals_and_arithmetic) {
     BOOST_TEST(t.seconds_f() == 1.5);
     BOOST_TEST(duration::from_seconds(1.5e-9).count() == 2);  // rounds half away from zero
     BOOST_CHECK_THROW(duration::from_seconds(1e300), std::domain_error);
+}
+
+// from_seconds rounds without calling llround; it must agree with llround on every double it
+// accepts: exact halves of both signs, the neighbours of halves, past 2^52 (all integers) and a
+// sweep of bit patterns across every exponent in range.
+BOOST_AUTO_TEST_CASE(from_seconds_agrees_with_llround) {
+    auto check = [](double ns) {
+        const double s = ns / 1e9;
+        const double scaled = s * 1e9;  // what from_seconds rounds
+        if (!(scaled > -9.2e18 && scaled < 9.2e18)) return;
+        BOOST_TEST_REQUIRE(duration::from_seconds(s).count() == std::llround(scaled), "ns=" << scaled);
+    };
+    for (double h : {0.5, 1.5, 2.5, 1e6 + 0.5, 4503599627370495.5, 4503599627370496.0, 9007199254740993.0}) {
+        for (double v : {h, -h, std::nextafter(h, 0.0), std::nextafter(h, 1e300), -std::nextafter(h, 0.0),
+                         -std::nextafter(h, 1e300)})
+            check(v);
+    }
+    std::uint64_t x = 0x9E3779B97F4A7C15u;
+    for (int i = 0; i < 200000; ++i) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;  // xorshift: a spread of mantissas and exponents
+        double d;
+        const std::uint64_t bits = (x & 0x800FFFFFFFFFFFFFu) | ((0x3C0u + (x >> 52) % 0x7Eu) << 52);
+        std::memcpy(&d, &bits, sizeof d);  // |d| from 2^-63 to 2^62
+        check(d);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(parse_exact_values) {

@@ -8,7 +8,7 @@
 // reach it: every string that came from the run has been redacted.
 #pragma once
 
-#include "replay.hpp"
+#include "replay_result.hpp"
 
 #include <sim/report.hpp>
 

@@ -1,0 +1,82 @@
+// tools/replay/replay_result.hpp — what a live replay is given (replay_options) and what it
+// returns (replay_result: the run's metrics plus the figures only a live run has). Kept apart from
+// replay.hpp so that the report and its tests do not compile the Asio/Beast machinery.
+#pragma once
+
+#include "protocol.hpp"
+#include "target.hpp"
+
+#include <sim/run.hpp>
+
+#include <surge/stats.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace surge::replay {
+
+/// A run that could not start (bad target, refused connection): exit code 2.
+class start_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct replay_options {
+    std::string target;
+    protocol_config protocol;
+    std::vector<header> headers;
+    double time_scale = 1.0;
+    unsigned threads = 1;
+    bool allow_remote = false;        // --yes
+    bool insecure = false;            // --insecure: no certificate verification
+    std::string ca_file;              // --ca-file: PEM CA certificates to trust besides the system's
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds request_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{60'000};
+    /// The run ends in failure once no connection is open and nothing was published successfully
+    /// for this long while attempts keep failing (the target went away).
+    std::chrono::milliseconds give_up_after{5'000};
+    /// After the scenario (and its drain), wait this long for notifications still in flight.
+    std::chrono::milliseconds grace{1'000};
+    std::size_t publish_connections = 32;
+    std::size_t max_backlog = 200'000;
+    std::string user_prefix = "u";
+    std::optional<std::uint64_t> seed;
+    std::ostream* progress = nullptr;  // live progress line; nullptr = none
+    bool progress_tty = false;         // rewrite one line (\r) instead of printing lines
+};
+
+/// What only a live run measures, beside the metrics the simulation also has.
+struct live_figures {
+    std::uint64_t protocol_errors = 0;
+    std::uint64_t transport_errors = 0;          // connections lost to errors or timeouts
+    std::uint64_t received_without_time = 0;     // notifications without a usable sent_at
+    std::uint64_t publish_requests = 0;
+    std::uint64_t frames_received = 0;
+    histogram scheduling_lag;                    // how late the generator issued requests, ns
+    histogram uncorrected_latency;               // delivery latency from the actual send time, ns
+    std::int64_t peak_open = 0;
+    std::int64_t rss_before_bytes = 0;           // resident set before the users connected
+    std::int64_t rss_at_peak_bytes = 0;          // resident set when most connections were open
+    std::int64_t rss_connections = 0;            // connections open when rss_at_peak_bytes was taken
+    std::vector<std::string> warnings;           // scenario parts a live run cannot apply
+    std::vector<std::string> errors;             // the first distinct errors seen (redacted)
+    // how the run was made (the report's "live" object)
+    std::string target;                          // redacted
+    protocol_config protocol;
+    double time_scale = 1;
+    unsigned threads = 1;
+};
+
+struct replay_result {
+    sim::run_result run;
+    live_figures live;
+};
+
+} // namespace surge::replay

@@ -137,6 +137,40 @@ BOOST_AUTO_TEST_CASE(custom_fields) {
     BOOST_TEST(*n.sent_at_ms == 3.0);
 }
 
+// The frame scanner validates the whole text as JSON (RFC 8259) while it picks the fields.
+BOOST_AUTO_TEST_CASE(scanner_accepts_json_and_reads_escaped_fields) {
+    protocol_config cfg;
+    cfg.kind = protocol_kind::ws_json;
+    const auto n = decode_ws_json(
+        " {\"p\":[1,-0,0.5e+3,true,false,null,{\"id\":9,\"a\":[]},\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\"],"
+        "\"t\\u0079pe\":\"noti\\u0066ication\",\"id\":-7,\"sent_at\":1.25E3,\"issued_at\":2,\"x\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"} \n",
+        cfg);
+    BOOST_TEST(int(n.what) == int(kind::notification));
+    BOOST_TEST(*n.id == -7);  // the top-level id, not the nested one
+    BOOST_TEST(*n.sent_at_ms == 1250.0);
+    BOOST_TEST(*n.issued_at_ms == 2.0);
+    const auto big = decode_ws_json(R"({"type":"notification","id":18446744073709551615,"sent_at":1e2})", cfg);
+    BOOST_TEST(int(big.what) == int(kind::notification));
+    BOOST_TEST(!big.id);  // beyond int64: not kept
+    BOOST_TEST(*big.sent_at_ms == 100.0);
+}
+
+BOOST_AUTO_TEST_CASE(scanner_rejects_what_is_not_json) {
+    protocol_config cfg;
+    cfg.kind = protocol_kind::ws_json;
+    for (const char* bad : {R"({"type":"notification",})", R"({"type":"notification"}x)", R"({"type":"notification"} {})",
+                            R"({"type":"a\x"})", R"({"type":"a\u12G4"})", R"({"type":"\udc00"})", R"({"type":"\ud800x"})",
+                            "{\"type\":\"a\x01\"}", "{\"type\":\"\xc0\xaf\"}", "{\"type\":\"\xed\xa0\x80\"}",
+                            R"({"type":"x","id":01})", R"({"type":"x","id":-})", R"({"type":"x","id":1.})", R"({"type":"x","id":.5})",
+                            R"({"type":"x","id":+1})", R"({"type":"x","id":1e})", R"({"type":"x","id":tru})", R"({"type":"x","id":NaN})",
+                            R"({"type":"x" "id":1})", R"({"type":"x",,"id":1})", R"({"type":"x"])", R"({type:"x"})", R"([1,])", "[",
+                            R"({"type":"x")", "\"unterminated"})
+        BOOST_TEST(int(decode_ws_json(bad, cfg).what) == int(kind::error), "frame: " << bad);
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');  // no recursion
+    BOOST_TEST(int(decode_ws_json(deep, cfg).what) == int(kind::error));  // JSON, not an object
+    BOOST_TEST(decode_ws_json(deep, cfg).detail.find("not a JSON object") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(protocol_section)

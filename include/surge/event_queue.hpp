@@ -2,8 +2,12 @@
 // (time, priority, insertion sequence), cancellable through a handle.
 //
 // Layout, chosen for the hold benchmark (tests/bench/kernel_bench.cpp):
-//  - a 4-ary min-heap of 24-byte entries {time, key, slot}; `key` packs the priority into the top
-//    16 bits and the insertion sequence into the low 48, so one integer compare orders ties;
+//  - a 4-ary min-heap of 16-byte entries {hi, lo}, compared as one 128-bit integer:
+//    hi = (time + 2^55) << 8 | (priority + 128), lo = sequence << 32 | slot. The four children of
+//    a node share one 64-byte cache line (the array is offset so that they start on a line).
+//    Hence the limits: event times within +-2^55 ns (about 417 days), priorities within -128..127,
+//    and the 32-bit insertion sequence is renumbered (order kept) when it runs out, every 2^32
+//    events; the slot index in the low bits never decides, since (hi, sequence) is unique;
 //  - a pool of 32-byte slots that hold the callback in place (16 bytes inline, the common
 //    `[this, handle]` capture), reused through a LIFO free list: no allocation per event;
 //  - cancellation is lazy: the slot's callback is destroyed and the heap entry is skipped when it
@@ -60,7 +64,8 @@ private:
 class event_queue {
 public:
     static constexpr std::size_t inline_capture = 16;
-    static constexpr std::uint64_t max_sequence = (std::uint64_t{1} << 48) - 1;
+    /// Event times must lie in [-horizon, horizon): 2^55 ns, about 417 days.
+    static constexpr std::int64_t horizon_ns = std::int64_t{1} << 55;
 
     event_queue() = default;
     event_queue(const event_queue&) = delete;
@@ -73,8 +78,15 @@ public:
     event_handle push(time_point t, F&& fn, priority prio = priority::normal) {
         using fn_t = std::decay_t<F>;
         static_assert(std::is_invocable_v<fn_t&>, "an event callback must be callable with no arguments");
-        if (seq_ > max_sequence)
-            throw std::length_error("surge::event_queue: more than 2^48 events scheduled in one run");
+        const std::int64_t ns = t.count();
+        if (ns < -horizon_ns || ns >= horizon_ns)
+            throw std::out_of_range("surge::event_queue: event time " + std::to_string(ns) +
+                                    " ns is beyond the horizon of +-2^55 ns (about 417 days)");
+        const auto p = static_cast<std::int32_t>(prio);
+        if (p < -128 || p > 127)
+            throw std::out_of_range("surge::event_queue: priority " + std::to_string(p) +
+                                    " is outside -128..127");
+        if (seq_ > max_seq) renumber();
         const std::uint32_t idx = alloc_slot();
         slot& s = slots_[idx];
         if constexpr (fits_inline<fn_t>) {
@@ -87,8 +99,8 @@ public:
             s.op = &boxed_op<fn_t>;
             s.next_free = 0;
         }
-        const std::uint64_t key = (static_cast<std::uint64_t>(static_cast<std::int32_t>(prio) + 32768) << 48) | seq_++;
-        push_entry(time_key(t), key, idx);
+        const std::uint64_t hi = (static_cast<std::uint64_t>(ns + horizon_ns) << 8) | static_cast<std::uint64_t>(p + 128);
+        push_entry(hi, (seq_++ << 32) | idx);
         ++live_;
         return event_handle{idx, s.gen};
     }
@@ -111,11 +123,11 @@ public:
         return h.gen_ != 0 && h.slot_ < slots_.size() && slots_[h.slot_].gen == h.gen_ && slots_[h.slot_].op != nullptr;
     }
 
-    [[nodiscard]] bool empty() noexcept { settle(); return heap_.empty(); }
+    [[nodiscard]] bool empty() noexcept { settle(); return heap_.size() == 0; }
     [[nodiscard]] std::size_t size() const noexcept { return live_; }
 
     /// Time of the earliest pending event; only meaningful when !empty().
-    [[nodiscard]] time_point next_time() noexcept { settle(); return key_time(heap_.front().time); }
+    [[nodiscard]] time_point next_time() noexcept { settle(); return entry_time(heap_[0]); }
 
     /// Removes the earliest event and runs it; returns its time. Precondition: !empty().
     /// While the callback runs, the event's own entry is left at the root of the heap: if the
@@ -124,8 +136,9 @@ public:
     template <class OnRun>
     time_point run_next(OnRun&& on_run) {
         settle();
-        const entry top = heap_.front();
-        slot& s = slots_[top.slot];
+        const entry top = heap_[0];
+        const std::uint32_t top_slot = slot_of(top);
+        slot& s = slots_[top_slot];
         const op_fn op = s.op;
         // The callback is moved to the stack before it runs: it may schedule events and so
         // reallocate the slot pool under its own feet.
@@ -139,11 +152,11 @@ public:
             op(s.storage, op_kind::relocate_to, local);
         const bool trivial = (flags & no_destroy) != 0;
         s.op = nullptr;
-        free_slot(top.slot);
+        free_slot(top_slot);
         --live_;
         root_stale_ = true;
-        const time_point at = key_time(top.time);
-        on_run(at, top.key);
+        const time_point at = entry_time(top);
+        on_run(at, trace_key(top));
         struct guard {
             op_fn op; unsigned char* p; event_queue* q; bool trivial;
             ~guard() {
@@ -158,8 +171,8 @@ public:
     /// Destroys every pending callback (without running it).
     void clear() noexcept {
         settle();
-        for (const entry& e : heap_) {
-            slot& s = slots_[e.slot];
+        for (std::size_t i = 0; i < heap_.size(); ++i) {
+            slot& s = slots_[slot_of(heap_[i])];
             if (s.op != nullptr) s.op(s.storage, op_kind::destroy, nullptr);
             s.op = nullptr;
         }
@@ -177,19 +190,77 @@ public:
 
     /// Bytes held by the queue's own storage (heap + slot pool), for the memory benchmark.
     [[nodiscard]] std::size_t memory_bytes() const noexcept {
-        return heap_.capacity() * sizeof(entry) + slots_.capacity() * sizeof(slot);
+        return heap_.memory_bytes() + slots_.capacity() * sizeof(slot);
     }
     static constexpr std::size_t bytes_per_event() noexcept { return sizeof(entry) + sizeof(slot); }
-    [[nodiscard]] std::uint64_t sequence() const noexcept { return seq_; }
+
+    /// For tests: make the next push take sequence number `s` (<= 2^32), e.g. to exercise the
+    /// renumbering that happens when the 32-bit sequence runs out.
+    void set_next_sequence_for_test(std::uint64_t s) noexcept { seq_ = s; }
 
 private:
     enum class op_kind : std::uint8_t { invoke, destroy, relocate_to };
     using op_fn = void (*)(unsigned char* self, op_kind, unsigned char* dst);
 
     struct entry {
-        std::uint64_t time;  // time_key(): the signed nanoseconds with the sign bit flipped
-        std::uint64_t key;  // priority (16 bits, biased) | sequence (48 bits)
-        std::uint32_t slot;
+        std::uint64_t hi;  // (time + 2^55) << 8 | (priority + 128)
+        std::uint64_t lo;  // sequence << 32 | slot
+    };
+    static_assert(sizeof(entry) == 16);
+    static constexpr std::uint64_t max_seq = 0xFFFFFFFFu;
+
+    static std::uint32_t slot_of(const entry& e) noexcept { return static_cast<std::uint32_t>(e.lo); }
+    static time_point entry_time(const entry& e) noexcept {
+        return time_point::from_ns(static_cast<std::int64_t>(e.hi >> 8) - horizon_ns);
+    }
+    // The key the trace hash records per event: priority (16 bits, biased) | sequence. The same
+    // value as before the heap entries shrank, for runs of fewer than 2^32 events.
+    static std::uint64_t trace_key(const entry& e) noexcept {
+        const std::int64_t prio = static_cast<std::int64_t>(e.hi & 0xFF) - 128;
+        return (static_cast<std::uint64_t>(prio + 32768) << 48) | (e.lo >> 32);
+    }
+
+    // The heap's array: element 0 sits 48 bytes into a 64-byte line, so that the children of any
+    // node (4i+1 .. 4i+4) fill exactly one line.
+    class heap_array {
+    public:
+        heap_array() = default;
+        heap_array(const heap_array&) = delete;
+        heap_array& operator=(const heap_array&) = delete;
+        ~heap_array() { release(); }
+
+        [[nodiscard]] std::size_t size() const noexcept { return size_; }
+        entry* data() noexcept { return data_; }
+        const entry* data() const noexcept { return data_; }
+        entry& operator[](std::size_t i) noexcept { return data_[i]; }
+        const entry& operator[](std::size_t i) const noexcept { return data_[i]; }
+        void push_back(const entry& e) {
+            if (size_ == cap_) grow(cap_ == 0 ? 64 : 2 * cap_);
+            data_[size_++] = e;
+        }
+        void pop_back() noexcept { --size_; }
+        void resize_down(std::size_t n) noexcept { size_ = n; }
+        void clear() noexcept { size_ = 0; }
+        void reserve(std::size_t n) { if (n > cap_) grow(n); }
+        [[nodiscard]] std::size_t memory_bytes() const noexcept { return cap_ == 0 ? 0 : (cap_ + lead) * sizeof(entry); }
+
+    private:
+        static constexpr std::size_t lead = 3;  // entries before element 0 in the allocation
+        static constexpr std::align_val_t line{64};
+        void grow(std::size_t cap) {
+            auto* raw = static_cast<entry*>(::operator new((cap + lead) * sizeof(entry), line));
+            if (size_ != 0) std::memcpy(raw + lead, data_, size_ * sizeof(entry));
+            release();
+            data_ = raw + lead;
+            cap_ = cap;
+        }
+        void release() noexcept {
+            if (data_ != nullptr) ::operator delete(data_ - lead, line);
+            data_ = nullptr;
+        }
+        entry* data_ = nullptr;
+        std::size_t size_ = 0;
+        std::size_t cap_ = 0;
     };
     struct slot {
         alignas(8) unsigned char storage[inline_capture];
@@ -231,22 +302,17 @@ private:
         }
     }
 
-    // Bitwise, not short-circuit: the heap's child selection then compiles to conditional moves
-    // instead of branches that a random workload mispredicts half the time.
-    static bool before(const entry& a, const entry& b) noexcept { return before(a.time, a.key, b); }
+    static bool before(const entry& a, const entry& b) noexcept { return before(a.hi, a.lo, b); }
+    static bool before(std::uint64_t hi, std::uint64_t lo, const entry& b) noexcept {
+        return hi < b.hi || (hi == b.hi && lo < b.lo);
+    }
     // The same order as one 128-bit comparison (cmp/sbb/setc): no branch at all.
     static bool less128(const entry& a, const entry& b) noexcept {
         __extension__ typedef unsigned __int128 u128;
-        const u128 x = (static_cast<u128>(a.time) << 64) | a.key;
-        const u128 y = (static_cast<u128>(b.time) << 64) | b.key;
+        const u128 x = (static_cast<u128>(a.hi) << 64) | a.lo;
+        const u128 y = (static_cast<u128>(b.hi) << 64) | b.lo;
         return x < y;
     }
-
-    // Times are kept with the sign bit flipped, so that unsigned order is signed order and the
-    // 128-bit comparison needs no adjustment per compare.
-    static constexpr std::uint64_t time_bias = std::uint64_t{1} << 63;
-    static std::uint64_t time_key(time_point t) noexcept { return static_cast<std::uint64_t>(t.count()) ^ time_bias; }
-    static time_point key_time(std::uint64_t k) noexcept { return time_point::from_ns(static_cast<std::int64_t>(k ^ time_bias)); }
 
     static void bump(slot& s) noexcept {
         if (++s.gen == 0) s.gen = 1;
@@ -271,32 +337,27 @@ private:
 
     // Entries travel as scalars, not as a struct in memory: a 16-byte load of a struct that was
     // just written as 8-byte fields stalls on store forwarding, which cost half the hold benchmark.
-    SURGE_HOT_INLINE void push_entry(std::uint64_t time, std::uint64_t key, std::uint32_t idx) {
+    SURGE_HOT_INLINE void push_entry(std::uint64_t hi, std::uint64_t lo) {
         if (root_stale_) {
             // Reuse the root left by the running event: one sift-down.
             root_stale_ = false;
-            sift_down_from_root(time, key, idx);
+            sift_down_from_root(hi, lo);
             return;
         }
-        heap_.push_back(entry{time, key, idx});
-        sift_up(heap_.size() - 1, time, key, idx);
+        heap_.push_back(entry{hi, lo});
+        sift_up(heap_.size() - 1, hi, lo);
     }
 
-    static bool before(std::uint64_t time, std::uint64_t key, const entry& b) noexcept {
-        return time < b.time || (time == b.time && key < b.key);
-    }
-
-    SURGE_HOT_INLINE void sift_up(std::size_t i, std::uint64_t time, std::uint64_t key, std::uint32_t idx) noexcept {
+    SURGE_HOT_INLINE void sift_up(std::size_t i, std::uint64_t hi, std::uint64_t lo) noexcept {
         entry* const h = heap_.data();
         while (i > 0) {
             const std::size_t parent = (i - 1) / 4;
-            if (!before(time, key, h[parent])) break;
+            if (!before(hi, lo, h[parent])) break;
             h[i] = h[parent];
             i = parent;
         }
-        h[i].time = time;
-        h[i].key = key;
-        h[i].slot = idx;
+        h[i].hi = hi;
+        h[i].lo = lo;
     }
 
     /// The smallest of the children of the node whose first child is `first` (< n).
@@ -326,7 +387,7 @@ private:
     // smallest children to a leaf without comparing the new entry, then sift it up from there.
     // A new event is usually later than most pending ones, so it would end deep anyway; this
     // halves the comparisons on the way down.
-    SURGE_HOT_INLINE void sift_down_from_root(std::uint64_t time, std::uint64_t key, std::uint32_t idx) noexcept {
+    SURGE_HOT_INLINE void sift_down_from_root(std::uint64_t hi, std::uint64_t lo) noexcept {
         const std::size_t n = heap_.size();
         entry* const h = heap_.data();
         std::size_t i = 0;
@@ -335,21 +396,20 @@ private:
             h[i] = h[best];
             i = best;
         }
-        sift_up(i, time, key, idx);
+        sift_up(i, hi, lo);
     }
 
-    void sift_down(std::size_t i, std::uint64_t time, std::uint64_t key, std::uint32_t idx) noexcept {
+    void sift_down(std::size_t i, std::uint64_t hi, std::uint64_t lo) noexcept {
         const std::size_t n = heap_.size();
         entry* const h = heap_.data();
         for (std::size_t first = 4 * i + 1; first < n; first = 4 * i + 1) {
             const std::size_t best = smallest_child(first, n);
-            if (!before(h[best].time, h[best].key, entry{time, key, idx})) break;
+            if (!before(h[best].hi, h[best].lo, entry{hi, lo})) break;
             h[i] = h[best];
             i = best;
         }
-        h[i].time = time;
-        h[i].key = key;
-        h[i].slot = idx;
+        h[i].hi = hi;
+        h[i].lo = lo;
     }
 
     /// Brings the heap to a clean state: removes a stale root and any cancelled entries on top.
@@ -358,17 +418,17 @@ private:
             root_stale_ = false;
             pop_root();
         }
-        while (!heap_.empty() && slots_[heap_.front().slot].op == nullptr) {
-            free_slot(heap_.front().slot);
+        while (heap_.size() != 0 && slots_[slot_of(heap_[0])].op == nullptr) {
+            free_slot(slot_of(heap_[0]));
             --cancelled_;
             pop_root();
         }
     }
 
     void pop_root() noexcept {
-        const entry last = heap_.back();
+        const entry last = heap_[heap_.size() - 1];
         heap_.pop_back();
-        if (!heap_.empty()) sift_down_from_root(last.time, last.key, last.slot);
+        if (heap_.size() != 0) sift_down_from_root(last.hi, last.lo);
     }
 
     /// Drops cancelled entries and rebuilds the heap (Floyd's method).
@@ -377,22 +437,38 @@ private:
         std::size_t out = 0;
         for (std::size_t i = 0; i < heap_.size(); ++i) {
             const entry e = heap_[i];
-            if (slots_[e.slot].op == nullptr) {
-                free_slot(e.slot);
+            if (slots_[slot_of(e)].op == nullptr) {
+                free_slot(slot_of(e));
             } else {
                 heap_[out++] = e;
             }
         }
-        heap_.resize(out);
+        heap_.resize_down(out);
         cancelled_ = 0;
         if (out > 1)
             for (std::size_t i = (out - 2) / 4 + 1; i-- > 0;) {
                 const entry e = heap_[i];
-                sift_down(i, e.time, e.key, e.slot);
+                sift_down(i, e.hi, e.lo);
             }
     }
 
-    std::vector<entry> heap_;
+    /// The 32-bit sequence ran out: give every entry in the heap (pending, cancelled, or the stale
+    /// root of the running event) its rank in the (time, priority, sequence) order as its new
+    /// sequence. Order among them is unchanged, so the heap stays a heap; new events follow.
+    void renumber() {
+        const std::size_t n = heap_.size();
+        std::vector<std::uint32_t> order(n);
+        for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+        entry* const h = heap_.data();
+        std::sort(order.begin(), order.end(), [h](std::uint32_t x, std::uint32_t y) { return before(h[x], h[y]); });
+        for (std::size_t r = 0; r < n; ++r) {
+            entry& e = h[order[r]];
+            e.lo = (static_cast<std::uint64_t>(r) << 32) | slot_of(e);
+        }
+        seq_ = n;
+    }
+
+    heap_array heap_;
     std::vector<slot> slots_;
     std::uint32_t free_head_ = none;
     std::size_t live_ = 0;

@@ -136,8 +136,70 @@ BOOST_AUTO_TEST_CASE(agrees_with_a_reference_queue_under_random_cancels) {
 }
 
 BOOST_AUTO_TEST_CASE(entry_and_slot_sizes) {
-    // 24-byte heap entry + 32-byte slot: the 64-bytes-per-event budget of the hold benchmark.
-    BOOST_TEST(event_queue::bytes_per_event() <= 64u);
+    // 16-byte heap entry + 32-byte slot: within the 64-bytes-per-event budget of the hold benchmark.
+    BOOST_TEST(event_queue::bytes_per_event() == 48u);
+}
+
+// The heap keeps a 32-bit insertion sequence and renumbers the pending entries (keeping their
+// order) when it runs out. Start just below the wrap and check every pop, through several
+// renumberings, against a reference ordered by (time, priority, global insertion count); with
+// ties in time and priority, cancels, and an event scheduling from inside a callback (the
+// replace-root path, where the renumbering also sees the running event's stale root).
+BOOST_AUTO_TEST_CASE(sequence_renumbering_keeps_the_order) {
+    event_queue q;
+    q.set_next_sequence_for_test((std::uint64_t{1} << 32) - 700);
+    rng g = make_stream(11, "renumber");
+    using key = std::tuple<std::int64_t, int, std::uint64_t>;
+    std::set<key> ref;
+    std::vector<key> keys;
+    std::vector<event_handle> handles;
+    std::uint64_t next_id = 0, mismatches = 0, ran = 0, cancelled = 0;
+    std::int64_t now = 0;
+    std::function<void(std::uint64_t)> fire;
+    auto add = [&](std::int64_t at) {
+        const int prio = static_cast<int>(g.below(3)) * 10 - 10;
+        const std::uint64_t id = next_id++;
+        keys.emplace_back(at, prio, id);
+        ref.insert(keys.back());
+        handles.push_back(q.push(time_point::from_ns(at), [&fire, id] { fire(id); }, static_cast<priority>(prio)));
+    };
+    fire = [&](std::uint64_t id) {
+        ++ran;
+        if (ref.empty() || std::get<2>(*ref.begin()) != id) ++mismatches;
+        ref.erase(keys[id]);
+        if (next_id < 3000) add(now + static_cast<std::int64_t>(g.below(4)));  // many equal times
+        if (g.below(4) == 0) {
+            const std::uint64_t victim = g.below(next_id);
+            if (q.cancel(handles[victim])) {
+                ref.erase(keys[victim]);
+                ++cancelled;
+            }
+        }
+    };
+    for (int i = 0; i < 400; ++i) add(static_cast<std::int64_t>(g.below(8)));
+    while (!q.empty()) now = q.run_next([](time_point, std::uint64_t) {}).count();
+    BOOST_TEST(mismatches == 0u);
+    BOOST_TEST(ref.empty());
+    BOOST_TEST(ran + cancelled == next_id);
+    BOOST_TEST(next_id == 3000u);  // 2 600 pushes past the wrap: at least one renumbering
+}
+
+BOOST_AUTO_TEST_CASE(time_and_priority_limits) {
+    event_queue q;
+    const std::int64_t h = event_queue::horizon_ns;
+    BOOST_CHECK_NO_THROW(q.push(time_point::from_ns(h - 1), [] {}));
+    BOOST_CHECK_NO_THROW(q.push(time_point::from_ns(-h), [] {}));
+    BOOST_CHECK_THROW(q.push(time_point::from_ns(h), [] {}), std::out_of_range);
+    BOOST_CHECK_THROW(q.push(time_point::from_ns(-h - 1), [] {}), std::out_of_range);
+    BOOST_CHECK_NO_THROW(q.push(time_point::from_ns(0), [] {}, static_cast<priority>(127)));
+    BOOST_CHECK_NO_THROW(q.push(time_point::from_ns(0), [] {}, static_cast<priority>(-128)));
+    BOOST_CHECK_THROW(q.push(time_point::from_ns(0), [] {}, static_cast<priority>(128)), std::out_of_range);
+    BOOST_CHECK_THROW(q.push(time_point::from_ns(0), [] {}, static_cast<priority>(-129)), std::out_of_range);
+    BOOST_TEST(q.size() == 4u);  // the refused pushes left nothing behind
+    // Extremes run in order: the earliest time first, then priority at the same instant.
+    std::vector<std::int64_t> seen;
+    while (!q.empty()) seen.push_back(q.run_next([](time_point, std::uint64_t) {}).count());
+    BOOST_TEST((seen == std::vector<std::int64_t>{-h, 0, 0, h - 1}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> header_args, sets;
     double time_scale = 1;
     unsigned threads = 1;
+    unsigned batch_us = 200, spin_us = 1000, slice_us = 100;
     bool yes = false, insecure = false, quiet = false;
     std::string connect_timeout = "10s", request_timeout = "10s", idle_timeout = "60s", give_up = "5s", grace = "1s";
     std::size_t publish_connections = 32;
@@ -64,6 +65,12 @@ int main(int argc, char** argv) {
     app.add_option("--set", sets, "override a scenario field: /pointer=value");
     app.add_option("--seed", seed, "seed for target choice, arrivals and sessions (default: the scenario's)");
     app.add_option("--threads", threads, "I/O threads")->capture_default_str();
+    app.add_option("--batch-us", batch_us, "I/O threads sleep this long between passes over ready sockets while traffic flows (0: wait in the reactor)")
+        ->capture_default_str();
+    app.add_option("--spin-us", spin_us, "the load generator wakes this early and spins to each arrival's intended time (0: plain timers)")
+        ->capture_default_str();
+    app.add_option("--control-slice-us", slice_us, "scheduler time slice asked for the load generator's thread, Linux >= 6.12 (0: the default)")
+        ->capture_default_str();
     app.add_option("--connect-timeout", connect_timeout, "per connection attempt (TCP, TLS, upgrade, namespace)")->capture_default_str();
     app.add_option("--request-timeout", request_timeout, "per publish request")->capture_default_str();
     app.add_option("--idle-timeout", idle_timeout, "ws-json: a connection without traffic this long is dead")->capture_default_str();
@@ -108,6 +115,9 @@ int main(int argc, char** argv) {
         opt.headers = headers;
         opt.time_scale = time_scale;
         opt.threads = threads;
+        opt.batch_interval = std::chrono::microseconds(std::min(batch_us, 100'000u));
+        opt.spin_lead = std::chrono::microseconds(std::min(spin_us, 100'000u));
+        opt.control_slice = std::chrono::microseconds(std::min(slice_us, 100'000u));
         opt.allow_remote = yes;
         opt.insecure = insecure;
         opt.ca_file = ca_file;

@@ -44,6 +44,18 @@ struct replay_options {
     std::chrono::milliseconds give_up_after{5'000};
     /// After the scenario (and its drain), wait this long for notifications still in flight.
     std::chrono::milliseconds grace{1'000};
+    /// I/O threads take ready sockets in batches: after a pass over what is ready they sleep this
+    /// long before the next (non-blocking) pass, and block in the reactor only after ~5 ms with
+    /// nothing to do. Sockets that become readable meanwhile are queued by the kernel without
+    /// waking the thread, which spares the sender (a local server) one wake-up per message.
+    /// Zero: block in the reactor after every pass (a wake-up per burst of readiness).
+    std::chrono::microseconds batch_interval{200};
+    /// The load generator's timers fire this much before an arrival's intended time and the
+    /// control thread spins the rest (see replay_run::arm_phase); zero: plain timers.
+    std::chrono::microseconds spin_lead{1'000};
+    /// The time slice the control thread asks the scheduler for (detail::request_short_slice);
+    /// zero: the default.
+    std::chrono::microseconds control_slice{100};
     std::size_t publish_connections = 32;
     std::size_t max_backlog = 200'000;
     std::string user_prefix = "u";

@@ -44,7 +44,8 @@ namespace surge {
 template <class T>
 struct is_trivially_relocatable : std::false_type {};
 
-/// Lower runs first among events at the same instant. Kernel resumptions use `normal`.
+/// Lower runs first among events at the same instant. Kernel resumptions use `normal`. Values
+/// outside -128..127 are refused by the event queue (std::out_of_range).
 enum class priority : std::int16_t { urgent = -100, high = -10, normal = 0, low = 10 };
 
 /// Refers to one scheduled event; stays safe to use (cancel returns false) after the event ran.

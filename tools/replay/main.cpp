@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     double time_scale = 1;
     unsigned threads = 1;
     unsigned batch_us = 200, spin_us = 1000, slice_us = 100;
-    bool yes = false, insecure = false, quiet = false;
+    bool yes = false, insecure = false, quiet = false, realtime = false;
     std::string connect_timeout = "10s", request_timeout = "10s", idle_timeout = "60s", give_up = "5s", grace = "1s";
     std::size_t publish_connections = 32;
     std::optional<std::uint64_t> seed;
@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--spin-us", spin_us, "the load generator wakes this early and spins to each arrival's intended time (0: plain timers)")
         ->capture_default_str();
+    app.add_flag("--realtime", realtime, "the load generator's thread in SCHED_FIFO when permitted (CAP_SYS_NICE): scheduling lag unaffected by busy cores");
     app.add_option("--control-slice-us", slice_us, "scheduler time slice asked for the load generator's thread, Linux >= 6.12 (0: the default)")
         ->capture_default_str();
     app.add_option("--connect-timeout", connect_timeout, "per connection attempt (TCP, TLS, upgrade, namespace)")->capture_default_str();
@@ -118,6 +119,7 @@ int main(int argc, char** argv) {
         opt.batch_interval = std::chrono::microseconds(std::min(batch_us, 100'000u));
         opt.spin_lead = std::chrono::microseconds(std::min(spin_us, 100'000u));
         opt.control_slice = std::chrono::microseconds(std::min(slice_us, 100'000u));
+        opt.realtime = realtime;
         opt.allow_remote = yes;
         opt.insecure = insecure;
         opt.ca_file = ca_file;

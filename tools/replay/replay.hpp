@@ -99,6 +99,18 @@ inline bool request_short_slice(std::chrono::microseconds slice) {
 #endif
 }
 
+/// Puts the calling thread in the real-time class (SCHED_FIFO, lowest priority), which any
+/// SCHED_OTHER thread yields to at once. Needs CAP_SYS_NICE or an RLIMIT_RTPRIO; false if refused.
+inline bool request_realtime() {
+#if defined(__linux__)
+    sched_param p{};
+    p.sched_priority = 1;
+    return sched_setscheduler(0, SCHED_FIFO, &p) == 0;
+#else
+    return false;
+#endif
+}
+
 template <class T>
 void atomic_max(std::atomic<T>& a, T v) {
     T cur = a.load(std::memory_order_relaxed);
@@ -1114,6 +1126,9 @@ inline replay_result replay_run::run() {
     for (auto& sh : shards_) threads.emplace_back([s = sh.get(), b = opt_.batch_interval] { s->run_loop(b); });
     // This thread is the control thread from here on (created threads keep the default slice).
     detail::request_short_slice(opt_.control_slice);
+    if (opt_.realtime && !detail::request_realtime())
+        warnings_.push_back("--realtime: the system refused SCHED_FIFO (it needs CAP_SYS_NICE or an RLIMIT_RTPRIO); "
+                            "the control thread ran in the normal class");
     io0.run();
     for (auto& sh : shards_) sh->io.stop();
     for (auto& t : threads) t.join();

@@ -56,6 +56,10 @@ struct replay_options {
     /// The time slice the control thread asks the scheduler for (detail::request_short_slice);
     /// zero: the default.
     std::chrono::microseconds control_slice{100};
+    /// --realtime: the control thread in SCHED_FIFO (lowest real-time priority) when the system
+    /// allows it. For scenarios whose publishing the control thread does easily (a real-time thread
+    /// that stays busy takes a core from the I/O threads and the server).
+    bool realtime = false;
     std::size_t publish_connections = 32;
     std::size_t max_backlog = 200'000;
     std::string user_prefix = "u";

@@ -113,7 +113,7 @@ private:
     surge::process open_phase(load_phase ph, time_point stop, rng r) {
         if (sim_->now() < ph.at) co_await sim_->delay(ph.at - sim_->now());
         for (;;) {
-            const double work = ph.spacing == load_phase::arrivals::poisson ? -std::log(r.uniform01_open()) : 1.0;
+            const double work = ph.spacing == load_phase::arrivals::poisson ? surge::standard_exponential(r) : 1.0;
             const auto d = next_gap(ph, sim_->now(), stop, work);
             if (!d || sim_->now() + *d >= stop) break;
             co_await sim_->delay(*d);

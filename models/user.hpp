@@ -72,7 +72,7 @@ public:
         }
         if (!p_.messages.zero()) schedule_message(u, s);
         if (const auto& mtbd = links_->params().mean_time_between_drops) {
-            const double gap = -mtbd->seconds_f() * std::log(r.uniform01_open());
+            const double gap = mtbd->seconds_f() * surge::standard_exponential(r);
             sim_->schedule(duration::from_seconds(gap), [this, u, s] { silent_drop(u, s); });
         }
     }
@@ -164,7 +164,7 @@ private:
     }
 
     void schedule_message(std::uint32_t u, std::uint32_t s) {
-        const double gap = -std::log(rng_[u].uniform01_open()) / p_.messages.per_second;
+        const double gap = surge::standard_exponential(rng_[u]) / p_.messages.per_second;
         sim_->schedule(duration::from_seconds(gap), [this, u, s] { send_message(u, s); });
     }
 

@@ -3,17 +3,17 @@
 //
 // Determinism is the point of this header: a seed must give bit-identical draws with any compiler
 // and optimisation level. Hence no <random> distributions (libstdc++, libc++ and MSVC each compute
-// them differently), no std::hash, no long double, no state cached between calls, and only
-// IEEE-exact arithmetic plus std::log / std::exp / std::pow / std::sqrt on the draw path (sqrt
-// is exact; the other three come from the C library, so draws that use them are reproducible for
-// one libm, e.g. glibc under both g++ and clang++). Build with -ffp-contract=off: a fused a*b+c
-// changes the last bits. docs/random.md gives every algorithm precisely enough to reimplement it.
+// them differently), no std::hash, no long double, no state cached between calls, and on the
+// draw path only correctly rounded IEEE operations (+ - * / sqrt): logarithms and exponentials
+// are surge's own (detail::fp_log, fp_exp), not the C library's, whose last bits differ between
+// libms and CPUs. Build with -ffp-contract=off: a fused a*b+c changes the last bits. docs/random.md gives every algorithm precisely enough to reimplement it.
 #pragma once
 
 #include "surge/time.hpp"
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <concepts>
@@ -175,6 +175,128 @@ private:
 inline rng make_stream(std::uint64_t seed, std::string_view name) { return rng{stream_key(seed, name)}; }
 
 // ---------------------------------------------------------------------------------------------
+// surge's own log and exp
+// ---------------------------------------------------------------------------------------------
+
+namespace detail {
+
+// The C library's log/exp/pow differ between libms, and glibc itself picks an FMA or a non-FMA
+// variant at run time by CPU. Draws use these instead: only +, -, *, / and bit operations, each
+// correctly rounded by IEEE 754, so a seed gives the same bits on every platform. constexpr, so
+// that the ziggurat tables below are computed by the compiler (which never contracts a*b+c).
+// Both are within 1 ulp of the correctly rounded result (tests/kernel/test_random.cpp compares
+// them with glibc over millions of arguments). docs/random.md gives the algorithms.
+
+inline constexpr double ln2_hi = 0x1.62e42fee00000p-1;  // ln 2 to 32 bits: k * ln2_hi is exact
+inline constexpr double ln2_lo = 0x1.a39ef35793c76p-33;  // ln 2 - ln2_hi
+inline constexpr double inv_ln2 = 0x1.71547652b82fep0;
+
+/// e^x. Reduction x = k ln2 + r, |r| <= ln2 / 2 (Cody & Waite, ln 2 in two parts); e^r by its
+/// Taylor series to degree 13 (truncation error < 2^-58 relative); then scaled by 2^k.
+constexpr double fp_exp(double x) noexcept {
+    if (x != x) return x;
+    if (x > 0x1.62e42fefa39efp9) return std::numeric_limits<double>::infinity();  // > ln DBL_MAX
+    if (x < -745.2) return 0.0;  // below half the least subnormal
+    const double kd = (x * inv_ln2 + 0x1.8p52) - 0x1.8p52;  // round to nearest integer
+    const double r = (x - kd * ln2_hi) - kd * ln2_lo;
+    constexpr double inv_factorial[14] = {1.0,          1.0,           1.0 / 2,        1.0 / 6,
+                                          1.0 / 24,     1.0 / 120,     1.0 / 720,      1.0 / 5040,
+                                          1.0 / 40320,  1.0 / 362880,  1.0 / 3628800,  1.0 / 39916800,
+                                          1.0 / 479001600, 1.0 / 6227020800.0};
+    double p = inv_factorial[13];
+    for (int n = 12; n >= 0; --n) p = p * r + inv_factorial[n];
+    const auto k = static_cast<std::int64_t>(kd);
+    if (k > 1023) return p * 2.0 * std::bit_cast<double>(static_cast<std::uint64_t>(1022 + k) << 52);
+    if (k >= -1022) return p * std::bit_cast<double>(static_cast<std::uint64_t>(1023 + k) << 52);
+    return p * std::bit_cast<double>(static_cast<std::uint64_t>(1023 + 64 + k) << 52) * 0x1p-64;
+}
+
+/// ln x. x = 2^k m with m in [sqrt(2)/2, sqrt(2)); with f = m - 1 (exact) and s = f / (2 + f),
+/// ln m = 2 atanh s = f - (f^2/2 - s (f^2/2 + R)), R = sum_{n=1..11} 2 s^(2n) / (2n + 1)
+/// (truncation error < 2^-60 relative); then + k ln 2 in two parts.
+constexpr double fp_log(double x) noexcept {
+    if (!(x > 0.0)) return x == 0.0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::quiet_NaN();
+    if (x == std::numeric_limits<double>::infinity()) return x;
+    std::int64_t k = 0;
+    if (x < 0x1p-1022) {  // subnormal: normalise first
+        x *= 0x1p54;
+        k = -54;
+    }
+    std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+    k += static_cast<std::int64_t>(bits >> 52) - 1023;
+    bits &= (std::uint64_t{1} << 52) - 1;
+    if (bits >= 0x6a09e667f3bcdu) {  // significand >= sqrt(2): use m / 2 and k + 1
+        bits |= std::uint64_t{1022} << 52;
+        ++k;
+    } else {
+        bits |= std::uint64_t{1023} << 52;
+    }
+    const double f = std::bit_cast<double>(bits) - 1.0;
+    const double s = f / (2.0 + f);
+    const double z = s * s;
+    constexpr double c[11] = {2.0 / 3,  2.0 / 5,  2.0 / 7,  2.0 / 9,  2.0 / 11, 2.0 / 13,
+                              2.0 / 15, 2.0 / 17, 2.0 / 19, 2.0 / 21, 2.0 / 23};
+    double R = c[10];
+    for (int n = 9; n >= 0; --n) R = R * z + c[n];
+    R *= z;
+    const double hfsq = 0.5 * f * f;
+    const double kd = static_cast<double>(k);
+    return kd * ln2_hi - ((hfsq - (s * (hfsq + R) + kd * ln2_lo)) - f);
+}
+
+/// x^y for x >= 0 as exp(y ln x); the relative error grows with |y ln x| (about |y ln x| ulp),
+/// which is far below what a sampled distribution can show.
+constexpr double fp_pow(double x, double y) noexcept { return fp_exp(y * fp_log(x)); }
+
+/// The 256-layer ziggurat of the standard exponential density f(x) = e^-x (Marsaglia & Tsang
+/// 2000): layers of equal area v; x[1] = r is where the tail starts, x[0] = v / f(r) is the width
+/// of the base layer (rectangle plus tail), x[i+1] = -ln(f(x[i]) + v / x[i]), x[256] = 0,
+/// and f[i] = e^-x[i] (f[0] = 0, f[256] = 1). x decreases with i.
+struct exponential_ziggurat {
+    static constexpr double r = 7.69711747013104972;
+    std::array<double, 257> x{};
+    std::array<double, 257> f{};
+};
+
+constexpr exponential_ziggurat make_exponential_ziggurat() noexcept {
+    exponential_ziggurat t;
+    const double fr = fp_exp(-exponential_ziggurat::r);
+    const double v = (exponential_ziggurat::r + 1.0) * fr;  // r f(r) + the tail's area f(r)
+    t.x[0] = v / fr;
+    t.f[0] = 0.0;
+    t.x[1] = exponential_ziggurat::r;
+    t.f[1] = fr;
+    for (std::size_t i = 1; i < 255; ++i) {
+        t.x[i + 1] = -fp_log(t.f[i] + v / t.x[i]);
+        t.f[i + 1] = fp_exp(-t.x[i + 1]);
+    }
+    t.x[256] = 0.0;
+    t.f[256] = 1.0;
+    return t;
+}
+
+inline constexpr exponential_ziggurat exponential_table = make_exponential_ziggurat();
+
+} // namespace detail
+
+/// A standard exponential variate (mean 1) by the ziggurat: one raw output usually suffices (the
+/// low 8 bits pick a layer i, the top 53 a position x = U x[i]; x < x[i+1] is accepted at once,
+/// 97.8 % of draws). Otherwise layer 0 draws from the tail as r - ln U (memorylessness), and a
+/// wedge point is accepted when f[i] + (f[i+1] - f[i]) U' < e^-x; a rejection starts over.
+inline double standard_exponential(rng& g) noexcept {
+    const auto& t = detail::exponential_table;
+    for (;;) {
+        const std::uint64_t u = g();
+        const std::size_t i = u & 0xffu;
+        const double x = static_cast<double>(u >> 11) * 0x1.0p-53 * t.x[i];
+        if (x < t.x[i + 1]) [[likely]]
+            return x;
+        if (i == 0) return detail::exponential_ziggurat::r - detail::fp_log(g.uniform01_open());
+        if (t.f[i] + (t.f[i + 1] - t.f[i]) * g.uniform01() < detail::fp_exp(-x)) return x;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Distributions
 // ---------------------------------------------------------------------------------------------
 
@@ -216,7 +338,7 @@ inline double standard_normal(rng& r) {
         const double u = 2.0 * r.uniform01() - 1.0;
         const double v = 2.0 * r.uniform01() - 1.0;
         const double s = u * u + v * v;
-        if (s > 0.0 && s < 1.0) return u * std::sqrt(-2.0 * std::log(s) / s);
+        if (s > 0.0 && s < 1.0) return u * std::sqrt(-2.0 * fp_log(s) / s);
     }
 }
 
@@ -235,7 +357,7 @@ inline double standard_normal_quantile(double p) {
                              4.2313330701600911252e+1) * r + 1.0;
         return num / den;
     }
-    double r = std::sqrt(-std::log(q < 0.0 ? p : 1.0 - p));
+    double r = std::sqrt(-fp_log(q < 0.0 ? p : 1.0 - p));
     double num, den;
     if (r <= 5.0) {
         r -= 1.6;
@@ -321,12 +443,12 @@ private:
     std::int64_t lo_, hi_;
 };
 
-/// Exponential with the given mean (rate = 1 / mean): inversion, -mean * ln U with U in (0, 1).
+/// Exponential with the given mean (rate = 1 / mean): mean * standard_exponential (the ziggurat).
 class exponential {
 public:
     explicit exponential(double mean) : mean_(mean) { detail::require_positive("exponential", "mean", mean); }
 
-    double operator()(rng& r) const { return -mean_ * std::log(r.uniform01_open()); }
+    double operator()(rng& r) const { return mean_ * standard_exponential(r); }
 
     [[nodiscard]] double mean() const noexcept { return mean_; }
     [[nodiscard]] double rate() const noexcept { return 1.0 / mean_; }
@@ -377,21 +499,21 @@ public:
             detail::bad_parameter("lognormal::from_median_p99", "p99",
                                   "finite and > median = " + detail::format_number(median),
                                   detail::format_number(p99));
-        return lognormal{std::log(median), (std::log(p99) - std::log(median)) / z99};
+        return lognormal{detail::fp_log(median), (detail::fp_log(p99) - detail::fp_log(median)) / z99};
     }
 
-    double operator()(rng& r) const { return std::exp(mu_ + sigma_ * detail::standard_normal(r)); }
+    double operator()(rng& r) const { return detail::fp_exp(mu_ + sigma_ * detail::standard_normal(r)); }
 
     [[nodiscard]] double mu() const noexcept { return mu_; }
     [[nodiscard]] double sigma() const noexcept { return sigma_; }
-    [[nodiscard]] double median() const { return std::exp(mu_); }
+    [[nodiscard]] double median() const { return detail::fp_exp(mu_); }
     [[nodiscard]] double mean() const { return std::exp(mu_ + 0.5 * sigma_ * sigma_); }
     [[nodiscard]] double variance() const {
         return (std::exp(sigma_ * sigma_) - 1.0) * std::exp(2.0 * mu_ + sigma_ * sigma_);
     }
     [[nodiscard]] double quantile(double q) const {
         detail::require_probability_open("lognormal::quantile", q);
-        return std::exp(mu_ + sigma_ * detail::standard_normal_quantile(q));
+        return detail::fp_exp(mu_ + sigma_ * detail::standard_normal_quantile(q));
     }
 
 private:
@@ -407,7 +529,7 @@ public:
         detail::require_positive("pareto", "shape", shape);
     }
 
-    double operator()(rng& r) const { return scale_ * std::pow(r.uniform01_open(), -1.0 / shape_); }
+    double operator()(rng& r) const { return scale_ * detail::fp_pow(r.uniform01_open(), -1.0 / shape_); }
 
     [[nodiscard]] double scale() const noexcept { return scale_; }
     [[nodiscard]] double shape() const noexcept { return shape_; }
@@ -423,7 +545,8 @@ private:
     double scale_, shape_;
 };
 
-/// Weibull: P(X > x) = exp(-(x / scale)^shape). Inversion: scale * (-ln U)^(1/shape).
+/// Weibull: P(X > x) = exp(-(x / scale)^shape). Transformation: scale * E^(1/shape), E standard
+/// exponential.
 class weibull {
 public:
     weibull(double scale, double shape) : scale_(scale), shape_(shape) {
@@ -432,7 +555,7 @@ public:
     }
 
     double operator()(rng& r) const {
-        return scale_ * std::pow(-std::log(r.uniform01_open()), 1.0 / shape_);
+        return scale_ * detail::fp_pow(standard_exponential(r), 1.0 / shape_);
     }
 
     [[nodiscard]] double scale() const noexcept { return scale_; }
@@ -462,7 +585,7 @@ public:
 
     double operator()(rng& r) const {
         double x = standard_draw(r);
-        if (shape_ < 1.0) x *= std::pow(r.uniform01_open(), 1.0 / shape_);
+        if (shape_ < 1.0) x *= detail::fp_pow(r.uniform01_open(), 1.0 / shape_);
         return x * scale_;
     }
 
@@ -484,7 +607,7 @@ private:
             const double u = r.uniform01_open();
             const double x2 = x * x;
             if (u < 1.0 - 0.0331 * (x2 * x2)) return d_ * v;
-            if (std::log(u) < 0.5 * x2 + d_ * (1.0 - v + std::log(v))) return d_ * v;
+            if (detail::fp_log(u) < 0.5 * x2 + d_ * (1.0 - v + detail::fp_log(v))) return d_ * v;
         }
     }
 

@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(poisson_arrivals_replay_from_the_phase_stream_and_count_wit
     std::int64_t t = 0;
     std::uint64_t expect = 0;
     for (;;) {
-        const duration d = duration::from_seconds(-std::log(replay.uniform01_open()) / 100.0);
+        const duration d = duration::from_seconds(surge::standard_exponential(replay) / 100.0);
         if (t + ns(d) >= ns(200_s)) break;
         t += ns(d);
         (void)replay();

@@ -204,7 +204,7 @@ BOOST_AUTO_TEST_CASE(client_messages_are_answered_after_a_round_trip) {
     std::int64_t t = ns(21_ms);
     std::uint64_t n = 0;
     for (;;) {
-        t += ns(duration::from_seconds(-std::log(replay.uniform01_open()) / 2.0));
+        t += ns(duration::from_seconds(surge::standard_exponential(replay) / 2.0));
         if (t >= ns(500_s)) break;
         ++n;
     }

@@ -543,7 +543,7 @@ inline void user_client::on_down(close_reason why, const std::string& detail) {
     // A drop or a failed attempt: reconnect with backoff (the Socket.IO client's behaviour).
     ++attempt_;
     const auto& b = u.reconnect;
-    double wait = static_cast<double>(b.base.count()) * std::pow(b.multiplier, static_cast<double>(attempt_ - 1));
+    double wait = static_cast<double>(b.base.count()) * surge::detail::fp_pow(b.multiplier, static_cast<double>(attempt_ - 1));
     wait = std::min(wait, static_cast<double>(b.max.count()));
     switch (b.jitter) {
     case models::backoff_params::jitter_kind::none: break;
@@ -580,7 +580,7 @@ inline void user_client::schedule_message() {
     const auto& u = sh_.run.scenario().users;
     const double rate = u.messages.per_second * sh_.run.options().time_scale;
     if (!(rate > 0)) return;
-    next_msg_ns_ += -std::log(sh_.rng.uniform01_open()) / rate * 1e9;
+    next_msg_ns_ += surge::standard_exponential(sh_.rng) / rate * 1e9;
     if (!msg_timer_) msg_timer_ = std::make_unique<net::steady_timer>(sh_.io);
     msg_timer_->expires_at(steady::time_point(std::chrono::nanoseconds(static_cast<std::int64_t>(next_msg_ns_))));
     msg_timer_->async_wait([this, s = session_](beast::error_code ec) {
@@ -612,7 +612,7 @@ inline void user_client::schedule_random_drop() {
     const double mean_ns = static_cast<double>(sh_.run.scaled(*mtbd));
     if (!(mean_ns > 0)) return;
     if (!drop_timer_) drop_timer_ = std::make_unique<net::steady_timer>(sh_.io);
-    drop_timer_->expires_after(std::chrono::nanoseconds(static_cast<std::int64_t>(-std::log(sh_.rng.uniform01_open()) * mean_ns)));
+    drop_timer_->expires_after(std::chrono::nanoseconds(static_cast<std::int64_t>(surge::standard_exponential(sh_.rng) * mean_ns)));
     drop_timer_->async_wait([this, s = session_](beast::error_code ec) {
         if (ec || stopping_ || !up_ || s != session_ || sh_.run.ending()) return;
         sh_.stats.random_drops.fetch_add(1, std::memory_order_relaxed);
@@ -786,7 +786,7 @@ inline void replay_run::schedule_phases() {
         auto& ps = phases_[i];
         const double r0 = p.start_rate.per_second;
         if (r0 <= 0) continue;  // the simulation's producer stops at a zero rate too
-        ps.next_tau_ns += (p.spacing == models::load_phase::arrivals::poisson ? -std::log(ps.rng.uniform01_open()) / r0 : 1.0 / r0) * 1e9;
+        ps.next_tau_ns += (p.spacing == models::load_phase::arrivals::poisson ? surge::standard_exponential(ps.rng) / r0 : 1.0 / r0) * 1e9;
         arm_phase(i);
     }
 }
@@ -834,7 +834,7 @@ inline void replay_run::generate(std::size_t i) {
             rate += (p.end_rate->per_second - rate) * std::clamp(f, 0.0, 1.0);
         }
         if (rate <= 0) return;
-        const double gap_s = p.spacing == models::load_phase::arrivals::poisson ? -std::log(ps.rng.uniform01_open()) / rate : 1.0 / rate;
+        const double gap_s = p.spacing == models::load_phase::arrivals::poisson ? surge::standard_exponential(ps.rng) / rate : 1.0 / rate;
         ps.next_tau_ns += gap_s * 1e9;
     }
     arm_phase(i);

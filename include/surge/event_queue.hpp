@@ -2,16 +2,26 @@
 // (time, priority, insertion sequence), cancellable through a handle.
 //
 // Layout, chosen for the hold benchmark (tests/bench/kernel_bench.cpp):
-//  - a 4-ary min-heap of 16-byte entries {hi, lo}, compared as one 128-bit integer:
+//  - three tiers by key, each tier's keys all below the next tier's (a two-level ladder queue,
+//    after Tang, Goh & Thng 2005): a small heap of the earliest events, then a "rung" of buckets
+//    of equal key width 2^shift (unsorted singly linked lists through the slots), then a "top"
+//    list of everything beyond the rung. A push links its slot into its bucket or the top in
+//    O(1); only the bucket being reached goes into the heap. When the rung is used up, the top is
+//    spread over a new rung of about one bucket per event. Every event passes through the heap,
+//    so the order is the heap's exact order whatever the buckets look like; many events in one
+//    bucket (equal times) only make the heap bigger, the old single-heap behaviour;
+//  - the heap: 4-ary, of 16-byte entries {hi, lo}, compared as one 128-bit integer:
 //    hi = (time + 2^55) << 8 | (priority + 128), lo = sequence << 32 | slot. The four children of
 //    a node share one 64-byte cache line (the array is offset so that they start on a line).
 //    Hence the limits: event times within +-2^55 ns (about 417 days), priorities within -128..127,
 //    and the 32-bit insertion sequence is renumbered (order kept) when it runs out, every 2^32
 //    events; the slot index in the low bits never decides, since (hi, sequence) is unique;
-//  - a pool of 32-byte slots that hold the callback in place (16 bytes inline, the common
-//    `[this, handle]` capture), reused through a LIFO free list: no allocation per event;
-//  - cancellation is lazy: the slot's callback is destroyed and the heap entry is skipped when it
-//    surfaces; the heap is compacted when cancelled entries outnumber live ones.
+//  - a pool of 48-byte slots that hold the callback in place (16 bytes inline, the common
+//    `[this, handle]` capture) and, while in a bucket or the top, the event's key and list link;
+//    reused through a LIFO free list: no allocation per event;
+//  - cancellation is lazy: the slot's callback is destroyed and the entry is skipped when it
+//    reaches the heap's root or leaves a bucket; everything is compacted when cancelled entries
+//    outnumber live ones.
 // Pop order is a total order on (time, key), so it never depends on the heap's internal layout.
 #pragma once
 
@@ -88,20 +98,23 @@ public:
             throw std::out_of_range("surge::event_queue: priority " + std::to_string(p) +
                                     " is outside -128..127");
         if (seq_ > max_seq) renumber();
+        // Room first, so that nothing below can throw once the callback is in its slot.
+        if (heap_.size() == heap_.capacity()) heap_.reserve(heap_.size() + 1);
+        if (top_.size() == top_.capacity()) top_.reserve(top_.empty() ? 64 : 2 * top_.size());
         const std::uint32_t idx = alloc_slot();
         slot& s = slots_[idx];
         if constexpr (fits_inline<fn_t>) {
             ::new (static_cast<void*>(s.storage)) fn_t(std::forward<F>(fn));
             s.op = &inline_op<fn_t>;
-            s.next_free = inline_flags<fn_t>;
+            s.flags = inline_flags<fn_t>;
         } else {
             auto* boxed = new fn_t(std::forward<F>(fn));
             std::memcpy(s.storage, &boxed, sizeof boxed);
             s.op = &boxed_op<fn_t>;
-            s.next_free = 0;
+            s.flags = 0;
         }
         const std::uint64_t hi = (static_cast<std::uint64_t>(ns + horizon_ns) << 8) | static_cast<std::uint64_t>(p + 128);
-        push_entry(hi, (seq_++ << 32) | idx);
+        route(s, idx, hi, seq_++);
         ++live_;
         return event_handle{idx, s.gen};
     }
@@ -124,11 +137,12 @@ public:
         return h.gen_ != 0 && h.slot_ < slots_.size() && slots_[h.slot_].gen == h.gen_ && slots_[h.slot_].op != nullptr;
     }
 
-    [[nodiscard]] bool empty() noexcept { settle(); return heap_.size() == 0; }
+    /// May move the next bucket into the heap, which can allocate (std::bad_alloc).
+    [[nodiscard]] bool empty() { settle(); return heap_.size() == 0; }
     [[nodiscard]] std::size_t size() const noexcept { return live_; }
 
     /// Time of the earliest pending event; only meaningful when !empty().
-    [[nodiscard]] time_point next_time() noexcept { settle(); return entry_time(heap_[0]); }
+    [[nodiscard]] time_point next_time() { settle(); return entry_time(heap_[0]); }
 
     /// Removes the earliest event and runs it; returns its time. Precondition: !empty().
     /// While the callback runs, the event's own entry is left at the root of the heap: if the
@@ -146,7 +160,7 @@ public:
         // A trivially copyable capture (the common `[this, handle]`) moves by memcpy and needs no
         // destructor: two indirect calls fewer per event; a trivially relocatable one, one fewer.
         alignas(std::max_align_t) unsigned char local[inline_capture];
-        const std::uint32_t flags = s.next_free;
+        const std::uint32_t flags = s.flags;
         if ((flags & memcpy_relocate) != 0)
             std::memcpy(local, s.storage, inline_capture);
         else
@@ -158,29 +172,36 @@ public:
         root_stale_ = true;
         const time_point at = entry_time(top);
         on_run(at, trace_key(top));
+        // The stale root is removed by the next settle() (every reader of the heap settles first).
         struct guard {
-            op_fn op; unsigned char* p; event_queue* q; bool trivial;
+            op_fn op; unsigned char* p; bool trivial;
             ~guard() {
                 if (!trivial) op(p, op_kind::destroy, nullptr);
-                if (q->root_stale_) q->settle();
             }
-        } g{op, local, this, trivial};
+        } g{op, local, trivial};
         op(local, op_kind::invoke, nullptr);
         return at;
     }
 
     /// Destroys every pending callback (without running it).
     void clear() noexcept {
-        settle();
-        for (std::size_t i = 0; i < heap_.size(); ++i) {
-            slot& s = slots_[slot_of(heap_[i])];
+        for (slot& s : slots_) {  // free and cancelled slots hold no callback (op == nullptr)
             if (s.op != nullptr) s.op(s.storage, op_kind::destroy, nullptr);
             s.op = nullptr;
         }
         heap_.clear();
         slots_.clear();
+        bucket_.clear();
+        rung_start_ = 0;
+        rung_shift_ = 0;
+        rung_cur_ = 0;
+        bottom_end_ = 0;
+        top_.clear();
+        top_min_ = ~std::uint64_t{0};
+        top_max_ = 0;
         free_head_ = none;
         live_ = cancelled_ = 0;
+        root_stale_ = false;
     }
 
     /// Pre-sizes for `n` pending events (the pool and the heap never shrink).
@@ -191,9 +212,12 @@ public:
 
     /// Bytes held by the queue's own storage (heap + slot pool), for the memory benchmark.
     [[nodiscard]] std::size_t memory_bytes() const noexcept {
-        return heap_.memory_bytes() + slots_.capacity() * sizeof(slot);
+        return heap_.memory_bytes() + slots_.capacity() * sizeof(slot) +
+               (bucket_.capacity() + top_.capacity()) * sizeof(std::uint32_t);
     }
-    static constexpr std::size_t bytes_per_event() noexcept { return sizeof(entry) + sizeof(slot); }
+    /// The slot, plus at most one bucket head per event (a rung has at most one bucket per event)
+    /// and one top index; heap entries exist only for the events of the buckets reached.
+    static constexpr std::size_t bytes_per_event() noexcept { return sizeof(slot) + 2 * sizeof(std::uint32_t); }
 
     /// For tests: make the next push take sequence number `s` (<= 2^32), e.g. to exercise the
     /// renumbering that happens when the 32-bit sequence runs out.
@@ -231,6 +255,7 @@ private:
         ~heap_array() { release(); }
 
         [[nodiscard]] std::size_t size() const noexcept { return size_; }
+        [[nodiscard]] std::size_t capacity() const noexcept { return cap_; }
         entry* data() noexcept { return data_; }
         const entry* data() const noexcept { return data_; }
         entry& operator[](std::size_t i) noexcept { return data_[i]; }
@@ -242,7 +267,7 @@ private:
         void pop_back() noexcept { --size_; }
         void resize_down(std::size_t n) noexcept { size_ = n; }
         void clear() noexcept { size_ = 0; }
-        void reserve(std::size_t n) { if (n > cap_) grow(n); }
+        void reserve(std::size_t n) { if (n > cap_) grow(std::max({n, 2 * cap_, std::size_t{64}})); }
         [[nodiscard]] std::size_t memory_bytes() const noexcept { return cap_ == 0 ? 0 : (cap_ + lead) * sizeof(entry); }
 
     private:
@@ -266,12 +291,17 @@ private:
     struct slot {
         alignas(8) unsigned char storage[inline_capture];
         op_fn op = nullptr;        // null: free or cancelled
+        std::uint64_t hi = 0;      // the entry's key while the slot sits in a bucket or the top
         std::uint32_t gen = 1;     // bumped when the event runs or is cancelled
-        std::uint32_t next_free = none;  // while live: memcpy_relocate | no_destroy flags of the callback
+        std::uint32_t seq = 0;     // the entry's sequence, likewise
+        std::uint32_t link = none; // next slot in its bucket, the top, or the free list
+        std::uint32_t flags = 0;   // memcpy_relocate | no_destroy flags of the callback
     };
+    static_assert(sizeof(slot) == 48);
     static constexpr std::uint32_t none = 0xFFFFFFFFu;
     static constexpr std::uint32_t memcpy_relocate = 1;
     static constexpr std::uint32_t no_destroy = 2;
+    static constexpr std::size_t rung_cover = 4;
     static constexpr std::size_t branch_free_limit = std::size_t{1} << 18;  // by BM_Hold/65536 vs /1048576
 
     template <class F>
@@ -307,9 +337,10 @@ private:
     static bool before(std::uint64_t hi, std::uint64_t lo, const entry& b) noexcept {
         return hi < b.hi || (hi == b.hi && lo < b.lo);
     }
+    __extension__ typedef unsigned __int128 u128;
+
     // The same order as one 128-bit comparison (cmp/sbb/setc): no branch at all.
     static bool less128(const entry& a, const entry& b) noexcept {
-        __extension__ typedef unsigned __int128 u128;
         const u128 x = (static_cast<u128>(a.hi) << 64) | a.lo;
         const u128 y = (static_cast<u128>(b.hi) << 64) | b.lo;
         return x < y;
@@ -322,7 +353,7 @@ private:
     std::uint32_t alloc_slot() {
         if (free_head_ != none) {
             const std::uint32_t idx = free_head_;
-            free_head_ = slots_[idx].next_free;
+            free_head_ = slots_[idx].link;
             return idx;
         }
         if (slots_.size() >= none) throw std::length_error("surge::event_queue: too many pending events");
@@ -332,8 +363,122 @@ private:
     void free_slot(std::uint32_t idx) noexcept {
         slot& s = slots_[idx];
         bump(s);
-        s.next_free = free_head_;
+        s.link = free_head_;
         free_head_ = idx;
+    }
+
+    // Where a new event goes: the heap if its key is below the end of the buckets already moved
+    // there, else its bucket of the rung, else the top.
+    SURGE_HOT_INLINE void route(slot& s, std::uint32_t idx, std::uint64_t hi, std::uint64_t seq) {
+        if (hi < bottom_end_) {
+            push_entry(hi, (seq << 32) | idx);
+            return;
+        }
+        s.hi = hi;
+        s.seq = static_cast<std::uint32_t>(seq);
+        const std::uint64_t j = (hi - rung_start_) >> rung_shift_;  // hi >= bottom_end_ >= rung_start_
+        if (j < bucket_.size()) {
+            s.link = bucket_[j];
+            bucket_[j] = idx;
+            return;
+        }
+        top_.push_back(idx);  // push() made room: no reallocation here
+        top_min_ = std::min(top_min_, hi);
+        top_max_ = std::max(top_max_, hi);
+    }
+
+    /// The heap is empty: move the next non-empty bucket into it, spreading the top over a new
+    /// rung first if the rung is used up. Returns false if there is nothing left anywhere. If the
+    /// heap cannot grow (std::bad_alloc), the bucket keeps its events and nothing has changed.
+    bool refill() {
+        for (;;) {
+            while (rung_cur_ < bucket_.size()) {
+                if (bucket_[rung_cur_] == none) {
+                    ++rung_cur_;
+                    continue;
+                }
+                const u128 old_end = bottom_end_;
+                bottom_end_ = static_cast<u128>(rung_start_) + (static_cast<u128>(rung_cur_ + 1) << rung_shift_);
+                std::uint32_t* at = &bucket_[rung_cur_];
+                try {
+                    while (*at != none) {
+                        const std::uint32_t i = *at;
+                        slot& s = slots_[i];
+                        if (s.op == nullptr) {  // cancelled while in the bucket
+                            *at = s.link;
+                            free_slot(i);
+                            --cancelled_;
+                            continue;
+                        }
+                        const std::uint64_t lo = (static_cast<std::uint64_t>(s.seq) << 32) | i;
+                        heap_.push_back(entry{s.hi, lo});
+                        sift_up(heap_.size() - 1, s.hi, lo);
+                        at = &s.link;
+                    }
+                } catch (...) {
+                    heap_.clear();  // the bucket's list is still whole
+                    bottom_end_ = old_end;
+                    throw;
+                }
+                bucket_[rung_cur_] = none;
+                ++rung_cur_;
+                if (heap_.size() != 0) return true;
+            }
+            if (top_.empty()) return false;
+            spread_top();
+        }
+    }
+
+    /// A new rung from the top: as many buckets as events, of width 2^shift, the least with
+    /// (max - min) >> shift below rung_cover times the number of events: so the rung covers about
+    /// the first 1/rung_cover of the top's span, where events are densest when their times are
+    /// exponential-like (hold, Poisson arrivals); the rest stays in the top.
+    void spread_top() {
+        const std::uint64_t span = top_max_ - top_min_;
+        const std::size_t count = top_.size();
+        unsigned shift = 0;
+        while (shift < 63 && (span >> shift) >= rung_cover * count) ++shift;
+        const std::size_t nb = std::min(count, static_cast<std::size_t>(span >> shift) + 1);
+        bucket_.assign(nb, none);  // the old rung is used up: nothing is lost if this throws
+        const std::uint64_t start = top_min_;
+        top_min_ = ~std::uint64_t{0};
+        top_max_ = 0;
+        std::size_t kept = 0;
+        for (const std::uint32_t i : top_) {
+            slot& s = slots_[i];
+            const std::uint64_t j = (s.hi - start) >> shift;
+            if (j < nb) {
+                s.link = bucket_[j];
+                bucket_[j] = i;
+            } else {
+                top_[kept++] = i;
+                top_min_ = std::min(top_min_, s.hi);
+                top_max_ = std::max(top_max_, s.hi);
+            }
+        }
+        top_.resize(kept);
+        rung_start_ = start;
+        rung_shift_ = shift;
+        rung_cur_ = 0;
+        bottom_end_ = rung_start_;
+    }
+
+    /// Unlinks and frees the cancelled slots of one list; returns how many remain.
+    std::size_t prune(std::uint32_t& head) noexcept {
+        std::size_t kept = 0;
+        std::uint32_t* at = &head;
+        while (*at != none) {
+            const std::uint32_t i = *at;
+            slot& s = slots_[i];
+            if (s.op == nullptr) {
+                *at = s.link;
+                free_slot(i);
+            } else {
+                ++kept;
+                at = &s.link;
+            }
+        }
+        return kept;
     }
 
     // Entries travel as scalars, not as a struct in memory: a 16-byte load of a struct that was
@@ -413,20 +558,24 @@ private:
         h[i].lo = lo;
     }
 
-    /// Brings the heap to a clean state: removes a stale root and any cancelled entries on top.
-    void settle() noexcept {
+    /// Brings the heap to a clean state: removes a stale root and any cancelled entries on top,
+    /// and refills it from the buckets when it runs empty.
+    void settle() {
         if (root_stale_) {
             root_stale_ = false;
             pop_root();
         }
-        while (heap_.size() != 0 && slots_[slot_of(heap_[0])].op == nullptr) {
-            free_slot(slot_of(heap_[0]));
-            --cancelled_;
-            pop_root();
+        for (;;) {
+            while (heap_.size() != 0 && slots_[slot_of(heap_[0])].op == nullptr) {
+                free_slot(slot_of(heap_[0]));
+                --cancelled_;
+                pop_root();
+            }
+            if (heap_.size() != 0 || !refill()) return;
         }
     }
 
-    void pop_root() noexcept {
+    SURGE_HOT_INLINE void pop_root() noexcept {
         const entry last = heap_[heap_.size() - 1];
         heap_.pop_back();
         if (heap_.size() != 0) sift_down_from_root(last.hi, last.lo);
@@ -434,7 +583,12 @@ private:
 
     /// Drops cancelled entries and rebuilds the heap (Floyd's method).
     void compact() noexcept {
-        if (root_stale_) return;  // never reshape under a running event; the next cancel retries
+        if (root_stale_) {
+            // Called from a running event: drop its stale root first (its slot may already hold a
+            // new event, which must not be kept twice).
+            root_stale_ = false;
+            pop_root();
+        }
         std::size_t out = 0;
         for (std::size_t i = 0; i < heap_.size(); ++i) {
             const entry e = heap_[i];
@@ -445,6 +599,13 @@ private:
             }
         }
         heap_.resize_down(out);
+        for (std::size_t j = rung_cur_; j < bucket_.size(); ++j) prune(bucket_[j]);
+        std::size_t kept = 0;  // top_min_ and top_max_ stay valid bounds
+        for (const std::uint32_t i : top_) {
+            if (slots_[i].op == nullptr) free_slot(i);
+            else top_[kept++] = i;
+        }
+        top_.resize(kept);
         cancelled_ = 0;
         if (out > 1)
             for (std::size_t i = (out - 2) / 4 + 1; i-- > 0;) {
@@ -456,21 +617,49 @@ private:
     /// The 32-bit sequence ran out: give every entry in the heap (pending, cancelled, or the stale
     /// root of the running event) its rank in the (time, priority, sequence) order as its new
     /// sequence. Order among them is unchanged, so the heap stays a heap; new events follow.
+    /// Entries in the buckets and the top are renumbered too, through their slots.
     void renumber() {
-        const std::size_t n = heap_.size();
-        std::vector<std::uint32_t> order(n);
-        for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+        struct ref {
+            entry e;
+            bool in_heap;
+            std::uint32_t at;  // heap index, or slot index
+        };
+        std::vector<ref> all;
+        all.reserve(heap_.size() + live_ + cancelled_);
         entry* const h = heap_.data();
-        std::sort(order.begin(), order.end(), [h](std::uint32_t x, std::uint32_t y) { return before(h[x], h[y]); });
-        for (std::size_t r = 0; r < n; ++r) {
-            entry& e = h[order[r]];
-            e.lo = (static_cast<std::uint64_t>(r) << 32) | slot_of(e);
+        for (std::size_t i = 0; i < heap_.size(); ++i) all.push_back({h[i], true, static_cast<std::uint32_t>(i)});
+        auto add_list = [&](std::uint32_t head) {
+            for (std::uint32_t i = head; i != none; i = slots_[i].link)
+                all.push_back({entry{slots_[i].hi, (static_cast<std::uint64_t>(slots_[i].seq) << 32) | i}, false, i});
+        };
+        for (std::size_t j = rung_cur_; j < bucket_.size(); ++j) add_list(bucket_[j]);
+        for (const std::uint32_t i : top_)
+            all.push_back({entry{slots_[i].hi, (static_cast<std::uint64_t>(slots_[i].seq) << 32) | i}, false, i});
+        std::sort(all.begin(), all.end(), [](const ref& x, const ref& y) { return before(x.e, y.e); });
+        for (std::size_t r = 0; r < all.size(); ++r) {
+            if (all[r].in_heap) {
+                entry& e = h[all[r].at];
+                e.lo = (static_cast<std::uint64_t>(r) << 32) | slot_of(e);
+            } else {
+                slots_[all[r].at].seq = static_cast<std::uint32_t>(r);
+            }
         }
-        seq_ = n;
+        seq_ = all.size();
     }
 
     heap_array heap_;
     std::vector<slot> slots_;
+    // The rung: bucket j holds keys in [rung_start_ + j 2^rung_shift_, + 2^rung_shift_); buckets
+    // below rung_cur_ have gone to the heap, and every key below bottom_end_ belongs in the heap.
+    std::vector<std::uint32_t> bucket_;
+    std::uint64_t rung_start_ = 0;
+    unsigned rung_shift_ = 0;
+    std::size_t rung_cur_ = 0;
+    u128 bottom_end_ = 0;
+    // The top: keys at or past the rung's end, unsorted, with their bounds.
+    std::vector<std::uint32_t> top_;  // slot indices
+    std::uint64_t top_min_ = ~std::uint64_t{0};
+    std::uint64_t top_max_ = 0;
     std::uint32_t free_head_ = none;
     std::size_t live_ = 0;
     std::size_t cancelled_ = 0;

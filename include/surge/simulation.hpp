@@ -115,7 +115,7 @@ public:
 
     [[nodiscard]] std::uint64_t events_processed() const noexcept { return events_; }
     [[nodiscard]] std::size_t pending_events() const noexcept { return queue_.size(); }
-    [[nodiscard]] bool idle() noexcept { return queue_.empty(); }
+    [[nodiscard]] bool idle() { return queue_.empty(); }
     void reserve_events(std::size_t n) { queue_.reserve(n); }
     [[nodiscard]] const event_queue& queue() const noexcept { return queue_; }
 

@@ -136,9 +136,47 @@ BOOST_AUTO_TEST_CASE(agrees_with_a_reference_queue_under_random_cancels) {
 }
 
 BOOST_AUTO_TEST_CASE(entry_and_slot_sizes) {
-    // 16-byte heap entry + 32-byte slot: within the 64-bytes-per-event budget of the hold benchmark.
-    BOOST_TEST(event_queue::bytes_per_event() == 48u);
+    // 48-byte slot + at most one 4-byte bucket head and one 4-byte top index: within the
+    // 64-bytes-per-event budget of the hold benchmark (heap entries exist only for the events of
+    // the buckets reached).
+    BOOST_TEST(event_queue::bytes_per_event() == 56u);
 }
+
+namespace {
+
+// The order an event queue must follow, kept the obvious way: a std::set of (time, priority, id),
+// where ids count pushes and so order like insertion sequences.
+struct reference_order {
+    using key = std::tuple<std::int64_t, int, std::uint64_t>;
+    std::set<key> pending;
+    std::vector<key> keys;
+    std::vector<event_handle> handles;
+    std::uint64_t mismatches = 0, ran = 0, cancelled = 0;
+
+    // Pushes an event at `at` with priority `prio` whose callback calls `fire(id)`.
+    template <class Fire>
+    void push(event_queue& q, std::int64_t at, int prio, Fire& fire) {
+        const std::uint64_t id = keys.size();
+        keys.emplace_back(at, prio, id);
+        pending.insert(keys.back());
+        handles.push_back(q.push(time_point::from_ns(at), [&fire, id] { fire(id); }, static_cast<priority>(prio)));
+    }
+    // Called first thing by the event `id`: it must be the reference's earliest.
+    void fired(std::uint64_t id) {
+        ++ran;
+        if (pending.empty() || std::get<2>(*pending.begin()) != id) ++mismatches;
+        pending.erase(keys[id]);
+    }
+    void cancel(event_queue& q, std::uint64_t id) {
+        if (q.cancel(handles[id])) {
+            pending.erase(keys[id]);
+            ++cancelled;
+        }
+    }
+    [[nodiscard]] std::uint64_t pushed() const { return keys.size(); }
+};
+
+} // namespace
 
 // The heap keeps a 32-bit insertion sequence and renumbers the pending entries (keeping their
 // order) when it runs out. Start just below the wrap and check every pop, through several
@@ -149,39 +187,68 @@ BOOST_AUTO_TEST_CASE(sequence_renumbering_keeps_the_order) {
     event_queue q;
     q.set_next_sequence_for_test((std::uint64_t{1} << 32) - 700);
     rng g = make_stream(11, "renumber");
-    using key = std::tuple<std::int64_t, int, std::uint64_t>;
-    std::set<key> ref;
-    std::vector<key> keys;
-    std::vector<event_handle> handles;
-    std::uint64_t next_id = 0, mismatches = 0, ran = 0, cancelled = 0;
+    reference_order ref;
     std::int64_t now = 0;
     std::function<void(std::uint64_t)> fire;
-    auto add = [&](std::int64_t at) {
-        const int prio = static_cast<int>(g.below(3)) * 10 - 10;
-        const std::uint64_t id = next_id++;
-        keys.emplace_back(at, prio, id);
-        ref.insert(keys.back());
-        handles.push_back(q.push(time_point::from_ns(at), [&fire, id] { fire(id); }, static_cast<priority>(prio)));
-    };
+    auto add = [&](std::int64_t at) { ref.push(q, at, static_cast<int>(g.below(3)) * 10 - 10, fire); };
     fire = [&](std::uint64_t id) {
-        ++ran;
-        if (ref.empty() || std::get<2>(*ref.begin()) != id) ++mismatches;
-        ref.erase(keys[id]);
-        if (next_id < 3000) add(now + static_cast<std::int64_t>(g.below(4)));  // many equal times
-        if (g.below(4) == 0) {
-            const std::uint64_t victim = g.below(next_id);
-            if (q.cancel(handles[victim])) {
-                ref.erase(keys[victim]);
-                ++cancelled;
-            }
-        }
+        ref.fired(id);
+        if (ref.pushed() < 3000) add(now + static_cast<std::int64_t>(g.below(4)));  // many equal times
+        if (g.below(4) == 0) ref.cancel(q, g.below(ref.pushed()));
     };
     for (int i = 0; i < 400; ++i) add(static_cast<std::int64_t>(g.below(8)));
     while (!q.empty()) now = q.run_next([](time_point, std::uint64_t) {}).count();
-    BOOST_TEST(mismatches == 0u);
-    BOOST_TEST(ref.empty());
-    BOOST_TEST(ran + cancelled == next_id);
-    BOOST_TEST(next_id == 3000u);  // 2 600 pushes past the wrap: at least one renumbering
+    BOOST_TEST(ref.mismatches == 0u);
+    BOOST_TEST(ref.pending.empty());
+    BOOST_TEST(ref.ran + ref.cancelled == ref.pushed());
+    BOOST_TEST(ref.pushed() == 3000u);  // 2 600 pushes past the wrap: at least one renumbering
+}
+
+// The queue's tiers (heap, the rung's buckets, the top) under a workload that mixes time scales:
+// events at the same instant with a higher priority than the running one (they belong in the
+// heap), nanosecond gaps, exponential millisecond gaps, far-future outliers (days), bursts of
+// thousands of events at one instant (one crowded bucket), pushes between events, and cancels of
+// events wherever they sit. Every pop is checked against the reference.
+BOOST_AUTO_TEST_CASE(agrees_with_a_reference_queue_across_time_scales) {
+    event_queue q;
+    rng g = make_stream(12, "tiers");
+    reference_order ref;
+    std::int64_t now = 0;
+    constexpr std::uint64_t total = 60'000;
+    const exponential ms{1e-3};
+    std::function<void(std::uint64_t)> fire;
+    auto add_one = [&] {
+        const int prio = static_cast<int>(g.below(5)) * 10 - 20;
+        std::int64_t at = now;
+        switch (g.below(8)) {
+        case 0: break;                                                             // same instant
+        case 1: at += static_cast<std::int64_t>(g.below(1000)); break;             // ns apart
+        case 2: at += 86'400'000'000'000 + static_cast<std::int64_t>(g.below(1'000'000)); break;  // a day on
+        default: at += sample_duration(ms, g).count(); break;                      // ms apart
+        }
+        ref.push(q, at, prio, fire);
+    };
+    fire = [&](std::uint64_t id) {
+        ref.fired(id);
+        if (ref.pushed() >= total) return;
+        if (g.below(500) == 0) {  // a burst: 2 000 events at one instant, in a few priorities
+            const std::int64_t at = now + sample_duration(ms, g).count();
+            for (int i = 0; i < 2000; ++i) ref.push(q, at, static_cast<int>(g.below(3)), fire);
+        }
+        for (std::uint64_t n = g.below(3); n-- > 0;) add_one();
+        if (g.below(3) == 0) ref.cancel(q, g.below(ref.pushed()));
+    };
+    for (int i = 0; i < 1000; ++i) add_one();
+    while (!q.empty()) {
+        now = q.run_next([](time_point, std::uint64_t) {}).count();
+        if (g.below(50) == 0 && ref.pushed() < total) add_one();  // a push between events
+    }
+    BOOST_TEST(ref.mismatches == 0u);
+    BOOST_TEST(ref.pending.empty());
+    BOOST_TEST(ref.ran + ref.cancelled == ref.pushed());
+    BOOST_TEST(ref.pushed() >= total);
+    BOOST_TEST(ref.cancelled > 1024u);  // enough for compaction
+    BOOST_TEST(q.size() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(time_and_priority_limits) {

@@ -150,7 +150,7 @@ public:
     /// sift-down instead of a pop plus a push.
     template <class OnRun>
     time_point run_next(OnRun&& on_run) {
-        settle();
+        if (root_stale_ || cancelled_ != 0 || heap_.size() == 0) settle();  // else settled already
         const entry top = heap_[0];
         const std::uint32_t top_slot = slot_of(top);
         slot& s = slots_[top_slot];
@@ -404,7 +404,7 @@ private:
                     while (*at != none) {
                         const std::uint32_t i = *at;
                         slot& s = slots_[i];
-                        if (s.op == nullptr) {  // cancelled while in the bucket
+                        if (cancelled_ != 0 && s.op == nullptr) {  // cancelled while in the bucket
                             *at = s.link;
                             free_slot(i);
                             --cancelled_;
@@ -566,7 +566,9 @@ private:
             pop_root();
         }
         for (;;) {
-            while (heap_.size() != 0 && slots_[slot_of(heap_[0])].op == nullptr) {
+            // With no cancelled event anywhere (the common case) the root cannot be one: skip the
+            // slot load, which sits at the end of a chain of three dependent loads.
+            while (cancelled_ != 0 && heap_.size() != 0 && slots_[slot_of(heap_[0])].op == nullptr) {
                 free_slot(slot_of(heap_[0]));
                 --cancelled_;
                 pop_root();
@@ -576,10 +578,27 @@ private:
     }
 
     SURGE_HOT_INLINE void pop_root() noexcept {
-        const entry last = heap_[heap_.size() - 1];
+        const std::size_t n = heap_.size() - 1;
+        const entry last = heap_[n];
         heap_.pop_back();
-        if (heap_.size() != 0) sift_down_from_root(last.hi, last.lo);
+        if (n == 0) return;
+        if (n <= 4) {  // the root's children are all that is left: the smallest moves up
+            entry* const h = heap_.data();
+            h[0] = last;
+            std::size_t best = 0;
+            for (std::size_t c = 1; c < n; ++c)
+                if (before(h[c], h[best])) best = c;
+            if (best != 0) std::swap(h[0], h[best]);
+            return;
+        }
+        sift_down_from_root_outlined(last.hi, last.lo);
     }
+    // Out of line, so that pop_root's small-heap path (the common one behind a rung) stays small
+    // and its callers save few registers.
+#if defined(__GNUC__) || defined(__clang__)
+    [[gnu::noinline]]
+#endif
+    void sift_down_from_root_outlined(std::uint64_t hi, std::uint64_t lo) noexcept { sift_down_from_root(hi, lo); }
 
     /// Drops cancelled entries and rebuilds the heap (Floyd's method).
     void compact() noexcept {

@@ -36,6 +36,11 @@ public:
     /// a value outside the representable range: a distribution that produced one is a bug to report.
     static duration from_seconds(double s) {
         const double ns = s * 1e9;
+        // For 0.5 <= ns < 2^51, rounding ns + 0.5 cannot carry it up to the next integer, so
+        // truncating it is llround: a shorter dependency chain for the common case, same bits
+        // (tests/kernel/test_time.cpp compares). Below 0.5 it can: 0.49999999999999994 + 0.5
+        // rounds to 1.
+        if (ns >= 0.5 && ns < 0x1p51) return duration{static_cast<rep>(ns + 0.5)};
         if (!(ns > -9.2e18 && ns < 9.2e18))
             throw std::domain_error("duration::from_seconds: " + std::to_string(s) +
                                     " s is not a finite duration within +-292 years");

@@ -47,6 +47,19 @@ BOOST_AUTO_TEST_CASE(from_seconds_agrees_with_llround) {
                          -std::nextafter(h, 1e300)})
             check(v);
     }
+    // Around every power of two up to 2^53 (where ns + 0.5 changes binade) and the fast path's
+    // ends at 0.5 and 2^51: each value and its four nearest neighbours.
+    for (int k = -2; k <= 53; ++k) {
+        const double p = std::ldexp(1.0, k);
+        for (double v : {p - 0.5, p, p + 0.5}) {
+            double lo = v, hi = v;
+            for (int n = 0; n < 4; ++n) {
+                check(lo = std::nextafter(lo, 0.0));
+                check(hi = std::nextafter(hi, 1e300));
+            }
+            check(v);
+        }
+    }
     std::uint64_t x = 0x9E3779B97F4A7C15u;
     for (int i = 0; i < 200000; ++i) {
         x ^= x << 13; x ^= x >> 7; x ^= x << 17;  // xorshift: a spread of mantissas and exponents

@@ -346,6 +346,14 @@ private:
         return x < y;
     }
 
+    static void prefetch(const void* p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(p);
+#else
+        (void)p;
+#endif
+    }
+
     static void bump(slot& s) noexcept {
         if (++s.gen == 0) s.gen = 1;
     }
@@ -422,6 +430,10 @@ private:
                 }
                 bucket_[rung_cur_] = none;
                 ++rung_cur_;
+                // The next bucket's first slot is a cache miss when many events are pending:
+                // start loading it now, a bucket's worth of events ahead.
+                if (rung_cur_ < bucket_.size() && bucket_[rung_cur_] != none)
+                    prefetch(&slots_[bucket_[rung_cur_]]);
                 if (heap_.size() != 0) return true;
             }
             if (top_.empty()) return false;

@@ -146,8 +146,8 @@ public:
 
     /// Removes the earliest event and runs it; returns its time. Precondition: !empty().
     /// While the callback runs, the event's own entry is left at the root of the heap: if the
-    /// callback schedules exactly one event (the common case), that event replaces it with a single
-    /// sift-down instead of a pop plus a push.
+    /// callback schedules an event that belongs in the heap, that event replaces it with a single
+    /// sift-down instead of a pop plus a push; otherwise the next settle() pops it.
     template <class OnRun>
     time_point run_next(OnRun&& on_run) {
         if (root_stale_ || cancelled_ != 0 || heap_.size() == 0) settle();  // else settled already
@@ -185,9 +185,12 @@ public:
 
     /// Destroys every pending callback (without running it).
     void clear() noexcept {
-        for (slot& s : slots_) {  // free and cancelled slots hold no callback (op == nullptr)
-            if (s.op != nullptr) s.op(s.storage, op_kind::destroy, nullptr);
-            s.op = nullptr;
+        // Free and cancelled slots hold no callback (op == nullptr). By index: a callback's
+        // destructor may cancel other events.
+        for (std::size_t i = 0; i < slots_.size(); ++i) {
+            const op_fn op = slots_[i].op;
+            slots_[i].op = nullptr;
+            if (op != nullptr) op(slots_[i].storage, op_kind::destroy, nullptr);
         }
         heap_.clear();
         slots_.clear();
@@ -204,13 +207,15 @@ public:
         root_stale_ = false;
     }
 
-    /// Pre-sizes for `n` pending events (the pool and the heap never shrink).
+    /// Pre-sizes for `n` pending events (the pool, the top and the heap never shrink; the heap
+    /// holds only the buckets reached, so it is left to grow as needed).
     void reserve(std::size_t n) {
-        heap_.reserve(n);
         slots_.reserve(n);
+        top_.reserve(n);
     }
 
-    /// Bytes held by the queue's own storage (heap + slot pool), for the memory benchmark.
+    /// Bytes held by the queue's own storage (heap, slot pool, buckets, top), for the memory
+    /// benchmark.
     [[nodiscard]] std::size_t memory_bytes() const noexcept {
         return heap_.memory_bytes() + slots_.capacity() * sizeof(slot) +
                (bucket_.capacity() + top_.capacity()) * sizeof(std::uint32_t);

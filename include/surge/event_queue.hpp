@@ -380,6 +380,11 @@ private:
         free_head_ = idx;
     }
 
+    /// The heap entry of an event that sits in a bucket or the top (its key is in its slot).
+    [[nodiscard]] entry entry_of(std::uint32_t i) const noexcept {
+        return entry{slots_[i].hi, (static_cast<std::uint64_t>(slots_[i].seq) << 32) | i};
+    }
+
     // Where a new event goes: the heap if its key is below the end of the buckets already moved
     // there, else its bucket of the rung, else the top.
     SURGE_HOT_INLINE void route(slot& s, std::uint32_t idx, std::uint64_t hi, std::uint64_t seq) {
@@ -423,9 +428,9 @@ private:
                             --cancelled_;
                             continue;
                         }
-                        const std::uint64_t lo = (static_cast<std::uint64_t>(s.seq) << 32) | i;
-                        heap_.push_back(entry{s.hi, lo});
-                        sift_up(heap_.size() - 1, s.hi, lo);
+                        const entry e = entry_of(i);
+                        heap_.push_back(e);
+                        sift_up(heap_.size() - 1, e.hi, e.lo);
                         at = &s.link;
                     }
                 } catch (...) {
@@ -575,13 +580,18 @@ private:
         h[i].lo = lo;
     }
 
-    /// Brings the heap to a clean state: removes a stale root and any cancelled entries on top,
-    /// and refills it from the buckets when it runs empty.
-    void settle() {
+    /// Removes the entry of the event that ran last, left at the root by run_next.
+    void drop_stale_root() noexcept {
         if (root_stale_) {
             root_stale_ = false;
             pop_root();
         }
+    }
+
+    /// Brings the heap to a clean state: removes a stale root and any cancelled entries on top,
+    /// and refills it from the buckets when it runs empty.
+    void settle() {
+        drop_stale_root();
         for (;;) {
             // With no cancelled event anywhere (the common case) the root cannot be one: skip the
             // slot load, which sits at the end of a chain of three dependent loads.
@@ -619,12 +629,9 @@ private:
 
     /// Drops cancelled entries and rebuilds the heap (Floyd's method).
     void compact() noexcept {
-        if (root_stale_) {
-            // Called from a running event: drop its stale root first (its slot may already hold a
-            // new event, which must not be kept twice).
-            root_stale_ = false;
-            pop_root();
-        }
+        // Called from a running event, drop its stale root first: its slot may already hold a
+        // new event, which must not be kept twice.
+        drop_stale_root();
         std::size_t out = 0;
         for (std::size_t i = 0; i < heap_.size(); ++i) {
             const entry e = heap_[i];
@@ -664,13 +671,9 @@ private:
         all.reserve(heap_.size() + live_ + cancelled_);
         entry* const h = heap_.data();
         for (std::size_t i = 0; i < heap_.size(); ++i) all.push_back({h[i], true, static_cast<std::uint32_t>(i)});
-        auto add_list = [&](std::uint32_t head) {
-            for (std::uint32_t i = head; i != none; i = slots_[i].link)
-                all.push_back({entry{slots_[i].hi, (static_cast<std::uint64_t>(slots_[i].seq) << 32) | i}, false, i});
-        };
-        for (std::size_t j = rung_cur_; j < bucket_.size(); ++j) add_list(bucket_[j]);
-        for (const std::uint32_t i : top_)
-            all.push_back({entry{slots_[i].hi, (static_cast<std::uint64_t>(slots_[i].seq) << 32) | i}, false, i});
+        for (std::size_t j = rung_cur_; j < bucket_.size(); ++j)
+            for (std::uint32_t i = bucket_[j]; i != none; i = slots_[i].link) all.push_back({entry_of(i), false, i});
+        for (const std::uint32_t i : top_) all.push_back({entry_of(i), false, i});
         std::sort(all.begin(), all.end(), [](const ref& x, const ref& y) { return before(x.e, y.e); });
         for (std::size_t r = 0; r < all.size(); ++r) {
             if (all[r].in_heap) {

@@ -39,6 +39,11 @@
 #include <utility>
 #include <vector>
 
+#if defined(__linux__) && __has_include(<sys/mman.h>)
+#include <sys/mman.h>
+#define SURGE_HAS_MADVISE 1
+#endif
+
 // The heap's inner loops are inlined into their callers (GCC and clang otherwise keep the child
 // selection out of line: a call per heap level in the hold benchmark).
 #if defined(__GNUC__) || defined(__clang__)
@@ -48,6 +53,45 @@
 #endif
 
 namespace surge {
+
+namespace detail {
+
+/// Allocator for the event queue's large arrays (the slot pool, the rung, the top). Blocks of
+/// 2 MiB and more are aligned to 2 MiB and, on Linux, marked MADV_HUGEPAGE, so that transparent
+/// huge pages back their whole 2 MiB pages where the system allows it (the common "madvise"
+/// mode). A million pending events spread over ~56 MB that is read in time order, i.e. at
+/// random: with 4 KiB pages nearly every such access also misses the TLB, and a page walk under
+/// virtualisation is itself several memory accesses (BM_Hold/1048576: 330 -> 235 ns per event).
+/// It is advice only: where huge pages are off or unavailable, the memory is ordinary memory.
+template <class T>
+struct big_array_allocator {
+    using value_type = T;
+    static constexpr std::size_t huge_page = std::size_t{1} << 21;
+
+    big_array_allocator() = default;
+    template <class U>
+    constexpr big_array_allocator(const big_array_allocator<U>&) noexcept {}
+
+    T* allocate(std::size_t n) {
+        static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+        if (n > static_cast<std::size_t>(-1) / 2 / sizeof(T)) throw std::bad_array_new_length();
+        const std::size_t bytes = n * sizeof(T);
+        if (bytes < huge_page) return static_cast<T*>(::operator new(bytes));
+        void* p = ::operator new(bytes, std::align_val_t{huge_page});
+#ifdef SURGE_HAS_MADVISE
+        (void)::madvise(p, bytes, MADV_HUGEPAGE);  // advice: a refusal leaves ordinary pages
+#endif
+        return static_cast<T*>(p);
+    }
+    void deallocate(T* p, std::size_t n) noexcept {
+        if (n * sizeof(T) < huge_page) ::operator delete(p);
+        else ::operator delete(p, std::align_val_t{huge_page});
+    }
+    template <class U>
+    friend constexpr bool operator==(const big_array_allocator&, const big_array_allocator<U>&) noexcept { return true; }
+};
+
+} // namespace detail
 
 /// Opt-in for callbacks whose move-construct-then-destroy-the-source equals a byte copy (e.g. a
 /// type owning one pointer that its move nulls): the queue then relocates them with memcpy.
@@ -686,17 +730,18 @@ private:
         seq_ = all.size();
     }
 
+    using index_allocator = detail::big_array_allocator<std::uint32_t>;
     heap_array heap_;
-    std::vector<slot> slots_;
+    std::vector<slot, detail::big_array_allocator<slot>> slots_;
     // The rung: bucket j holds keys in [rung_start_ + j 2^rung_shift_, + 2^rung_shift_); buckets
     // below rung_cur_ have gone to the heap, and every key below bottom_end_ belongs in the heap.
-    std::vector<std::uint32_t> bucket_;
+    std::vector<std::uint32_t, index_allocator> bucket_;
     std::uint64_t rung_start_ = 0;
     unsigned rung_shift_ = 0;
     std::size_t rung_cur_ = 0;
     u128 bottom_end_ = 0;
     // The top: keys at or past the rung's end, unsorted, with their bounds.
-    std::vector<std::uint32_t> top_;  // slot indices
+    std::vector<std::uint32_t, index_allocator> top_;  // slot indices
     std::uint64_t top_min_ = ~std::uint64_t{0};
     std::uint64_t top_max_ = 0;
     std::uint32_t free_head_ = none;

@@ -7,6 +7,7 @@
 #include <surge/simulation.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <set>
@@ -140,6 +141,26 @@ BOOST_AUTO_TEST_CASE(entry_and_slot_sizes) {
     // 64-bytes-per-event budget of the hold benchmark (heap entries exist only for the events of
     // the buckets reached).
     BOOST_TEST(event_queue::bytes_per_event() == 56u);
+}
+
+// The large arrays' allocator: blocks of 2 MiB and more start on a 2 MiB boundary (the condition
+// for transparent huge pages to back them), smaller ones are ordinary; both are usable to their
+// last byte and released through the matching delete (ASan checks the pairing).
+BOOST_AUTO_TEST_CASE(big_arrays_are_aligned_for_huge_pages) {
+    using alloc = surge::detail::big_array_allocator<std::uint32_t>;
+    alloc a;
+    constexpr std::size_t big = (std::size_t{3} << 20) / sizeof(std::uint32_t);  // 3 MiB
+    std::uint32_t* p = a.allocate(big);
+    BOOST_TEST(reinterpret_cast<std::uintptr_t>(p) % alloc::huge_page == 0u);
+    p[0] = 1;
+    p[big - 1] = 2;
+    BOOST_TEST(p[0] + p[big - 1] == 3u);
+    a.deallocate(p, big);
+    std::uint32_t* q = a.allocate(16);
+    q[15] = 7;
+    BOOST_TEST(q[15] == 7u);
+    a.deallocate(q, 16);
+    BOOST_CHECK_THROW((void)a.allocate(std::size_t(-1) / 2), std::bad_array_new_length);
 }
 
 namespace {

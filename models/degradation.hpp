@@ -16,7 +16,7 @@ namespace surge::models {
 
 /// The wait before attempt `attempt` + 1 (attempt >= 1 failed ones so far), AWS-style jitter.
 inline duration backoff_delay(const backoff_params& b, std::int64_t attempt, rng& r) {
-    double wait = b.base.seconds_f() * surge::detail::fp_pow(b.multiplier, static_cast<double>(std::max<std::int64_t>(attempt - 1, 0)));
+    double wait = b.base.seconds_f() * surge::fp_pow(b.multiplier, static_cast<double>(std::max<std::int64_t>(attempt - 1, 0)));
     wait = std::min(wait, b.max.seconds_f());
     switch (b.jitter) {
     case backoff_params::jitter_kind::none: break;

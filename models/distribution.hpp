@@ -100,7 +100,7 @@ public:
         switch (kind_) {
         case kind::constant: d.a_ = a_ * f; d.fixed_ = duration::from_seconds(d.a_); break;
         case kind::exponential: d.a_ = a_ * f; break;
-        case kind::lognormal: d.a_ = a_ + surge::detail::fp_log(f); break;
+        case kind::lognormal: d.a_ = a_ + surge::fp_log(f); break;
         case kind::uniform: case kind::normal: d.a_ = a_ * f; d.b_ = b_ * f; break;
         case kind::pareto: case kind::weibull: d.a_ = a_ * f; break;
         case kind::gamma: d.b_ = b_ * f; break;

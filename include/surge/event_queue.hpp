@@ -194,7 +194,7 @@ public:
     /// sift-down instead of a pop plus a push; otherwise the next settle() pops it.
     template <class OnRun>
     time_point run_next(OnRun&& on_run) {
-        if (root_stale_ || cancelled_ != 0 || heap_.size() == 0) settle();  // else settled already
+        settle();
         const entry top = heap_[0];
         const std::uint32_t top_slot = slot_of(top);
         slot& s = slots_[top_slot];
@@ -633,8 +633,12 @@ private:
     }
 
     /// Brings the heap to a clean state: removes a stale root and any cancelled entries on top,
-    /// and refills it from the buckets when it runs empty.
-    void settle() {
+    /// and refills it from the buckets when it runs empty. Inline, the test for "already clean";
+    /// out of line, the work.
+    SURGE_HOT_INLINE void settle() {
+        if (root_stale_ || cancelled_ != 0 || heap_.size() == 0) settle_slow();
+    }
+    void settle_slow() {
         drop_stale_root();
         for (;;) {
             // With no cancelled event anywhere (the common case) the root cannot be one: skip the

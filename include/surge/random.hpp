@@ -5,7 +5,7 @@
 // and optimisation level. Hence no <random> distributions (libstdc++, libc++ and MSVC each compute
 // them differently), no std::hash, no long double, no state cached between calls, and on the
 // draw path only correctly rounded IEEE operations (+ - * / sqrt): logarithms and exponentials
-// are surge's own (detail::fp_log, fp_exp), not the C library's, whose last bits differ between
+// are surge's own (surge::fp_log, fp_exp, fp_pow), not the C library's, whose last bits differ between
 // libms and CPUs. Build with -ffp-contract=off: a fused a*b+c changes the last bits.
 // docs/random.md gives every algorithm precisely enough to reimplement it.
 #pragma once
@@ -192,14 +192,19 @@ inline constexpr double ln2_hi = 0x1.62e42fee00000p-1;  // ln 2 to 32 bits: k * 
 inline constexpr double ln2_lo = 0x1.a39ef35793c76p-33;  // ln 2 - ln2_hi
 inline constexpr double inv_ln2 = 0x1.71547652b82fep0;
 
+} // namespace detail
+
+// Public, so that models computing their own parameters (a backoff's multiplier^attempt, a
+// lognormal's shifted median) get the same bits everywhere too.
+
 /// e^x. Reduction x = k ln2 + r, |r| <= ln2 / 2 (Cody & Waite, ln 2 in two parts); e^r by its
 /// Taylor series to degree 13 (truncation error < 2^-58 relative); then scaled by 2^k.
 constexpr double fp_exp(double x) noexcept {
     if (x != x) return x;
     if (x > 0x1.62e42fefa39efp9) return std::numeric_limits<double>::infinity();  // > ln DBL_MAX
     if (x < -745.2) return 0.0;  // below half the least subnormal
-    const double kd = (x * inv_ln2 + 0x1.8p52) - 0x1.8p52;  // round to nearest integer
-    const double r = (x - kd * ln2_hi) - kd * ln2_lo;
+    const double kd = (x * detail::inv_ln2 + 0x1.8p52) - 0x1.8p52;  // round to nearest integer
+    const double r = (x - kd * detail::ln2_hi) - kd * detail::ln2_lo;
     constexpr double inv_factorial[14] = {1.0,          1.0,           1.0 / 2,        1.0 / 6,
                                           1.0 / 24,     1.0 / 120,     1.0 / 720,      1.0 / 5040,
                                           1.0 / 40320,  1.0 / 362880,  1.0 / 3628800,  1.0 / 39916800,
@@ -242,12 +247,14 @@ constexpr double fp_log(double x) noexcept {
     R *= z;
     const double hfsq = 0.5 * f * f;
     const double kd = static_cast<double>(k);
-    return kd * ln2_hi - ((hfsq - (s * (hfsq + R) + kd * ln2_lo)) - f);
+    return kd * detail::ln2_hi - ((hfsq - (s * (hfsq + R) + kd * detail::ln2_lo)) - f);
 }
 
 /// x^y for x >= 0 as exp(y ln x); the error grows with |y ln x| (within 2 + 2 |y ln x| ulp, as
 /// tested), far below what a sampled distribution can show.
 constexpr double fp_pow(double x, double y) noexcept { return fp_exp(y * fp_log(x)); }
+
+namespace detail {
 
 /// The 256-layer ziggurat of the standard exponential density f(x) = e^-x (Marsaglia & Tsang
 /// 2000): layers of equal area v; x[1] = r is where the tail starts, x[0] = v / f(r) is the width
@@ -292,8 +299,8 @@ inline double standard_exponential(rng& g) noexcept {
         const double x = static_cast<double>(u >> 11) * 0x1.0p-53 * t.x[i];
         if (x < t.x[i + 1]) [[likely]]
             return x;
-        if (i == 0) return detail::exponential_ziggurat::r - detail::fp_log(g.uniform01_open());
-        if (t.f[i] + (t.f[i + 1] - t.f[i]) * g.uniform01() < detail::fp_exp(-x)) return x;
+        if (i == 0) return detail::exponential_ziggurat::r - fp_log(g.uniform01_open());
+        if (t.f[i] + (t.f[i + 1] - t.f[i]) * g.uniform01() < fp_exp(-x)) return x;
     }
 }
 
@@ -500,21 +507,21 @@ public:
             detail::bad_parameter("lognormal::from_median_p99", "p99",
                                   "finite and > median = " + detail::format_number(median),
                                   detail::format_number(p99));
-        return lognormal{detail::fp_log(median), (detail::fp_log(p99) - detail::fp_log(median)) / z99};
+        return lognormal{fp_log(median), (fp_log(p99) - fp_log(median)) / z99};
     }
 
-    double operator()(rng& r) const { return detail::fp_exp(mu_ + sigma_ * detail::standard_normal(r)); }
+    double operator()(rng& r) const { return fp_exp(mu_ + sigma_ * detail::standard_normal(r)); }
 
     [[nodiscard]] double mu() const noexcept { return mu_; }
     [[nodiscard]] double sigma() const noexcept { return sigma_; }
-    [[nodiscard]] double median() const { return detail::fp_exp(mu_); }
+    [[nodiscard]] double median() const { return fp_exp(mu_); }
     [[nodiscard]] double mean() const { return std::exp(mu_ + 0.5 * sigma_ * sigma_); }
     [[nodiscard]] double variance() const {
         return (std::exp(sigma_ * sigma_) - 1.0) * std::exp(2.0 * mu_ + sigma_ * sigma_);
     }
     [[nodiscard]] double quantile(double q) const {
         detail::require_probability_open("lognormal::quantile", q);
-        return detail::fp_exp(mu_ + sigma_ * detail::standard_normal_quantile(q));
+        return fp_exp(mu_ + sigma_ * detail::standard_normal_quantile(q));
     }
 
 private:
@@ -530,7 +537,7 @@ public:
         detail::require_positive("pareto", "shape", shape);
     }
 
-    double operator()(rng& r) const { return scale_ * detail::fp_pow(r.uniform01_open(), -1.0 / shape_); }
+    double operator()(rng& r) const { return scale_ * fp_pow(r.uniform01_open(), -1.0 / shape_); }
 
     [[nodiscard]] double scale() const noexcept { return scale_; }
     [[nodiscard]] double shape() const noexcept { return shape_; }
@@ -556,7 +563,7 @@ public:
     }
 
     double operator()(rng& r) const {
-        return scale_ * detail::fp_pow(standard_exponential(r), 1.0 / shape_);
+        return scale_ * fp_pow(standard_exponential(r), 1.0 / shape_);
     }
 
     [[nodiscard]] double scale() const noexcept { return scale_; }
@@ -586,7 +593,7 @@ public:
 
     double operator()(rng& r) const {
         double x = standard_draw(r);
-        if (shape_ < 1.0) x *= detail::fp_pow(r.uniform01_open(), 1.0 / shape_);
+        if (shape_ < 1.0) x *= fp_pow(r.uniform01_open(), 1.0 / shape_);
         return x * scale_;
     }
 
@@ -608,7 +615,7 @@ private:
             const double u = r.uniform01_open();
             const double x2 = x * x;
             if (u < 1.0 - 0.0331 * (x2 * x2)) return d_ * v;
-            if (detail::fp_log(u) < 0.5 * x2 + d_ * (1.0 - v + detail::fp_log(v))) return d_ * v;
+            if (fp_log(u) < 0.5 * x2 + d_ * (1.0 - v + fp_log(v))) return d_ * v;
         }
     }
 

@@ -543,7 +543,7 @@ inline void user_client::on_down(close_reason why, const std::string& detail) {
     // A drop or a failed attempt: reconnect with backoff (the Socket.IO client's behaviour).
     ++attempt_;
     const auto& b = u.reconnect;
-    double wait = static_cast<double>(b.base.count()) * surge::detail::fp_pow(b.multiplier, static_cast<double>(attempt_ - 1));
+    double wait = static_cast<double>(b.base.count()) * surge::fp_pow(b.multiplier, static_cast<double>(attempt_ - 1));
     wait = std::min(wait, static_cast<double>(b.max.count()));
     switch (b.jitter) {
     case models::backoff_params::jitter_kind::none: break;

@@ -1,5 +1,5 @@
 # tests/sim/suite.cmake — `surge suite` and `surge diff` through the built program: the whole
-# seed suite passes within its wall-time budget, one line per test, options and bad input, and the
+# seed suite passes, one line per test, options and bad input, and the
 # diff's verdicts and exit codes on the report fixtures in tests/sim/diff/. Uses surge_cli_test()
 # from tests/sim/cli.cmake (included first: the files are included in sorted order).
 if(NOT TARGET surge_cli OR NOT COMMAND surge_cli_test)
@@ -11,17 +11,13 @@ set(fixture ${PROJECT_SOURCE_DIR}/tests/sim/suite_fixture)
 file(GLOB_RECURSE suite_files CONFIGURE_DEPENDS ${suite_dir}/*.json)
 list(LENGTH suite_files suite_count)
 
-# The whole suite: every test passes, the report holds every test's full report, and it takes
-# under 10 s of wall time. The budget is for an optimised build; the sanitizer and -O0 builds
-# only print their time.
-set(suite_limit 10)
-if(NOT CMAKE_BUILD_TYPE MATCHES "Rel" OR CMAKE_CXX_FLAGS MATCHES "sanitize")
-  set(suite_limit 0)
-endif()
-add_test(NAME cli.suite_all_within_budget
+# The whole suite: every test passes and the report holds every test's full report. Its wall
+# time is printed, not asserted: the 10 s budget is a benchmark figure (tests/bench/suite_bench.cpp,
+# BM_SeedSuite; docs/performance.md), since a timed test fails on a loaded machine, not on slow code.
+add_test(NAME cli.suite_all
   COMMAND ${CMAKE_COMMAND} -DSURGE=$<TARGET_FILE:surge_cli> -DWORK_DIR=${SURGE_CLI_DIR}/suite -DMODE=suite_time
-    -DEXPECT_TESTS=${suite_count} -DLIMIT=${suite_limit} -P ${CMAKE_CURRENT_LIST_DIR}/suite_check.cmake)
-set_tests_properties(cli.suite_all_within_budget PROPERTIES TIMEOUT 60)
+    -DEXPECT_TESTS=${suite_count} -P ${CMAKE_CURRENT_LIST_DIR}/suite_check.cmake)
+set_tests_properties(cli.suite_all PROPERTIES TIMEOUT 300)
 
 surge_cli_test(suite_help EXIT 0 ARGS suite --help STDOUT "--suites.*--output.*--verbose.*--seed.*--set.*--dir")
 surge_cli_test(suite_one EXIT 0 ARGS suite --suites websocket

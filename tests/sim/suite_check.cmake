@@ -1,8 +1,8 @@
 # tests/sim/suite_check.cmake — multi-step checks of `surge suite` and `surge diff` (cmake -P).
 #
-#   cmake -DSURGE=path/to/surge -DWORK_DIR=dir -DMODE=suite_time [-DEXPECT_TESTS=16] [-DLIMIT=10] -P suite_check.cmake
-#       The whole suite (all three) passes, its JSON report holds every test's full report, and it
-#       finishes in under LIMIT seconds of wall time (0: only print the time).
+#   cmake -DSURGE=path/to/surge -DWORK_DIR=dir -DMODE=suite_time [-DEXPECT_TESTS=16] -P suite_check.cmake
+#       The whole suite (all three) passes, its JSON report holds every test's full report; the wall
+#       time is printed (the budget is a benchmark: tests/bench/suite_bench.cpp).
 #   cmake -DSURGE=... -DWORK_DIR=dir -DMODE=diff_self -DSCENARIO=file.json -P suite_check.cmake
 #       A report diffed with itself, and a suite report with itself: exit 0, no regressions; the
 #       same run at another seed: exit 0 or 1, never 2.
@@ -56,10 +56,7 @@ if(MODE STREQUAL "suite_time")
       message(FATAL_ERROR "suite report: tests[${i}] is not a full report (mode ${tmode}, hash ${hash}, ${nth} thresholds)")
     endif()
   endforeach()
-  message(STATUS "surge suite --suites all: ${ntests} tests passed in ${wall} s wall (limit ${LIMIT} s)")
-  if(DEFINED LIMIT AND NOT LIMIT EQUAL 0 AND wall GREATER_EQUAL LIMIT)
-    message(FATAL_ERROR "the whole suite took ${wall} s of wall time; it must finish in under ${LIMIT} s")
-  endif()
+  message(STATUS "surge suite --suites all: ${ntests} tests passed in ${wall} s wall")
 elseif(MODE STREQUAL "diff_self")
   set(a "${WORK_DIR}/run-a.json")
   set(b "${WORK_DIR}/run-b.json")

@@ -4,12 +4,17 @@
 //
 // The defaults describe the seed's service (Flask-SocketIO on MySQL, SQLAlchemy pool 20 + 30
 // overflow, Engine.IO v4 ping 25 s / timeout 20 s) on a healthy LAN.
+//
+// Each enum a scenario names has its name table right after it (models/enum_names.hpp): the
+// table, not the declaration order, decides which scenario string means which enumerator.
 #pragma once
 
 #include "models/distribution.hpp"
+#include "models/enum_names.hpp"
 
 #include <surge/time.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +33,12 @@ struct backoff_params {
     double multiplier = 2.0;
     jitter_kind jitter = jitter_kind::full;
 };
+
+constexpr auto enum_names(backoff_params::jitter_kind) noexcept {
+    using k = backoff_params::jitter_kind;
+    return std::to_array<enum_name<k>>({{k::none, "none"}, {k::full, "full"}, {k::equal, "equal"}});
+}
+static_assert(is_one_to_one(enum_names(backoff_params::jitter_kind{})));
 
 /// The simulated users (clients). Each user has one WebSocket link.
 struct user_params {
@@ -71,6 +82,13 @@ struct link_params {
 /// What the server does with a full per-connection send buffer.
 enum class slow_consumer_policy : std::uint8_t { drop_newest, drop_oldest, disconnect };
 
+constexpr auto enum_names(slow_consumer_policy) noexcept {
+    using p = slow_consumer_policy;
+    return std::to_array<enum_name<p>>({{p::drop_newest, "drop_newest"}, {p::drop_oldest, "drop_oldest"},
+                                        {p::disconnect, "disconnect"}});
+}
+static_assert(is_one_to_one(enum_names(slow_consumer_policy{})));
+
 /// The notification server: workers, costs per operation, send buffers.
 struct server_params {
     std::int64_t workers = 4;
@@ -89,6 +107,12 @@ struct server_params {
 
 /// What an offline queue does when full.
 enum class offline_drop_policy : std::uint8_t { oldest, newest };
+
+constexpr auto enum_names(offline_drop_policy) noexcept {
+    using p = offline_drop_policy;
+    return std::to_array<enum_name<p>>({{p::oldest, "oldest"}, {p::newest, "newest"}});
+}
+static_assert(is_one_to_one(enum_names(offline_drop_policy{})));
 
 /// Per-user queues of notifications for users who are offline, delivered in order on reconnect.
 struct offline_queue_params {
@@ -111,8 +135,20 @@ struct database_params {
 /// Message priorities, lowest first. Load shedding keeps the higher ones.
 enum class priority_class : std::uint8_t { low, normal, high, critical };
 
+constexpr auto enum_names(priority_class) noexcept {
+    using p = priority_class;
+    return std::to_array<enum_name<p>>({{p::low, "low"}, {p::normal, "normal"}, {p::high, "high"}, {p::critical, "critical"}});
+}
+static_assert(is_one_to_one(enum_names(priority_class{})));
+
 /// Who a notification is for.
 enum class target_kind : std::uint8_t { user, users, broadcast };
+
+constexpr auto enum_names(target_kind) noexcept {
+    using t = target_kind;
+    return std::to_array<enum_name<t>>({{t::user, "user"}, {t::users, "users"}, {t::broadcast, "broadcast"}});
+}
+static_assert(is_one_to_one(enum_names(target_kind{})));
 
 /// One phase of load. Open phases generate requests at a rate regardless of how the server copes
 /// (no coordinated omission); closed phases have `clients` that each wait for the answer and think.
@@ -137,6 +173,20 @@ struct load_phase {
     std::vector<double> priority_weights{0, 1, 0, 0};  // low, normal, high, critical
     size_dist payload = size_dist::fixed(512);
 };
+
+/// A scenario never writes a phase's kind (a phase with "clients" is closed); the names are for
+/// messages and traces.
+constexpr auto enum_names(load_phase::kind) noexcept {
+    using k = load_phase::kind;
+    return std::to_array<enum_name<k>>({{k::open, "open"}, {k::closed, "closed"}});
+}
+static_assert(is_one_to_one(enum_names(load_phase::kind{})));
+
+constexpr auto enum_names(load_phase::arrivals) noexcept {
+    using a = load_phase::arrivals;
+    return std::to_array<enum_name<a>>({{a::poisson, "poisson"}, {a::uniform, "uniform"}});
+}
+static_assert(is_one_to_one(enum_names(load_phase::arrivals{})));
 
 /// Degradation mechanisms; each is off unless the scenario switches it on.
 struct degradation_params {
@@ -178,6 +228,14 @@ struct fault {
     duration error_after = 1_s;              // db_outage: a query fails after this
 };
 
+constexpr auto enum_names(fault::kind) noexcept {
+    using k = fault::kind;
+    return std::to_array<enum_name<k>>({{k::db_slowdown, "db_slowdown"}, {k::db_outage, "db_outage"},
+                                        {k::disconnect_storm, "disconnect_storm"}, {k::latency_spike, "latency_spike"},
+                                        {k::worker_loss, "worker_loss"}});
+}
+static_assert(is_one_to_one(enum_names(fault::kind{})));
+
 /// Modelled memory of the real service (what its objects would occupy), for the memory metrics.
 /// Defaults approximate a CPython service: a notification dict plus ORM object, a Socket.IO session.
 struct memory_params {
@@ -188,15 +246,8 @@ struct memory_params {
     std::int64_t per_request = 1024;                // a request waiting for a worker
 };
 
-/// A pass/fail rule on one report metric: `metric` `op` `value`.
-struct threshold {
-    std::string metric;                      // e.g. "delivery.latency.p99"
-    std::string expression;                  // as written, e.g. "< 1s"
-    enum class op : std::uint8_t { lt, le, gt, ge, eq, ne } comparison = op::lt;
-    double value = 0;                        // in the metric's unit (seconds, bytes, ratio, per second)
-};
-
-/// A whole scenario: everything a run needs besides the seed.
+/// A whole scenario: everything a run needs besides the seed. (The thresholds a report judges a
+/// run by are not the models' business: sim::scenario adds them.)
 struct scenario {
     std::string name;
     std::string description;
@@ -215,7 +266,6 @@ struct scenario {
     degradation_params degradation;
     std::vector<fault> faults;
     memory_params memory;
-    std::vector<threshold> thresholds;
 };
 
 } // namespace surge::models

@@ -1,33 +1,48 @@
-// sim/load.hpp — scenario file -> validated models::scenario. JSON syntax errors name file, line
-// and column; semantic errors name the JSON pointer, what was expected and what was found; unknown
-// keys are errors with a "did you mean" suggestion. `--set /pointer=value` overrides are applied
-// to the document before validation.
+// sim/load.hpp — scenario file -> validated sim::scenario (the models' parameters and the
+// thresholds). JSON syntax errors name file, line and column; semantic errors name the JSON
+// pointer, what was expected and what was found; unknown keys are errors with a "did you mean"
+// suggestion. `--set /pointer=value` overrides are applied to the document before validation.
 //
 // The format is documented key by key in docs/scenarios.md; sim/scenario.schema.json describes the
-// same format for editors. The definitions live in sim/load_detail.hpp, included at the end.
+// same format for editors. This is the loader's one entry point; the pieces live in sim/load/:
+//   json_text.hpp        input_error, the error context ("FILE: /pointer: expected X, found Y"),
+//                        "did you mean"
+//   json_values.hpp      typed reads of one value, enums through their name tables
+//   unit_values.hpp      durations, times, rates, sizes, bandwidths
+//   object_view.hpp      an object's keys checked before its values are read
+//   json_document.hpp    strict parsing: syntax error positions, duplicate keys
+//   distributions.hpp, service_sections.hpp, load_phases.hpp, faults.hpp, thresholds.hpp,
+//   protocol_section.hpp, scenario_reader.hpp    the sections
+//   overrides.hpp        --set POINTER=VALUE
 #pragma once
 
-#include <models/params.hpp>
+#include <sim/load/json_document.hpp>
+#include <sim/load/json_text.hpp>
+#include <sim/load/object_view.hpp>
+#include <sim/load/overrides.hpp>
+#include <sim/load/protocol_section.hpp>
+#include <sim/load/scenario_reader.hpp>
 #include <sim/protocol.hpp>
+#include <sim/threshold.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
 #include <optional>
-#include <stdexcept>
+#include <sstream>
 #include <string>
+#include <system_error>
+#include <utility>
 #include <vector>
 
 namespace surge::sim {
 
-/// Bad input: a file that cannot be read, parsed or validated, or a bad --set. what() is the
-/// complete message for the user (it starts with the file name). `surge` exits 2 on it.
-class input_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
 struct loaded_scenario {
-    models::scenario scenario;
+    sim::scenario scenario;             // models::scenario plus the thresholds
     nlohmann::json document;            // the document after overrides (for the report)
     /// The "protocol" section, if the scenario has one: for a live replay (surge-replay) only;
     /// the simulator ignores it.
@@ -49,6 +64,61 @@ inline loaded_scenario load_scenario_text(const std::string& text, const std::st
 inline protocol_config load_protocol_text(const std::string& text, const std::string& file, protocol_config base = {});
 inline protocol_config load_protocol_file(const std::string& path, protocol_config base = {});
 
-} // namespace surge::sim
+inline loaded_scenario load_scenario_text(const std::string& text, const std::string& file, const std::vector<std::string>& sets) {
+    loaded_scenario out;
+    out.file = file;
+    out.document = load_detail::parse_document(text, file);
+    load_detail::context c{file, {}};
+    for (const auto& spec : sets) c.overrides.push_back(load_detail::apply_override(out.document, spec));
+    try {
+        out.scenario = load_detail::read_scenario(c, out.document);
+        if (out.document.contains("protocol"))
+            out.protocol = load_detail::read_protocol(
+                load_detail::object_view(c, out.document["protocol"], "/protocol", protocol_keys()), protocol_config{});
+    } catch (const input_error&) {
+        throw;
+    } catch (const std::exception& e) {  // a check we did not anticipate: still a message, not a crash
+        throw input_error(file + ": invalid scenario: " + e.what());
+    }
+    return out;
+}
 
-#include <sim/load_detail.hpp>
+inline loaded_scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw input_error(path + ": cannot read: " + std::strerror(EISDIR));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw input_error(path + ": cannot read: " + std::strerror(errno));
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad()) throw input_error(path + ": cannot read: " + std::strerror(errno));
+    return load_scenario_text(buffer.str(), path, sets);
+}
+
+inline protocol_config load_protocol_text(const std::string& text, const std::string& file, protocol_config base) {
+    const auto doc = load_detail::parse_document(text, file);
+    load_detail::context c{file, {}};
+    try {
+        // {"protocol": {...}} (a scenario-like wrapper) or the section's keys at the top level.
+        if (doc.is_object() && doc.size() == 1 && doc.contains("protocol") && doc["protocol"].is_object())
+            return load_detail::read_protocol(load_detail::object_view(c, doc["protocol"], "/protocol", protocol_keys()), std::move(base));
+        return load_detail::read_protocol(load_detail::object_view(c, doc, "", protocol_keys(), "an object (a protocol section)"),
+                                          std::move(base));
+    } catch (const input_error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw input_error(file + ": invalid protocol section: " + e.what());
+    }
+}
+
+inline protocol_config load_protocol_file(const std::string& path, protocol_config base) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw input_error(path + ": cannot read: " + std::strerror(EISDIR));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw input_error(path + ": cannot read: " + std::strerror(errno));
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return load_protocol_text(buffer.str(), path, std::move(base));
+}
+
+
+} // namespace surge::sim

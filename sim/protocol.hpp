@@ -1,12 +1,15 @@
 // sim/protocol.hpp — the scenario's optional "protocol" section: how a live replay (surge-replay,
 // tools/replay) talks to a real server — the WebSocket protocol, its path and query, the Socket.IO
 // namespace and auth, where a notification's id and intended send time are, and how notifications
-// are published. The simulator ignores it. The loader (sim/load_detail.hpp, read_protocol) fills
+// are published. The simulator ignores it. The loader (sim/load/protocol_section.hpp) fills
 // it key by key with the loader's usual errors; docs/scenarios.md and docs/replay.md describe it.
 #pragma once
 
+#include <models/enum_names.hpp>
+
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,9 +21,19 @@ namespace surge::sim {
 
 enum class protocol_kind : std::uint8_t { socketio, ws_json };
 
+constexpr auto enum_names(protocol_kind) noexcept {
+    return std::to_array<models::enum_name<protocol_kind>>({{protocol_kind::socketio, "socketio"}, {protocol_kind::ws_json, "ws-json"}});
+}
+static_assert(models::is_one_to_one(enum_names(protocol_kind{})));
+
 /// How notifications are published: an HTTP POST to the target's host, or a WebSocket message on
 /// a dedicated publisher connection.
 enum class publish_via : std::uint8_t { http, websocket };
+
+constexpr auto enum_names(publish_via) noexcept {
+    return std::to_array<models::enum_name<publish_via>>({{publish_via::http, "http"}, {publish_via::websocket, "websocket"}});
+}
+static_assert(models::is_one_to_one(enum_names(publish_via{})));
 
 /// The protocol section. Defaults match tests/live/*-server.js and common Socket.IO services.
 struct protocol_config {
@@ -46,13 +59,13 @@ struct protocol_config {
     }
 };
 
-/// The names the section uses for protocol_kind, in enum order.
+/// The names the section uses, in their tables' order.
 inline const std::vector<std::string>& protocol_kind_names() {
-    static const std::vector<std::string> names{"socketio", "ws-json"};
+    static const std::vector<std::string> names = models::names_of<protocol_kind>();
     return names;
 }
 inline const std::vector<std::string>& publish_via_names() {
-    static const std::vector<std::string> names{"http", "websocket"};
+    static const std::vector<std::string> names = models::names_of<publish_via>();
     return names;
 }
 
@@ -63,7 +76,7 @@ inline std::optional<protocol_kind> parse_protocol_kind(std::string_view s) {
     return std::nullopt;
 }
 
-inline std::string to_string(protocol_kind k) { return protocol_kind_names()[static_cast<std::size_t>(k)]; }
+inline std::string to_string(protocol_kind k) { return std::string(models::name_of(k)); }
 
 /// The keys of the section and of its two sub-objects (the loader and the schema use these).
 inline const std::vector<std::string>& protocol_keys() {
@@ -107,7 +120,7 @@ inline nlohmann::ordered_json protocol_section_json(const protocol_config& p, bo
     n["sent_at"] = p.sent_at_field;
     j["notification"] = std::move(n);
     nlohmann::ordered_json pub = nlohmann::ordered_json::object();
-    pub["via"] = publish_via_names()[static_cast<std::size_t>(p.via)];
+    pub["via"] = std::string(models::name_of(p.via));
     if (p.via == publish_via::http) {
         pub["path"] = p.publish_path;
     } else {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "sim/run.hpp"
+#include "sim/threshold.hpp"
 
 #include <models/metrics.hpp>
 #include <models/params.hpp>
@@ -52,9 +53,9 @@ struct threshold_verdict {
 /// measured, e.g. broadcast.time.p99 in a run without broadcasts) fails with the note
 /// "not measured": a threshold states a requirement, and an unmeasured requirement is not met.
 /// A NaN or infinite measurement fails with the note "not a finite number".
-inline std::vector<threshold_verdict> evaluate(const std::vector<models::threshold>& thresholds,
+inline std::vector<threshold_verdict> evaluate(const std::vector<threshold>& thresholds,
                                                const models::metric_set& metrics) {
-    using op = models::threshold::op;
+    using op = threshold::op;
     std::vector<threshold_verdict> out;
     out.reserve(thresholds.size());
     for (const auto& t : thresholds) {

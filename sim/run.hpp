@@ -1,7 +1,8 @@
 // sim/run.hpp — runs one scenario in virtual time: assemble the models, run, collect the metrics.
 //
 // This is what `surge run` calls once a scenario is loaded and validated (sim/load.hpp), and what
-// sim/report.hpp turns into the JSON report.
+// sim/report.hpp turns into the JSON report. The definition of run() is in sim/system.hpp, which
+// this header includes at its end: including either one is enough to call run().
 #pragma once
 
 #include <models/metrics.hpp>
@@ -48,3 +49,5 @@ struct run_result {
 inline run_result run(const models::scenario& sc, const run_options& opt = {});
 
 } // namespace surge::sim
+
+#include <sim/system.hpp>

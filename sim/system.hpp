@@ -1,6 +1,7 @@
 // sim/system.hpp — sim::run(): a validated scenario -> an assembled notification system -> a run
 // in virtual time -> the run's result (metrics, trace hash, counts). Wall-clock time and the
 // process's peak RSS are measured here, outside the simulated world, and never feed into it.
+// sim/run.hpp declares run() and includes this file at its end, so either header is enough.
 #pragma once
 
 #include "sim/run.hpp"

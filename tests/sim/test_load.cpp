@@ -43,10 +43,10 @@ const char* const design_example = R"({
 
 const char* const minimal = R"({"name": "m", "duration": "60s", "load": [{"at": "0s", "rate": "10/s"}]})";
 
-models::scenario load(const std::string& text, const std::vector<std::string>& sets = {}) {
+surge::sim::scenario load(const std::string& text, const std::vector<std::string>& sets = {}) {
     return load_scenario_text(text, "t.json", sets).scenario;
 }
-models::scenario load_minimal(const std::vector<std::string>& sets) { return load(minimal, sets); }
+surge::sim::scenario load_minimal(const std::vector<std::string>& sets) { return load(minimal, sets); }
 
 /// The message of the input_error that loading throws ("" if it loads).
 std::string error_of(const std::string& text, const std::vector<std::string>& sets = {}) {
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_SUITE(load_tests)
 
 BOOST_AUTO_TEST_CASE(design_example_exact_values) {
     const auto loaded = load_scenario_text(design_example, "design.json");
-    const models::scenario& sc = loaded.scenario;
+    const surge::sim::scenario& sc = loaded.scenario;
     BOOST_TEST(loaded.file == "design.json");
     BOOST_TEST(loaded.document.at("users").at("count") == 5000);
     BOOST_TEST(sc.name == "db-slowdown-under-broadcast");
@@ -147,16 +147,16 @@ BOOST_AUTO_TEST_CASE(design_example_exact_values) {
     // Object keys come in sorted order.
     BOOST_TEST(sc.thresholds[0].metric == "delivery.latency.p99");
     BOOST_TEST(sc.thresholds[0].expression == "< 1s");
-    BOOST_TEST((sc.thresholds[0].comparison == models::threshold::op::lt));
+    BOOST_TEST((sc.thresholds[0].comparison == surge::sim::threshold::op::lt));
     BOOST_TEST(sc.thresholds[0].value == 1.0);
     BOOST_TEST(sc.thresholds[1].metric == "delivery.success_rate");
-    BOOST_TEST((sc.thresholds[1].comparison == models::threshold::op::ge));
+    BOOST_TEST((sc.thresholds[1].comparison == surge::sim::threshold::op::ge));
     BOOST_TEST(sc.thresholds[1].value == 0.95);
 }
 
 /// A scenario that sets only the required keys gets every default of models/params.hpp.
 BOOST_AUTO_TEST_CASE(defaults_are_those_of_params) {
-    const models::scenario sc = load(minimal);
+    const surge::sim::scenario sc = load(minimal);
     const models::scenario d{};
     BOOST_TEST(sc.sample_interval == d.sample_interval);
     BOOST_TEST(sc.drain == d.drain);
@@ -420,10 +420,10 @@ BOOST_AUTO_TEST_CASE(threshold_expressions) {
     struct example {
         const char* metric;
         const char* expression;
-        models::threshold::op op;
+        surge::sim::threshold::op op;
         double value;
     };
-    using op = models::threshold::op;
+    using op = surge::sim::threshold::op;
     const example examples[] = {
         {"delivery.latency.p99", "< 1s", op::lt, 1.0},
         {"delivery.latency.p99", "<= 100ms", op::le, 0.1},

@@ -20,8 +20,8 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-m::threshold make_threshold(std::string metric, m::threshold::op op, double value, std::string expression) {
-    m::threshold t;
+sim::threshold make_threshold(std::string metric, sim::threshold::op op, double value, std::string expression) {
+    sim::threshold t;
     t.metric = std::move(metric);
     t.comparison = op;
     t.value = value;
@@ -30,7 +30,7 @@ m::threshold make_threshold(std::string metric, m::threshold::op op, double valu
 }
 
 /// One threshold on metric "x" with the value 1, evaluated against x = `measured`.
-bool holds(m::threshold::op op, double measured) {
+bool holds(sim::threshold::op op, double measured) {
     m::metric_set ms;
     ms.set("x", measured, "count");
     const auto v = sim::evaluate({make_threshold("x", op, 1.0, "?")}, ms);
@@ -66,8 +66,8 @@ sim::scenario_info sample_info() {
     return info;
 }
 
-std::vector<m::threshold> sample_thresholds() {
-    using op = m::threshold::op;
+std::vector<sim::threshold> sample_thresholds() {
+    using op = sim::threshold::op;
     return {make_threshold("delivery.success_rate", op::ge, 0.99, ">= 0.99"),
             make_threshold("delivery.latency.p99", op::lt, 0.2, "< 200ms"),
             make_threshold("broadcast.time.p99", op::lt, 1.0, "< 1s")};
@@ -84,7 +84,7 @@ std::vector<std::string> keys_of(const ojson& j) {
 BOOST_AUTO_TEST_SUITE(report_tests)
 
 BOOST_AUTO_TEST_CASE(every_operator_at_and_around_its_boundary) {
-    using op = m::threshold::op;
+    using op = sim::threshold::op;
     BOOST_TEST(holds(op::lt, 0.5));
     BOOST_TEST(!holds(op::lt, 1.0));
     BOOST_TEST(!holds(op::lt, 1.5));
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(every_operator_at_and_around_its_boundary) {
 BOOST_AUTO_TEST_CASE(verdict_carries_metric_expression_and_measurement) {
     m::metric_set ms;
     ms.set("delivery.latency.p99", 0.25, "s");
-    const auto v = sim::evaluate({make_threshold("delivery.latency.p99", m::threshold::op::lt, 1.0, "< 1s")}, ms);
+    const auto v = sim::evaluate({make_threshold("delivery.latency.p99", sim::threshold::op::lt, 1.0, "< 1s")}, ms);
     BOOST_REQUIRE_EQUAL(v.size(), 1U);
     BOOST_TEST(v[0].metric == "delivery.latency.p99");
     BOOST_TEST(v[0].expression == "< 1s");
@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(verdict_carries_metric_expression_and_measurement) {
 }
 
 BOOST_AUTO_TEST_CASE(nan_and_infinity_fail_every_operator) {
-    using op = m::threshold::op;
+    using op = sim::threshold::op;
     for (const op o : {op::lt, op::le, op::gt, op::ge, op::eq, op::ne}) {
         for (const double x : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
                                -std::numeric_limits<double>::infinity()}) {
@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(nan_and_infinity_fail_every_operator) {
 BOOST_AUTO_TEST_CASE(missing_metric_fails_as_not_measured) {
     m::metric_set ms;
     ms.set("delivery.latency.p99", 0.1, "s");
-    const auto v = sim::evaluate({make_threshold("broadcast.time.p99", m::threshold::op::lt, 1.0, "< 1s")}, ms);
+    const auto v = sim::evaluate({make_threshold("broadcast.time.p99", sim::threshold::op::lt, 1.0, "< 1s")}, ms);
     BOOST_REQUIRE_EQUAL(v.size(), 1U);
     BOOST_TEST(!v[0].pass);
     BOOST_TEST(!v[0].measured.has_value());

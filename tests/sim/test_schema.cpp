@@ -8,6 +8,10 @@
 
 #include <sim/load.hpp>
 #include <sim/metric_names.hpp>
+#include <sim/protocol.hpp>
+
+#include <models/enum_names.hpp>
+#include <models/params.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +23,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -192,6 +197,37 @@ BOOST_AUTO_TEST_CASE(schema_thresholds_match_the_metric_catalogue) {
             BOOST_TEST(props.at(m.name).at("$ref").get<std::string>() == "#/$defs/" + def_of_unit.at(m.unit));
         }
     }
+}
+
+/// Every enum the schema lists is the loader's name table for that field, in the table's order;
+/// the fault kinds (one oneOf branch each) are the fault::kind table.
+BOOST_AUTO_TEST_CASE(schema_enums_are_the_name_tables) {
+    namespace m = surge::models;
+    const json& s = schema().schema();
+    const auto names_at = [&](const std::string& pointer) {
+        std::vector<std::string> out;
+        for (const auto& v : s.at(json::json_pointer(pointer)).at("enum")) out.push_back(v.get<std::string>());
+        return out;
+    };
+    const std::vector<std::pair<std::string, std::vector<std::string>>> fields{
+        {"/properties/users/properties/reconnect/properties/jitter", m::names_of<m::backoff_params::jitter_kind>()},
+        {"/properties/degradation/properties/retry/properties/jitter", m::names_of<m::backoff_params::jitter_kind>()},
+        {"/properties/server/properties/slow_consumer", m::names_of<m::slow_consumer_policy>()},
+        {"/properties/offline_queue/properties/drop", m::names_of<m::offline_drop_policy>()},
+        {"/properties/degradation/properties/shedding/properties/keep", m::names_of<m::priority_class>()},
+        {"/$defs/priority/oneOf/0", m::names_of<m::priority_class>()},
+        {"/$defs/load_phase/oneOf/0/properties/arrivals", m::names_of<m::load_phase::arrivals>()},
+        {"/$defs/load_phase/oneOf/0/properties/target", m::names_of<m::target_kind>()},
+        {"/$defs/load_phase/oneOf/1/properties/target", m::names_of<m::target_kind>()},
+        {"/properties/protocol/properties/protocol", m::names_of<surge::sim::protocol_kind>()},
+        {"/properties/protocol/properties/publish/properties/via", m::names_of<surge::sim::publish_via>()},
+    };
+    for (const auto& [pointer, names] : fields) BOOST_TEST(names_at(pointer) == names, pointer);
+
+    std::vector<std::string> fault_kinds;
+    for (const auto& branch : s.at("$defs").at("fault").at("oneOf"))
+        fault_kinds.push_back(branch.at("properties").at("kind").at("const").get<std::string>());
+    BOOST_TEST(fault_kinds == m::names_of<m::fault::kind>());
 }
 
 /// The unit patterns accept what the loader's parsers accept, on a table of examples.

@@ -1,0 +1,81 @@
+// sim/load/scenario_reader.hpp — the whole document: the top-level keys, then each section in the
+// order that lets later sections check against earlier ones (load and faults refer to users.count
+// and server.workers), then the thresholds.
+#pragma once
+
+#include <sim/load/faults.hpp>
+#include <sim/load/json_text.hpp>
+#include <sim/load/json_values.hpp>
+#include <sim/load/load_phases.hpp>
+#include <sim/load/object_view.hpp>
+#include <sim/load/service_sections.hpp>
+#include <sim/load/thresholds.hpp>
+#include <sim/load/unit_values.hpp>
+#include <sim/threshold.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace surge::sim::load_detail {
+
+using json = nlohmann::json;
+
+inline scenario read_scenario(const context& c, const json& doc) {
+    if (!doc.is_object()) c.fail("", "expected a JSON object (a scenario) at the top level, found " + show(doc));
+    const object_view o(c, doc, "",
+                        {"$schema", "name", "description", "duration", "seed", "sample_interval", "drain", "users",
+                         "links", "server", "offline_queue", "database", "load", "degradation", "faults", "memory",
+                         "thresholds", "protocol"});
+    scenario sc;
+    if (o.has("$schema")) (void)read_string(c, o["$schema"], o.at("$schema"));
+    o.require("name", "a scenario needs a name");
+    sc.name = read_string(c, o["name"], o.at("name"));
+    if (sc.name.empty()) c.expected(o.at("name"), "a non-empty string", o["name"]);
+    if (o.has("description")) sc.description = read_string(c, o["description"], o.at("description"));
+    o.require("duration", "how much virtual time to simulate, e.g. \"120s\"");
+    sc.length = read_duration(c, o["duration"], o.at("duration"), duration_rule::positive);
+    if (o.has("seed")) {
+        const json& s = o["seed"];
+        if (!s.is_number_integer() || (!s.is_number_unsigned() && s.get<std::int64_t>() < 0))
+            c.expected(o.at("seed"), "an integer between 0 and 18446744073709551615", s);
+        sc.seed = s.get<std::uint64_t>();
+    }
+    o.get("sample_interval", sc.sample_interval, duration_rule::positive);
+    o.get("drain", sc.drain);
+
+    // Sections the load and faults refer to (users.count, server.workers) come first.
+    if (o.has("users"))
+        sc.users = read_users(o.object("users", {"count", "connect", "online", "offline", "reconnect", "messages", "message_size"}));
+    if (o.has("links"))
+        sc.links = read_links(o.object("links", {"handshake", "latency", "bandwidth", "loss", "retransmit", "connect_failure",
+                                                 "connect_timeout", "drops", "ping_interval", "ping_timeout", "slow"}));
+    if (o.has("server"))
+        sc.server = read_server(o.object("server", {"workers", "cost_per_notification", "cost_per_message", "cost_per_connect",
+                                                    "cost_per_client_message", "queue_capacity", "send_buffer",
+                                                    "slow_consumer", "max_connections", "queries"}));
+    if (o.has("offline_queue"))
+        sc.offline_queue = read_offline_queue(o.object("offline_queue", {"enabled", "max_messages", "ttl", "drop"}));
+    if (o.has("database"))
+        sc.database = read_database(o.object("database", {"pool_size", "max_overflow", "checkout_timeout", "connect", "query",
+                                                          "query_timeout"}));
+    if (o.has("degradation"))
+        sc.degradation = read_degradation(o.object("degradation", {"shedding", "rate_limit", "circuit_breaker", "retry",
+                                                                   "request_timeout"}));
+    if (o.has("memory"))
+        sc.memory = read_memory(o.object("memory", {"per_connection", "per_notification", "per_queued_message",
+                                                    "per_buffered_message", "per_request"}));
+    o.require("load", "a scenario needs at least one load phase, e.g. [{\"at\": \"0s\", \"rate\": \"100/s\"}]");
+    sc.load = read_load(c, o["load"], o.at("load"), sc);
+    if (o.has("faults")) {
+        const json& f = o["faults"];
+        if (!f.is_array()) c.expected(o.at("faults"), "an array of faults", f);
+        for (std::size_t i = 0; i < f.size(); ++i)
+            sc.faults.push_back(read_fault(c, f[i], o.at("faults") + "/" + std::to_string(i), sc));
+    }
+    if (o.has("thresholds")) sc.thresholds = read_thresholds(c, o["thresholds"], o.at("thresholds"));
+    return sc;
+}
+
+} // namespace surge::sim::load_detail

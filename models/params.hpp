@@ -190,7 +190,7 @@ struct memory_params {
 
 /// A pass/fail rule on one report metric: `metric` `op` `value`.
 struct threshold {
-    std::string metric;                      // e.g. "delivery.latency.p99"
+    std::string metric;                      // a name of models/metric_catalogue.hpp
     std::string expression;                  // as written, e.g. "< 1s"
     enum class op : std::uint8_t { lt, le, gt, ge, eq, ne } comparison = op::lt;
     double value = 0;                        // in the metric's unit (seconds, bytes, ratio, per second)

@@ -322,13 +322,14 @@ BOOST_AUTO_TEST_CASE(summary_rows_come_from_the_catalogue) {
     const auto& delivery = groups[2].rows;
     BOOST_REQUIRE_EQUAL(delivery.size(), 7u);
     BOOST_TEST(delivery[0].label == "delivered / attempted");
-    BOOST_TEST(delivery[0].metrics == (std::vector<std::string>{"delivery.delivered", "delivery.attempted"}), boost::test_tools::per_element());
+    using names = std::vector<std::string>;
+    BOOST_TEST(delivery[0].metrics == (names{"delivery.delivered", "delivery.attempted"}), boost::test_tools::per_element());
     BOOST_TEST(delivery[3].label == "latency p50 / p90 / p99");
-    BOOST_TEST(delivery[3].metrics == (std::vector<std::string>{"delivery.latency.p50", "delivery.latency.p90", "delivery.latency.p99"}),
+    BOOST_TEST(delivery[3].metrics == (names{"delivery.latency.p50", "delivery.latency.p90", "delivery.latency.p99"}),
                boost::test_tools::per_element());
     BOOST_TEST(delivery[5].label == "lost / dropped (buffer, offline)");
     BOOST_TEST(groups[7].rows[1].label == "queue mean / max");
-    BOOST_TEST(groups[7].rows[1].metrics == (std::vector<std::string>{"server.queue.mean", "server.queue.max"}), boost::test_tools::per_element());
+    BOOST_TEST(groups[7].rows[1].metrics == (names{"server.queue.mean", "server.queue.max"}), boost::test_tools::per_element());
     std::size_t cells = 0, shown = 0;
     for (const auto& g : groups)
         for (const auto& r : g.rows) cells += r.metrics.size();

@@ -1,7 +1,13 @@
-// models/metrics.hpp — the named numbers a run produces (`delivery.latency.p99` = 0.183 s), in a
-// fixed order, for the report, thresholds and `surge diff`.
+// models/metrics.hpp — the named numbers a run produces (the p99 delivery latency = 0.183 s), in a
+// fixed order, for the report, thresholds and `surge diff`. The models set them by catalogue
+// identifier (models/metric_catalogue.hpp), which supplies the name and the unit.
 #pragma once
 
+#include "models/metric_catalogue.hpp"
+
+#include <surge/stats.hpp>
+
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +28,12 @@ struct metric {
 /// Metrics in the order they were set (the report's order). Setting a name again replaces it.
 class metric_set {
 public:
+    /// A catalogue metric, in its catalogue unit.
+    void set(metric_id id, double value) {
+        const metric_entry& e = metric_of(id);
+        set(e.name, value, e.unit);
+    }
+    /// Any metric: a report read back, or a name outside the catalogue.
     void set(std::string_view name, double value, std::string_view unit) {
         for (auto& m : items_)
             if (m.name == name) {
@@ -47,5 +59,20 @@ public:
 private:
     std::vector<metric> items_;
 };
+
+/// How a metric summarises a histogram of nanoseconds, in seconds.
+enum class histogram_statistic : std::uint8_t { mean, p50, p90, p99, p999, max };
+
+[[nodiscard]] inline double seconds_of(const histogram& h, histogram_statistic s) {
+    switch (s) {
+    case histogram_statistic::mean: return h.mean() * 1e-9;
+    case histogram_statistic::p50: return static_cast<double>(h.percentile(50.0)) * 1e-9;
+    case histogram_statistic::p90: return static_cast<double>(h.percentile(90.0)) * 1e-9;
+    case histogram_statistic::p99: return static_cast<double>(h.percentile(99.0)) * 1e-9;
+    case histogram_statistic::p999: return static_cast<double>(h.percentile(99.9)) * 1e-9;
+    case histogram_statistic::max: return static_cast<double>(h.max()) * 1e-9;
+    }
+    return 0;
+}
 
 } // namespace surge::models

@@ -13,7 +13,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <string>
+#include <initializer_list>
+#include <utility>
 #include <vector>
 
 namespace surge::models {
@@ -135,110 +136,104 @@ struct recorder {
     }
 
     /// The report's metrics at the end of a run that simulated up to `end` (`load_seconds` of it
-    /// with load), with `workers` workers and `pending` messages still queued or on links.
+    /// with load), with `workers` workers and `pending` messages still queued or on links. Set in
+    /// catalogue order, which is the report's order.
     [[nodiscard]] metric_set to_metrics(time_point end, double load_seconds, std::int64_t workers,
                                         std::uint64_t pending) const {
+        using id = metric_id;
+        using stat = histogram_statistic;
         metric_set m;
         const double secs = std::max(load_seconds, 1e-9);
         auto ratio = [](std::uint64_t a, std::uint64_t b) { return b == 0 ? 1.0 : static_cast<double>(a) / static_cast<double>(b); };
-        auto latency = [&m](const std::string& base, const histogram& h, std::initializer_list<const char*> which) {
+        auto latency = [&m](const histogram& h, std::initializer_list<std::pair<metric_id, histogram_statistic>> which) {
             if (h.count() == 0) return;  // not measured: thresholds on it fail with "not measured"
-            for (const char* w : which) {
-                const std::string n = base + "." + w;
-                double v = 0;
-                const std::string s = w;
-                if (s == "mean") v = h.mean() * 1e-9;
-                else if (s == "max") v = static_cast<double>(h.max()) * 1e-9;
-                else if (s == "p50") v = static_cast<double>(h.percentile(50.0)) * 1e-9;
-                else if (s == "p90") v = static_cast<double>(h.percentile(90.0)) * 1e-9;
-                else if (s == "p99") v = static_cast<double>(h.percentile(99.0)) * 1e-9;
-                else if (s == "p999") v = static_cast<double>(h.percentile(99.9)) * 1e-9;
-                m.set(n, v, "s");
-            }
+            for (const auto& [entry, statistic] : which) m.set(entry, seconds_of(h, statistic));
         };
-        auto count = [&m](const char* n, double v) { m.set(n, v, "count"); };
         auto u = [](auto v) { return static_cast<double>(v); };
 
-        count("notifications.published", u(published));
-        count("notifications.accepted", u(accepted));
-        count("notifications.rejected", u(rejected));
-        count("notifications.shed", u(shed));
-        count("notifications.rate_limited", u(rate_limited));
-        count("notifications.failed", u(failed));
-        count("notifications.timed_out", u(timed_out));
-        m.set("notifications.throughput", publishing.rate(u(persisted), secs), "1/s");
-        count("operations.count", u(operations));
-        m.set("operations.success_rate", ratio(operations_ok, operations), "ratio");
-        latency("operations.latency", operation_latency, {"mean", "p50", "p90", "p99", "max"});
-        if (per_notification.count() > 0) m.set("operations.time_per_notification", per_notification.mean(), "s");
+        m.set(id::notifications_published, u(published));
+        m.set(id::notifications_accepted, u(accepted));
+        m.set(id::notifications_rejected, u(rejected));
+        m.set(id::notifications_shed, u(shed));
+        m.set(id::notifications_rate_limited, u(rate_limited));
+        m.set(id::notifications_failed, u(failed));
+        m.set(id::notifications_timed_out, u(timed_out));
+        m.set(id::notifications_throughput, publishing.rate(u(persisted), secs));
+        m.set(id::operations_count, u(operations));
+        m.set(id::operations_success_rate, ratio(operations_ok, operations));
+        latency(operation_latency, {{id::operations_latency_mean, stat::mean}, {id::operations_latency_p50, stat::p50},
+                                    {id::operations_latency_p90, stat::p90}, {id::operations_latency_p99, stat::p99},
+                                    {id::operations_latency_max, stat::max}});
+        if (per_notification.count() > 0) m.set(id::operations_time_per_notification, per_notification.mean());
 
-        count("delivery.attempted", u(attempted));
-        count("delivery.delivered", u(delivered));
-        count("delivery.lost", u(lost));
-        count("delivery.dropped_send_buffer", u(dropped_send_buffer));
-        count("delivery.dropped_offline", u(dropped_offline));
-        count("delivery.expired", u(expired));
-        count("delivery.pending", u(pending));
-        m.set("delivery.success_rate",
-              ratio(delivered, delivered + lost + dropped_send_buffer + dropped_offline + expired), "ratio");
-        m.set("delivery.throughput", delivering.rate(u(delivered), secs), "1/s");
-        latency("delivery.latency", delivery_latency, {"mean", "p50", "p90", "p99", "p999", "max"});
+        m.set(id::delivery_attempted, u(attempted));
+        m.set(id::delivery_delivered, u(delivered));
+        m.set(id::delivery_lost, u(lost));
+        m.set(id::delivery_dropped_send_buffer, u(dropped_send_buffer));
+        m.set(id::delivery_dropped_offline, u(dropped_offline));
+        m.set(id::delivery_expired, u(expired));
+        m.set(id::delivery_pending, u(pending));
+        m.set(id::delivery_success_rate, ratio(delivered, delivered + lost + dropped_send_buffer + dropped_offline + expired));
+        m.set(id::delivery_throughput, delivering.rate(u(delivered), secs));
+        latency(delivery_latency, {{id::delivery_latency_mean, stat::mean}, {id::delivery_latency_p50, stat::p50},
+                                   {id::delivery_latency_p90, stat::p90}, {id::delivery_latency_p99, stat::p99},
+                                   {id::delivery_latency_p999, stat::p999}, {id::delivery_latency_max, stat::max}});
 
-        count("connections.attempts", u(connect_attempts));
-        count("connections.succeeded", u(connect_ok));
-        count("connections.failed", u(connect_failed));
-        count("connections.drops", u(drops));
-        count("connections.peak", u(connected_peak));
-        m.set("connections.success_rate", ratio(connect_ok, connect_ok + connect_failed), "ratio");
-        latency("connections.time", connect_time, {"mean", "p50", "p99", "max"});
+        m.set(id::connections_attempts, u(connect_attempts));
+        m.set(id::connections_succeeded, u(connect_ok));
+        m.set(id::connections_failed, u(connect_failed));
+        m.set(id::connections_drops, u(drops));
+        m.set(id::connections_peak, u(connected_peak));
+        m.set(id::connections_success_rate, ratio(connect_ok, connect_ok + connect_failed));
+        latency(connect_time, {{id::connections_time_mean, stat::mean}, {id::connections_time_p50, stat::p50},
+                               {id::connections_time_p99, stat::p99}, {id::connections_time_max, stat::max}});
 
-        count("messages.sent", u(messages_sent));
-        count("messages.handled", u(messages_handled));
-        m.set("messages.throughput", messaging.rate(u(messages_handled), secs), "1/s");
-        latency("messages.latency", message_latency, {"mean", "p99"});
+        m.set(id::messages_sent, u(messages_sent));
+        m.set(id::messages_handled, u(messages_handled));
+        m.set(id::messages_throughput, messaging.rate(u(messages_handled), secs));
+        latency(message_latency, {{id::messages_latency_mean, stat::mean}, {id::messages_latency_p99, stat::p99}});
 
-        count("broadcast.count", u(broadcasts));
-        if (broadcasts > 0) count("broadcast.recipients.mean", broadcast_recipients.mean());
-        latency("broadcast.time", broadcast_time, {"mean", "p99", "max"});
+        m.set(id::broadcast_count, u(broadcasts));
+        if (broadcasts > 0) m.set(id::broadcast_recipients_mean, broadcast_recipients.mean());
+        latency(broadcast_time, {{id::broadcast_time_mean, stat::mean}, {id::broadcast_time_p99, stat::p99},
+                                 {id::broadcast_time_max, stat::max}});
 
-        count("offline_queue.enqueued", u(offline_enqueued));
-        count("offline_queue.delivered", u(offline_delivered));
-        count("offline_queue.dropped", u(dropped_offline));
-        count("offline_queue.expired", u(expired));
-        latency("offline_queue.latency", offline_latency, {"mean", "p50", "p99", "max"});
-        count("offline_queue.length.max", u(offline_longest));
-        count("offline_queue.total.max", u(offline_total_max));
-        count("offline_queue.total.mean", offline_total_tw.mean(std::max(end, offline_total_tw.last_update())));
+        m.set(id::offline_queue_enqueued, u(offline_enqueued));
+        m.set(id::offline_queue_delivered, u(offline_delivered));
+        m.set(id::offline_queue_dropped, u(dropped_offline));
+        m.set(id::offline_queue_expired, u(expired));
+        latency(offline_latency, {{id::offline_queue_latency_mean, stat::mean}, {id::offline_queue_latency_p50, stat::p50},
+                                  {id::offline_queue_latency_p99, stat::p99}, {id::offline_queue_latency_max, stat::max}});
+        m.set(id::offline_queue_length_max, u(offline_longest));
+        m.set(id::offline_queue_total_max, u(offline_total_max));
+        m.set(id::offline_queue_total_mean, offline_total_tw.mean(std::max(end, offline_total_tw.last_update())));
 
-        count("server.queue.max", server_queue.max());
-        count("server.queue.mean", server_queue.mean(std::max(end, server_queue.last_update())));
+        m.set(id::server_queue_max, server_queue.max());
+        m.set(id::server_queue_mean, server_queue.mean(std::max(end, server_queue.last_update())));
         const double span = end.seconds_f();
-        m.set("server.utilization", span > 0 && workers > 0 ? worker_busy_s / (span * u(workers)) : 0.0, "ratio");
-        latency("server.queue_wait", queue_wait, {"mean", "p99"});
+        m.set(id::server_utilization, span > 0 && workers > 0 ? worker_busy_s / (span * u(workers)) : 0.0);
+        latency(queue_wait, {{id::server_queue_wait_mean, stat::mean}, {id::server_queue_wait_p99, stat::p99}});
 
-        count("database.queries", u(db_queries));
-        count("database.failures", u(db_failures));
-        count("database.timeouts", u(db_timeouts));
-        count("database.retries", u(db_retries));
-        count("database.breaker_opens", u(breaker_opens));
-        count("database.breaker_rejected", u(breaker_rejected));
-        count("database.connections.max", u(db_connections_max));
-        count("database.overflow.max", u(db_overflow_max));
-        latency("database.pool_wait", pool_wait, {"mean", "p99", "max"});
+        m.set(id::database_queries, u(db_queries));
+        m.set(id::database_failures, u(db_failures));
+        m.set(id::database_timeouts, u(db_timeouts));
+        m.set(id::database_retries, u(db_retries));
+        m.set(id::database_breaker_opens, u(breaker_opens));
+        m.set(id::database_breaker_rejected, u(breaker_rejected));
+        m.set(id::database_connections_max, u(db_connections_max));
+        m.set(id::database_overflow_max, u(db_overflow_max));
+        latency(pool_wait, {{id::database_pool_wait_mean, stat::mean}, {id::database_pool_wait_p99, stat::p99},
+                            {id::database_pool_wait_max, stat::max}});
 
-        m.set("memory.peak_bytes", u(memory.peak()), "B");
-        m.set("memory.final_bytes", u(memory.total()), "B");
-        if (notifications_created > 0)
-            m.set("memory.bytes_per_notification", u(notification_bytes_sum) / u(notifications_created), "B");
-        if (offline_enqueued > 0)
-            m.set("memory.bytes_per_queued_message", u(queued_bytes_sum) / u(offline_enqueued), "B");
+        m.set(id::memory_peak_bytes, u(memory.peak()));
+        m.set(id::memory_final_bytes, u(memory.total()));
+        if (notifications_created > 0) m.set(id::memory_bytes_per_notification, u(notification_bytes_sum) / u(notifications_created));
+        if (offline_enqueued > 0) m.set(id::memory_bytes_per_queued_message, u(queued_bytes_sum) / u(offline_enqueued));
         const time_point until = std::max({end, connected.last_update(), memory.connection_bytes().last_update()});
         const double conn_area = connected.integral(until);
-        if (conn_area > 0)
-            m.set("memory.bytes_per_connection", memory.connection_bytes().integral(until) / conn_area, "B");
-        m.set("memory.growth_rate", memory.growth_rate(), "B/s");
-        m.set("memory.recovered_fraction",
-              memory.peak() > 0 ? u(memory.peak() - memory.total()) / u(memory.peak()) : 0.0, "ratio");
+        if (conn_area > 0) m.set(id::memory_bytes_per_connection, memory.connection_bytes().integral(until) / conn_area);
+        m.set(id::memory_growth_rate, memory.growth_rate());
+        m.set(id::memory_recovered_fraction, memory.peak() > 0 ? u(memory.peak() - memory.total()) / u(memory.peak()) : 0.0);
         return m;
     }
 };

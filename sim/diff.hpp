@@ -20,7 +20,9 @@
 
 #include "sim/metric_direction.hpp"
 #include "sim/report.hpp"
+#include "sim/report_reader.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -41,13 +43,6 @@
 #include <vector>
 
 namespace surge::sim {
-
-/// A file that is not a readable surge report, or two reports that cannot be compared.
-/// `surge diff` exits 2 on it; what() is the whole message.
-class report_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 struct diff_options {
     double tolerance = 0.05;
@@ -138,25 +133,11 @@ inline bool pattern_matches(std::string_view pattern, std::string_view test, std
     return glob_match(pattern.substr(0, colon), test) && glob_match(pattern.substr(colon + 1), metric);
 }
 
-/// Flattens the nested metrics object to (dotted name, value) in document order; null -> NaN.
-inline void flatten(const nlohmann::ordered_json& node, const std::string& prefix,
-                    std::vector<std::pair<std::string, double>>& out, const std::string& where) {
-    for (const auto& item : node.items()) {
-        const std::string name = prefix.empty() ? item.key() : prefix + "." + item.key();
-        const auto& v = item.value();
-        if (v.is_object()) flatten(v, name, out, where);
-        else if (v.is_number()) out.emplace_back(name, v.get<double>());
-        else if (v.is_null()) out.emplace_back(name, std::numeric_limits<double>::quiet_NaN());
-        else throw report_error(where + ": metrics." + name + " is not a number");
-    }
-}
-
 struct run_view {
     std::string name;
     std::string hash;
     bool completed = true;
-    std::vector<std::pair<std::string, double>> metrics;
-    std::map<std::string, std::string, std::less<>> units;
+    models::metric_set metrics;   // with the units the report gives
     std::map<std::string, bool, std::less<>> thresholds;   // "metric expression" -> pass
 };
 
@@ -168,12 +149,7 @@ inline run_view view_of(const nlohmann::ordered_json& r, const std::string& wher
         v.name = (*sc)["name"].get<std::string>();
     if (const auto h = r.find("trace_hash"); h != r.end() && h->is_string()) v.hash = h->get<std::string>();
     if (const auto c = r.find("completed"); c != r.end() && c->is_boolean()) v.completed = c->get<bool>();
-    const auto m = r.find("metrics");
-    if (m == r.end() || !m->is_object()) throw report_error(where + ": not a surge report (no \"metrics\" object)");
-    flatten(*m, "", v.metrics, where);
-    if (const auto u = r.find("units"); u != r.end() && u->is_object())
-        for (const auto& item : u->items())
-            if (item.value().is_string()) v.units[item.key()] = item.value().get<std::string>();
+    v.metrics = report_metrics(r, where);
     if (const auto th = r.find("thresholds"); th != r.end() && th->is_array())
         for (const auto& t : *th)
             if (t.is_object() && t.contains("metric") && t.contains("verdict") && t["metric"].is_string() &&
@@ -184,13 +160,10 @@ inline run_view view_of(const nlohmann::ordered_json& r, const std::string& wher
 }
 
 inline std::string percent_text(double fraction) {
-    return report_detail::printf_string("%.4g", fraction * 100) + "%";
+    return fmt::format("{:.4g}%", fraction * 100);
 }
 
 } // namespace diff_detail
-
-/// The humanised value of a metric in its unit (see sim/report.hpp).
-inline std::string value_text_of(double v, std::string_view unit) { return report_detail::value_text(v, unit); }
 
 /// A parsed report: its mode and its runs (one, or a suite's tests).
 struct loaded_report {
@@ -337,14 +310,10 @@ inline run_diff compare_runs(const nlohmann::ordered_json* old_report, const nlo
     if (o.completed && !n.completed) d.regressions.push_back(prefix + "the run stopped on an error");
     if (opt.exact && o.hash != n.hash) d.regressions.push_back(prefix + "trace hash " + o.hash + " -> " + n.hash);
 
-    const auto find = [](const run_view& v, std::string_view metric) -> std::optional<double> {
-        for (const auto& [k, x] : v.metrics)
-            if (k == metric) return x;
-        return std::nullopt;
-    };
+    const auto find = [](const run_view& v, std::string_view metric) { return v.metrics.get(metric); };
     const auto unit_of = [&](const std::string& metric) {
-        if (const auto it = n.units.find(metric); it != n.units.end()) return it->second;
-        if (const auto it = o.units.find(metric); it != o.units.end()) return it->second;
+        for (const run_view* v : {&n, &o})
+            if (const models::metric* m = v->metrics.find(metric); m != nullptr && !m->unit.empty()) return m->unit;
         return std::string();
     };
     const auto add = [&](const std::string& metric) {
@@ -368,9 +337,9 @@ inline run_diff compare_runs(const nlohmann::ordered_json* old_report, const nlo
         }
         d.metrics.push_back(std::move(c));
     };
-    for (const auto& [metric, value] : o.metrics) add(metric);
-    for (const auto& [metric, value] : n.metrics)
-        if (!find(o, metric)) add(metric);
+    for (const auto& m : o.metrics.items()) add(m.name);
+    for (const auto& m : n.metrics.items())
+        if (!find(o, m.name)) add(m.name);
 
     for (const auto& [key, passed] : o.thresholds) {
         const auto it = n.thresholds.find(key);
@@ -463,7 +432,7 @@ inline std::string diff_text(const report_diff& d, bool changed_only = false) {
             }
             if (std::isnan(c.relative)) row[4] = "-";
             else if (std::isinf(c.relative)) row[4] = c.relative > 0 ? "+inf" : "-inf";
-            else row[4] = (c.relative > 0 ? "+" : "") + report_detail::printf_string("%.2f", c.relative * 100) + "%";
+            else row[4] = (c.relative > 0 ? "+" : "") + fmt::format("{:.2f}%", c.relative * 100);
             row[5] = std::string(verdict_name(c.verdict));
             rows.push_back(std::move(row));
         }

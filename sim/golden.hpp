@@ -5,7 +5,7 @@
 //
 // A golden file is JSON, one metric per line so that a changed golden reads well in a diff:
 //   {"scenario": NAME, "file": PATH, "seed": N, "trace_hash": HEX, "events": N,
-//    "virtual_seconds": X, "completed": true, "metrics": {"notifications.published": 1000.0, ...}}
+//    "virtual_seconds": X, "completed": true, "metrics": {NAME: 1000.0, ...}}
 // Metrics are every metric of the run except simulator.* (the host's), flat by dotted name, in
 // the run's order, as exact doubles in nlohmann/json's shortest round-trip form (null when not
 // finite) — the same numbers the report prints. The surge version is deliberately not in it.
@@ -46,7 +46,7 @@ inline nlohmann::ordered_json golden_json(const run_result& r, const std::string
 inline std::string golden_text(const nlohmann::ordered_json& g) { return g.dump(2) + "\n"; }
 
 /// What changed from `old_golden` to `new_golden`, one line each: "trace_hash: a -> b",
-/// "metric delivery.latency.p99: 0.21 -> 0.22", "metric x: only in the new run", ... Empty when
+/// "metric NAME: 0.21 -> 0.22", "metric x: only in the new run", ... Empty when
 /// they are the same. Values are compared exactly (as the JSON numbers they are).
 inline std::vector<std::string> golden_differences(const nlohmann::ordered_json& old_golden,
                                                    const nlohmann::ordered_json& new_golden) {

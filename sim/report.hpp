@@ -1,6 +1,8 @@
 // sim/report.hpp — a run's result -> threshold verdicts, the JSON report, the summary table for a
-// terminal and the process exit code. The report's schema is documented key by key in
-// docs/report.md and described for validators by sim/report.schema.json.
+// terminal and the process exit code; and the humanised value text that the summary, `surge diff`
+// and the live replay's --compare table share. The report's schema is documented key by key in
+// docs/report.md and described for validators by sim/report.schema.json; the summary's rows come
+// from the metric catalogue (models/metric_catalogue.hpp).
 //
 // Determinism: the report of a run depends only on the run's result and the scenario, except
 // `wall_seconds` and `simulator.*` (the only wall-clock and host-dependent fields). Numbers are
@@ -11,16 +13,17 @@
 #include "sim/run.hpp"
 #include "sim/threshold.hpp"
 
+#include <models/metric_catalogue.hpp>
 #include <models/metrics.hpp>
 #include <models/params.hpp>
 
+#include <fmt/format.h>
+#include <fmt/printf.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cinttypes>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,7 +53,7 @@ struct threshold_verdict {
 };
 
 /// Compares each threshold with the run's metrics. A metric missing from the set (nothing was
-/// measured, e.g. broadcast.time.p99 in a run without broadcasts) fails with the note
+/// measured, e.g. a broadcast time percentile in a run without broadcasts) fails with the note
 /// "not measured": a threshold states a requirement, and an unmeasured requirement is not met.
 /// A NaN or infinite measurement fails with the note "not a finite number".
 inline std::vector<threshold_verdict> evaluate(const std::vector<threshold>& thresholds,
@@ -174,14 +177,10 @@ inline bool is_simulator_metric(std::string_view name) { return name.starts_with
 } // namespace report_detail
 
 /// 16 lower-case hexadecimal digits.
-inline std::string format_trace_hash(std::uint64_t h) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
-    return buf;
-}
+inline std::string format_trace_hash(std::uint64_t h) { return fmt::format("{:016x}", h); }
 
-/// The metrics of a run as nested objects: "delivery.latency.p99" -> {"delivery": {"latency":
-/// {"p99": ...}}}, in the order the run set them. simulator.* metrics are left out (they describe
+/// The metrics of a run as nested objects: "a.b.p99" -> {"a": {"b": {"p99": ...}}}, in the
+/// order the run set them. simulator.* metrics are left out (they describe
 /// the host, not the simulated system; the report has them under "simulator").
 inline nlohmann::ordered_json metrics_json(const models::metric_set& metrics) {
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
@@ -261,27 +260,24 @@ inline std::string report_text(const nlohmann::ordered_json& report) { return re
 
 namespace report_detail {
 
-inline std::string printf_string(const char* fmt, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, fmt, v);
-    return buf;
-}
+/// `v` through a printf-style format, for callers that have one ("%.2f").
+inline std::string printf_string(const char* format, double v) { return fmt::sprintf(format, v); }
 
 /// Three significant digits or so, never in exponent form for the magnitudes we print.
 inline std::string short_number(double v) {
     const double a = std::fabs(v);
     if (a == 0) return "0";
-    if (a < 10) return printf_string("%.2f", v);
-    if (a < 100) return printf_string("%.1f", v);
-    return printf_string("%.0f", v);
+    if (a < 10) return fmt::format("{:.2f}", v);
+    if (a < 100) return fmt::format("{:.1f}", v);
+    return fmt::format("{:.0f}", v);
 }
 
 /// A count with thousands separators: 1234567 -> "1,234,567"; a mean count keeps one decimal
 /// ("1,769.1").
 inline std::string count_text(double v) {
-    if (std::fabs(v) >= 1e15) return printf_string("%.3g", v);
+    if (std::fabs(v) >= 1e15) return fmt::format("{:.3g}", v);
     const bool whole = v == std::floor(v);
-    const std::string text = printf_string(whole ? "%.0f" : "%.1f", std::fabs(v));
+    const std::string text = whole ? fmt::format("{:.0f}", std::fabs(v)) : fmt::format("{:.1f}", std::fabs(v));
     const std::size_t int_digits = whole ? text.size() : text.find('.');
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -293,15 +289,15 @@ inline std::string count_text(double v) {
 
 /// Events per second and the like: "850", "12.3k", "3.1M".
 inline std::string rate_text(double r) {
-    if (r >= 1e6) return printf_string("%.1fM", r / 1e6);
-    if (r >= 1e3) return printf_string("%.1fk", r / 1e3);
-    return printf_string("%.0f", r);
+    if (r >= 1e6) return fmt::format("{:.1f}M", r / 1e6);
+    if (r >= 1e3) return fmt::format("{:.1f}k", r / 1e3);
+    return fmt::format("{:.0f}", r);
 }
 
 /// Decimal units, as the scenario format reads them (KB = 1000 B).
 inline std::string bytes_text(double v) {
     const double a = std::fabs(v);
-    if (a < 1e3) return printf_string("%.0f", v) + " B";
+    if (a < 1e3) return fmt::format("{:.0f} B", v);
     if (a < 1e6) return short_number(v / 1e3) + " KB";
     if (a < 1e9) return short_number(v / 1e6) + " MB";
     return short_number(v / 1e9) + " GB";
@@ -312,7 +308,7 @@ inline std::string value_text(double v, std::string_view unit) {
     if (std::isnan(v)) return "n/a";
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
     if (unit == "s") return short_number(v * 1e3) + " ms";
-    if (unit == "ratio") return printf_string("%.2f", v * 100) + " %";
+    if (unit == "ratio") return fmt::format("{:.2f} %", v * 100);
     if (unit == "1/s") return (std::fabs(v) >= 1e3 ? count_text(std::round(v)) : short_number(v)) + "/s";
     if (unit == "B") return bytes_text(v);
     if (unit == "B/s") return bytes_text(v) + "/s";
@@ -345,73 +341,39 @@ inline std::optional<std::string> values_text(const models::metric_set& metrics,
 }
 
 struct row {
-    const char* label;
+    std::string_view label;
     std::vector<std::string> metrics;   // one name, or several sharing a unit ("a/b/c" columns)
 };
 
 struct group {
-    const char* title;
+    std::string_view title;
     std::vector<row> rows;
 };
 
+/// The summary's groups and rows, from the catalogue's summary cells: groups in catalogue order,
+/// rows by number, values on a row by column.
 inline const std::vector<group>& key_metrics() {
-    static const std::vector<group> groups{
-        {"notifications",
-         {{"published", {"notifications.published"}},
-          {"accepted", {"notifications.accepted"}},
-          {"rejected / shed / rate-limited", {"notifications.rejected", "notifications.shed", "notifications.rate_limited"}},
-          {"failed / timed out", {"notifications.failed", "notifications.timed_out"}},
-          {"throughput", {"notifications.throughput"}}}},
-        {"operations",
-         {{"count", {"operations.count"}},
-          {"success rate", {"operations.success_rate"}},
-          {"time mean / p50 / p99 / max",
-           {"operations.latency.mean", "operations.latency.p50", "operations.latency.p99", "operations.latency.max"}}}},
-        {"delivery",
-         {{"delivered / attempted", {"delivery.delivered", "delivery.attempted"}},
-          {"success rate", {"delivery.success_rate"}},
-          {"throughput", {"delivery.throughput"}},
-          {"latency p50 / p90 / p99", {"delivery.latency.p50", "delivery.latency.p90", "delivery.latency.p99"}},
-          {"latency p999 / max", {"delivery.latency.p999", "delivery.latency.max"}},
-          {"lost / dropped (buffer, offline)",
-           {"delivery.lost", "delivery.dropped_send_buffer", "delivery.dropped_offline"}},
-          {"expired / pending", {"delivery.expired", "delivery.pending"}}}},
-        {"connections",
-         {{"succeeded / attempts", {"connections.succeeded", "connections.attempts"}},
-          {"success rate", {"connections.success_rate"}},
-          {"time mean / p99 / max", {"connections.time.mean", "connections.time.p99", "connections.time.max"}},
-          {"drops / peak", {"connections.drops", "connections.peak"}}}},
-        {"messages",
-         {{"sent / handled", {"messages.sent", "messages.handled"}},
-          {"throughput", {"messages.throughput"}},
-          {"latency mean / p99", {"messages.latency.mean", "messages.latency.p99"}}}},
-        {"broadcast",
-         {{"count", {"broadcast.count"}},
-          {"recipients mean", {"broadcast.recipients.mean"}},
-          {"time mean / p99 / max", {"broadcast.time.mean", "broadcast.time.p99", "broadcast.time.max"}}}},
-        {"offline queue",
-         {{"enqueued / delivered", {"offline_queue.enqueued", "offline_queue.delivered"}},
-          {"dropped / expired", {"offline_queue.dropped", "offline_queue.expired"}},
-          {"longest queue / total max", {"offline_queue.length.max", "offline_queue.total.max"}}}},
-        {"server",
-         {{"utilization", {"server.utilization"}},
-          {"queue mean / max", {"server.queue.mean", "server.queue.max"}},
-          {"queue wait mean / p99", {"server.queue_wait.mean", "server.queue_wait.p99"}}}},
-        {"database",
-         {{"queries", {"database.queries"}},
-          {"failures / timeouts / retries", {"database.failures", "database.timeouts", "database.retries"}},
-          {"breaker opens / rejected", {"database.breaker_opens", "database.breaker_rejected"}},
-          {"pool wait mean / p99 / max", {"database.pool_wait.mean", "database.pool_wait.p99", "database.pool_wait.max"}},
-          {"connections max / overflow max", {"database.connections.max", "database.overflow.max"}}}},
-        {"memory (modelled)",
-         {{"peak", {"memory.peak_bytes"}},
-          {"final", {"memory.final_bytes"}},
-          {"per notification", {"memory.bytes_per_notification"}},
-          {"per queued message", {"memory.bytes_per_queued_message"}},
-          {"per connection", {"memory.bytes_per_connection"}},
-          {"growth rate", {"memory.growth_rate"}},
-          {"recovered", {"memory.recovered_fraction"}}}},
-    };
+    static const std::vector<group> groups = [] {
+        std::vector<group> out;
+        std::vector<const models::metric_entry*> cells;
+        for (const auto& e : models::metric_catalogue_entries)
+            if (e.summary.row != 0) cells.push_back(&e);
+        // Stable: ties cannot happen (the catalogue's static_assert), and groups keep their order.
+        std::stable_sort(cells.begin(), cells.end(), [](const models::metric_entry* a, const models::metric_entry* b) {
+            if (a->group != b->group) return a->group < b->group;
+            if (a->summary.row != b->summary.row) return a->summary.row < b->summary.row;
+            return a->summary.column < b->summary.column;
+        });
+        const models::metric_entry* previous = nullptr;
+        for (const models::metric_entry* e : cells) {
+            if (previous == nullptr || previous->group != e->group) out.push_back(group{models::group_title(e->group), {}});
+            if (previous == nullptr || previous->group != e->group || previous->summary.row != e->summary.row)
+                out.back().rows.push_back(row{e->summary.label, {}});
+            out.back().rows.back().metrics.emplace_back(e->name);
+            previous = e;
+        }
+        return out;
+    }();
     return groups;
 }
 
@@ -426,6 +388,11 @@ inline std::string padded(const std::string& s, std::size_t width) {
 }
 
 } // namespace report_detail
+
+/// A value in a metric's unit, humanised: seconds as ms, ratios as %, bytes as KB/MB, counts with
+/// thousands separators. The one text form of a value in the summary, `surge diff` and the live
+/// replay's --compare table.
+inline std::string value_text_of(double v, std::string_view unit) { return report_detail::value_text(v, unit); }
 
 /// The human summary of a run for a terminal: a header, the key metrics grouped by area with
 /// humanised units (metrics the run did not produce are left out), the thresholds with PASS or
@@ -447,7 +414,7 @@ inline std::string summary_table(const run_result& result, const std::vector<thr
     line("virtual time", short_number(result.virtual_seconds) + " s");
     line("events", count_text(static_cast<double>(result.events)));
     line("trace hash", format_trace_hash(result.trace_hash));
-    std::string wall = printf_string("%.2f", result.wall_seconds) + " s";
+    std::string wall = fmt::format("{:.2f} s", result.wall_seconds);
     if (result.wall_seconds > 0)
         wall += " (" + rate_text(static_cast<double>(result.events) / result.wall_seconds) + " events/s)";
     line("wall time", wall);

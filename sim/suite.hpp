@@ -204,8 +204,7 @@ inline std::vector<const threshold_verdict*> key_verdicts(const std::vector<thre
     return out;
 }
 
-/// One line for a test: "  PASS  notification/high-volume-delivery  delivery.success_rate 100.00 %
-/// ...". `name_width` aligns the metrics column.
+/// One line for a test: "  PASS  notification/high-volume-delivery  METRIC 100.00 % ...". `name_width` aligns the metrics column.
 inline std::string suite_line(const suite_result& r, std::size_t name_width) {
     using namespace report_detail;
     std::string s = r.code == 0 ? "  PASS  " : "  FAIL  ";

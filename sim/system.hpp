@@ -67,7 +67,7 @@ inline run_result run(const models::scenario& sc, const run_options& opt) {
     res.events = sim.events_processed();
     res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
     res.peak_rss_bytes = detail::peak_rss_bytes();
-    res.metrics.set("simulator.peak_rss_bytes", static_cast<double>(res.peak_rss_bytes), "B");
+    res.metrics.set(models::metric_id::simulator_peak_rss_bytes, static_cast<double>(res.peak_rss_bytes));
     if (system) sim.trace().write_to(nullptr);
     return res;
 }

@@ -529,7 +529,8 @@ action define_diff(CLI::App& cmd) {
         for (const auto& spec : o->metric_tolerances) {
             const auto eq = spec.rfind('=');
             if (eq == std::string::npos || eq == 0)
-                throw usage_error("--metric-tolerance " + spec + ": expected NAME=PCT, e.g. delivery.latency.p99=10%");
+                throw usage_error("--metric-tolerance " + spec + ": expected NAME=PCT, e.g. " +
+                                  std::string(surge::models::metric_of(surge::models::metric_id::delivery_latency_p99).name) + "=10%");
             opt.metric_tolerances.emplace_back(spec.substr(0, eq),
                                                parse_percent(spec.substr(eq + 1), "--metric-tolerance " + spec));
         }

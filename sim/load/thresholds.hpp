@@ -151,7 +151,9 @@ inline threshold read_threshold(const context& c, const std::string& metric, con
 }
 
 inline std::vector<threshold> read_thresholds(const context& c, const json& j, const std::string& ptr) {
-    if (!j.is_object()) c.expected(ptr, "an object of metric -> comparison, e.g. {\"delivery.latency.p99\": \"< 1s\"}", j);
+    if (!j.is_object())
+        c.expected(ptr, "an object of metric -> comparison, e.g. {\"" +
+                            std::string(models::metric_of(models::metric_id::delivery_latency_p99).name) + "\": \"< 1s\"}", j);
     std::vector<threshold> out;
     for (const auto& item : j.items()) {
         const std::string p = ptr + "/" + pointer_token(item.key());

@@ -1,9 +1,10 @@
 // sim/report.hpp: threshold verdicts, the JSON report (key order, nesting, number formatting,
-// determinism), the summary table and exit codes, on run results built by hand; and the report
-// against sim/report.schema.json.
+// determinism), the summary table and exit codes, on run results built by hand; the report
+// against sim/report.schema.json; and sim/report_reader.hpp reading a report back.
 #include "schema_check.hpp"
 
 #include <sim/report.hpp>
+#include <sim/report_reader.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -356,6 +357,68 @@ BOOST_AUTO_TEST_CASE(humanised_values) {
     BOOST_TEST(value_text(1234567, "count") == "1,234,567");
     BOOST_TEST(value_text(1769.1, "count") == "1,769.1");
     BOOST_TEST(value_text(std::numeric_limits<double>::quiet_NaN(), "s") == "n/a");
+}
+
+// What make_report writes, report_metrics reads back: every metric but simulator.* (kept out of
+// "metrics"), in document order (the run's, when its names come grouped by area as the catalogue
+// has them), with its unit; null as NaN; a name whose path was blocked from its flat key.
+BOOST_AUTO_TEST_CASE(a_report_reads_back_into_its_metrics) {
+    auto r = sample_result();
+    r.metrics.set("delivery.latency.p50", std::numeric_limits<double>::infinity(), "s");   // written as null
+    r.metrics.set("delivery.latency.p99.extra", 7, "count");   // blocked by delivery.latency.p99: kept flat
+    const auto rep = sim::make_report(r, sample_info(), {});
+    const auto back = sim::report_metrics(rep, "r.json");
+    std::vector<std::string> expected_names;
+    for (const auto& x : r.metrics.items())
+        if (!x.name.starts_with("simulator.")) expected_names.push_back(x.name);
+    BOOST_REQUIRE_EQUAL(back.size(), expected_names.size());
+    for (std::size_t i = 0; i < back.size(); ++i) {
+        const auto& got = back.items()[i];
+        BOOST_TEST(got.name == expected_names[i]);
+        const auto* want = r.metrics.find(got.name);
+        BOOST_REQUIRE(want != nullptr);
+        BOOST_TEST(got.unit == want->unit);
+        if (std::isfinite(want->value)) BOOST_TEST(got.value == want->value);
+        else BOOST_TEST(std::isnan(got.value), got.name);
+    }
+    // The same through nlohmann::json, whose objects are sorted: the same metrics, in name order.
+    const auto sorted = sim::report_metrics(nlohmann::json::parse(rep.dump()), "r.json");
+    BOOST_TEST(sorted.size() == back.size());
+    BOOST_TEST(*sorted.get("delivery.latency.p99.extra") == 7.0);
+    BOOST_TEST(sorted.find("memory.bytes_per_connection")->unit == "B");
+
+    const auto error_of = [](const ojson& doc) {
+        try {
+            (void)sim::report_metrics(doc, "r.json");
+        } catch (const sim::report_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    BOOST_TEST(error_of(ojson::parse(R"({"units": {}})")) == "r.json: not a surge report (no \"metrics\" object)");
+    BOOST_TEST(error_of(ojson::parse(R"({"metrics": {"a": {"b": "1"}}})")) == "r.json: metrics.a.b is not a number");
+    BOOST_TEST(error_of(ojson::parse("[]")) == "r.json: not a JSON object");
+    // No "units": the values still read back, with empty units.
+    const auto bare = sim::report_metrics(ojson::parse(R"({"metrics": {"a": {"b": 1.5}}})"), "r.json");
+    BOOST_TEST(bare.find("a.b")->value == 1.5);
+    BOOST_TEST(bare.find("a.b")->unit == "");
+}
+
+// The text of a value goes through fmt; these are the roundings and signs of the printf-based
+// text it replaced (the summary, `surge diff` and the live --compare table print them).
+BOOST_AUTO_TEST_CASE(humanised_values_round_as_before) {
+    BOOST_TEST(sim::value_text_of(0.0004999, "s") == "0.50 ms");
+    BOOST_TEST(sim::value_text_of(-0.0125, "s") == "-12.5 ms");
+    BOOST_TEST(sim::value_text_of(0.000125, "s") == "0.12 ms");   // 0.125 exactly: to even
+    BOOST_TEST(sim::value_text_of(0.99995, "ratio") == "100.00 %");
+    BOOST_TEST(sim::value_text_of(0.5, "count") == "0.5");
+    BOOST_TEST(sim::value_text_of(-1234.5, "count") == "-1,234.5");
+    BOOST_TEST(sim::value_text_of(2.5e15, "count") == "2.5e+15");
+    BOOST_TEST(sim::value_text_of(999.5, "1/s") == "1000/s");
+    BOOST_TEST(sim::value_text_of(1.5e9, "B") == "1.50 GB");
+    BOOST_TEST(sim::value_text_of(-std::numeric_limits<double>::infinity(), "B") == "-inf");
+    BOOST_TEST(sim::report_detail::rate_text(1234567) == "1.2M");
+    BOOST_TEST(sim::report_detail::printf_string("%.2f", 2.345) == "2.35");   // 2.345 is 2.34500000000000019540
 }
 
 BOOST_AUTO_TEST_CASE(report_matches_its_schema) {

@@ -13,6 +13,8 @@
 #include <models/enum_names.hpp>
 #include <models/params.hpp>
 
+#include <models/metric_catalogue.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -183,20 +185,35 @@ BOOST_AUTO_TEST_CASE(schema_is_closed_and_documented) {
     BOOST_TEST(problems.empty(), all);
 }
 
-/// The schema's threshold properties are the metric catalogue, each with the rule for its unit.
+/// The schema's threshold properties are the metric catalogue (models/metric_catalogue.hpp): the
+/// same names in the same order, nothing missing and nothing extra, each with the rule for its
+/// unit and a description saying the unit and, for live_only metrics, that only a live replay
+/// measures it. On a mismatch the message holds the whole expected "properties" object, ready to
+/// paste into sim/scenario.schema.json.
 BOOST_AUTO_TEST_CASE(schema_thresholds_match_the_metric_catalogue) {
-    const json& props = schema().schema().at("properties").at("thresholds").at("properties");
-    BOOST_TEST(props.size() == surge::sim::metric_catalogue().size());
-    const std::map<std::string, std::string> def_of_unit{{"s", "threshold_seconds"}, {"1/s", "threshold_rate"},
-                                                         {"B", "threshold_bytes"},   {"B/s", "threshold_bytes_per_second"},
-                                                         {"ratio", "threshold_ratio"}, {"count", "threshold_count"}};
-    for (const auto& m : surge::sim::metric_catalogue()) {
-        BOOST_TEST_CONTEXT(m.name) {
-            BOOST_REQUIRE(props.contains(m.name));
-            BOOST_REQUIRE(def_of_unit.count(m.unit) == 1);
-            BOOST_TEST(props.at(m.name).at("$ref").get<std::string>() == "#/$defs/" + def_of_unit.at(m.unit));
-        }
+    namespace models = surge::models;
+    const auto doc = nlohmann::ordered_json::parse(read_text(source_dir / "sim" / "scenario.schema.json"));
+    const auto& props = doc.at("properties").at("thresholds").at("properties");
+    const std::map<std::string_view, std::pair<std::string, std::string>> rule_of_unit{
+        {"s", {"threshold_seconds", "seconds"}},     {"1/s", {"threshold_rate", "per second"}},
+        {"B", {"threshold_bytes", "bytes"}},          {"B/s", {"threshold_bytes_per_second", "bytes per second"}},
+        {"ratio", {"threshold_ratio", "ratio 0..1"}}, {"count", {"threshold_count", "count"}}};
+    nlohmann::ordered_json expected = nlohmann::ordered_json::object();
+    for (const auto& m : models::metric_catalogue_entries) {
+        BOOST_REQUIRE_MESSAGE(rule_of_unit.count(m.unit) == 1, m.name << ": no threshold rule for unit " << m.unit);
+        const auto& [def, words] = rule_of_unit.at(m.unit);
+        const std::string only_live =
+            m.modes == models::metric_modes::live_only ? "; measured by a live replay only (surge-replay)" : "";
+        expected[std::string(m.name)] = {{"$ref", "#/$defs/" + def},
+                                         {"description", "Pass/fail rule on " + std::string(m.name) + " (" + words + ")" +
+                                                             only_live + "."}};
     }
+    for (const auto& [name, rule] : props.items())
+        BOOST_TEST(expected.contains(name), name << " is in the schema but not in the catalogue");
+    for (const auto& [name, rule] : expected.items())
+        BOOST_TEST(props.contains(name), name << " is in the catalogue but not in the schema");
+    BOOST_TEST(props == expected, "sim/scenario.schema.json /properties/thresholds/properties should be:\n" << expected.dump(2));
+    // ordered_json's == compares key order too: the schema lists metrics in report order.
 }
 
 /// Every enum the schema lists is the loader's name table for that field, in the table's order;

@@ -11,42 +11,46 @@
 #include "replay_result.hpp"
 
 #include <sim/report.hpp>
+#include <sim/report_reader.hpp>
 
+#include <models/metric_catalogue.hpp>
 #include <models/metrics.hpp>
 #include <models/params.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <optional>
 #include <string>
 #include <vector>
 
 namespace surge::replay {
 
-/// The figures only a live run has, as report metrics under "live." (sim/metric_names.hpp lists
-/// them, so a scenario's thresholds can name them).
+/// The figures only a live run has, as report metrics under "live." (catalogue entries of mode
+/// live_only, so a scenario's thresholds can name them).
 inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
+    using id = models::metric_id;
+    using stat = models::histogram_statistic;
     const auto& live = r.live;
-    auto count = [&m](const char* n, double v) { m.set(n, v, "count"); };
-    count("live.protocol_errors", static_cast<double>(live.protocol_errors));
-    count("live.transport_errors", static_cast<double>(live.transport_errors));
-    count("live.received_without_sent_at", static_cast<double>(live.received_without_time));
-    count("live.publish_requests", static_cast<double>(live.publish_requests));
-    count("live.connections.peak_open", static_cast<double>(live.peak_open));
-    auto hist = [&m](const std::string& base, const histogram& h) {
-        if (h.count() == 0) return;
-        m.set(base + ".p50", static_cast<double>(h.percentile(50.0)) * 1e-9, "s");
-        m.set(base + ".p99", static_cast<double>(h.percentile(99.0)) * 1e-9, "s");
-        m.set(base + ".max", static_cast<double>(h.max()) * 1e-9, "s");
-    };
-    hist("live.scheduling_lag", live.scheduling_lag);
-    hist("live.uncorrected_latency", live.uncorrected_latency);
+    m.set(id::live_protocol_errors, static_cast<double>(live.protocol_errors));
+    m.set(id::live_transport_errors, static_cast<double>(live.transport_errors));
+    m.set(id::live_received_without_sent_at, static_cast<double>(live.received_without_time));
+    m.set(id::live_publish_requests, static_cast<double>(live.publish_requests));
+    m.set(id::live_connections_peak_open, static_cast<double>(live.peak_open));
+    if (live.scheduling_lag.count() > 0) {
+        m.set(id::live_scheduling_lag_p50, models::seconds_of(live.scheduling_lag, stat::p50));
+        m.set(id::live_scheduling_lag_p99, models::seconds_of(live.scheduling_lag, stat::p99));
+        m.set(id::live_scheduling_lag_max, models::seconds_of(live.scheduling_lag, stat::max));
+    }
+    if (live.uncorrected_latency.count() > 0) {
+        m.set(id::live_uncorrected_latency_p50, models::seconds_of(live.uncorrected_latency, stat::p50));
+        m.set(id::live_uncorrected_latency_p99, models::seconds_of(live.uncorrected_latency, stat::p99));
+        m.set(id::live_uncorrected_latency_max, models::seconds_of(live.uncorrected_latency, stat::max));
+    }
     if (live.rss_connections > 0 && live.rss_at_peak_bytes > live.rss_before_bytes)
-        m.set("live.client.bytes_per_connection",
-              static_cast<double>(live.rss_at_peak_bytes - live.rss_before_bytes) / static_cast<double>(live.rss_connections), "B");
+        m.set(id::live_client_bytes_per_connection,
+              static_cast<double>(live.rss_at_peak_bytes - live.rss_before_bytes) / static_cast<double>(live.rss_connections));
 }
 
 /// The report of a live run: sim::make_report's document with mode "live", trace_hash null (a
@@ -74,86 +78,34 @@ inline nlohmann::ordered_json make_live_report(const replay_result& r, const sim
     return out;
 }
 
-/// Metrics of a report document (sim/report.hpp): "units" lists the dotted names and units,
-/// "metrics" holds the values nested by name parts. Also accepted: flat {name: {"value", "unit"}}
-/// and a list of {"name", "value", "unit"}.
+/// The metrics of a report document (sim/report_reader.hpp); empty when it is not a readable
+/// single-run report.
 inline models::metric_set metrics_of_report(const nlohmann::json& doc) {
-    models::metric_set out;
-    if (!doc.is_object() || !doc.contains("metrics")) return out;
-    const auto& m = doc["metrics"];
-    if (doc.contains("units") && doc["units"].is_object() && m.is_object()) {
-        for (const auto& [name, unit] : doc["units"].items()) {
-            const nlohmann::json* node = &m;
-            if (m.contains(name)) {
-                node = &m[name];  // kept flat when its path was blocked
-            } else {
-                std::size_t start = 0;
-                while (node && node->is_object()) {
-                    const auto dot = name.find('.', start);
-                    const auto part = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-                    auto it = node->find(part);
-                    node = it == node->end() ? nullptr : &*it;
-                    if (dot == std::string::npos) break;
-                    start = dot + 1;
-                }
-            }
-            if (node && node->is_number()) out.set(name, node->get<double>(), unit.is_string() ? unit.get<std::string>() : "");
-        }
-        return out;
+    try {
+        return sim::report_metrics(doc, "the report");
+    } catch (const sim::report_error&) {
+        return {};
     }
-    if (m.is_object()) {
-        for (const auto& [name, v] : m.items()) {
-            if (v.is_object() && v.contains("value") && v["value"].is_number())
-                out.set(name, v["value"].get<double>(), v.value("unit", ""));
-            else if (v.is_number())
-                out.set(name, v.get<double>(), "");
-        }
-    } else if (m.is_array()) {
-        for (const auto& v : m)
-            if (v.is_object() && v.contains("name") && v.contains("value") && v["value"].is_number())
-                out.set(v["name"].get<std::string>(), v["value"].get<double>(), v.value("unit", ""));
-    }
-    return out;
 }
 
-inline std::string format_value(double v, const std::string& unit) {
-    char buf[64];
-    if (unit == "s") {
-        if (std::fabs(v) < 1e-3) std::snprintf(buf, sizeof buf, "%.1f us", v * 1e6);
-        else if (std::fabs(v) < 1) std::snprintf(buf, sizeof buf, "%.2f ms", v * 1e3);
-        else std::snprintf(buf, sizeof buf, "%.3f s", v);
-    } else if (unit == "ratio") {
-        std::snprintf(buf, sizeof buf, "%.4f", v);
-    } else if (unit == "count" && v == std::floor(v) && std::fabs(v) < 1e15) {
-        std::snprintf(buf, sizeof buf, "%.0f", v);
-    } else {
-        std::snprintf(buf, sizeof buf, "%.4g %s", v, unit.c_str());
-    }
-    return buf;
-}
+/// A value in its unit, as the summary and `surge diff` write it.
+inline std::string format_value(double v, const std::string& unit) { return sim::value_text_of(v, unit); }
 
 /// The side-by-side table of --compare: every metric the live run measured that the simulated
 /// report also has, with the relative difference (live - sim) / sim.
 inline std::string compare_table(const models::metric_set& sim, const models::metric_set& live) {
-    std::string out;
-    char line[256];
-    std::snprintf(line, sizeof line, "%-36s %16s %16s %10s\n", "metric", "simulated", "live", "diff");
-    out += line;
+    std::string out = fmt::format("{:<36} {:>16} {:>16} {:>10}\n", "metric", "simulated", "live", "diff");
     out += std::string(81, '-') + "\n";
     for (const auto& m : live.items()) {
         const auto* s = sim.find(m.name);
         if (!s) continue;
-        std::string diff = "-";
-        if (s->value != 0) {
-            char d[32];
-            std::snprintf(d, sizeof d, "%+.1f%%", (m.value - s->value) / std::fabs(s->value) * 100.0);
-            diff = d;
-        } else if (m.value == 0) {
-            diff = "0";
+        std::string diff = "-";  // also when a value is not finite (null in a report)
+        if (std::isfinite(s->value) && std::isfinite(m.value)) {
+            if (s->value != 0) diff = fmt::format("{:+.1f}%", (m.value - s->value) / std::fabs(s->value) * 100.0);
+            else if (m.value == 0) diff = "0";
         }
-        std::snprintf(line, sizeof line, "%-36s %16s %16s %10s\n", m.name.c_str(), format_value(s->value, s->unit).c_str(),
-                      format_value(m.value, m.unit).c_str(), diff.c_str());
-        out += line;
+        out += fmt::format("{:<36} {:>16} {:>16} {:>10}\n", m.name, sim::value_text_of(s->value, s->unit),
+                           sim::value_text_of(m.value, m.unit), diff);
     }
     return out;
 }

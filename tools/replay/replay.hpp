@@ -1184,16 +1184,11 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     double load_seconds = 0;
     for (const auto& ps : phases_) load_seconds += static_cast<double>(ps.end_ns - ps.begin_ns) * 1e-9;
     const auto all = rec.to_metrics(end, std::max(load_seconds, 1e-9), 1, pending);
-    // Only what a client can observe: the server's insides (queues, workers, database, memory) and
-    // its drop decisions are not visible from outside.
-    static constexpr const char* hidden[] = {"server.", "database.", "memory.", "offline_queue.length", "offline_queue.total",
-                                              "offline_queue.dropped", "offline_queue.expired", "delivery.dropped_",
-                                              "delivery.expired", "notifications.shed", "notifications.rate_limited"};
+    // Only what a client can observe (the catalogue's modes): the server's insides (queues,
+    // workers, database, memory) and its drop decisions are not visible from outside.
     for (const auto& m : all.items()) {
-        bool keep = true;
-        for (const char* h : hidden)
-            if (m.name.rfind(h, 0) == 0) keep = false;
-        if (keep) out.run.metrics.set(m.name, m.value, m.unit);
+        const models::metric_entry* e = models::find_metric(m.name);
+        if (e == nullptr || models::measurable_in(e->modes, models::run_mode::live)) out.run.metrics.set(m.name, m.value, m.unit);
     }
     out.run.scenario = sc_.name;
     out.run.seed = opt_.seed.value_or(sc_.seed);

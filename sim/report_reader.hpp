@@ -1,0 +1,66 @@
+// sim/report_reader.hpp — a report document read back into metrics: the nested "metrics" object
+// and the flat "units" map (docs/report.md) -> a metric_set in document order. `surge diff` and the
+// live replay's --compare read reports through it.
+#pragma once
+
+#include <models/metrics.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace surge::sim {
+
+/// A file that is not a readable surge report, or two reports that cannot be compared.
+/// `surge diff` exits 2 on it; what() is the whole message.
+class report_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+namespace report_reader_detail {
+
+/// Adds the numbers under `node` to `out` by dotted name, in document order; null -> NaN (a value
+/// that was not finite). A key that holds dots itself (a name whose path was blocked, kept flat)
+/// reads back as that name.
+template <class Json>
+void flatten(const Json& node, const std::string& prefix, const Json& units, models::metric_set& out,
+             const std::string& where) {
+    for (const auto& item : node.items()) {
+        const std::string name = prefix.empty() ? item.key() : prefix + "." + item.key();
+        const auto& v = item.value();
+        if (v.is_object()) {
+            flatten(v, name, units, out, where);
+            continue;
+        }
+        double value = 0;
+        if (v.is_number()) value = v.template get<double>();
+        else if (v.is_null()) value = std::numeric_limits<double>::quiet_NaN();
+        else throw report_error(where + ": metrics." + name + " is not a number");
+        std::string unit;
+        if (units.is_object())
+            if (const auto u = units.find(name); u != units.end() && u->is_string()) unit = u->template get<std::string>();
+        out.set(name, value, unit);
+    }
+}
+
+} // namespace report_reader_detail
+
+/// The metrics of one run's report (a single-run report, or one test of a suite report), with the
+/// units its "units" map gives ("" for a name it leaves out). `where` names the document in
+/// messages. Throws report_error when there is no "metrics" object or a metric is not a number.
+template <class Json>
+models::metric_set report_metrics(const Json& run, const std::string& where) {
+    if (!run.is_object()) throw report_error(where + ": not a JSON object");
+    const auto m = run.find("metrics");
+    if (m == run.end() || !m->is_object()) throw report_error(where + ": not a surge report (no \"metrics\" object)");
+    const auto u = run.find("units");
+    const Json no_units = Json::object();
+    models::metric_set out;
+    report_reader_detail::flatten(*m, "", u != run.end() ? *u : no_units, out, where);
+    return out;
+}
+
+} // namespace surge::sim

@@ -20,6 +20,7 @@
 #include "target.hpp"
 
 #include <models/params.hpp>
+#include <models/recipients.hpp>
 #include <models/recorder.hpp>
 #include <sim/run.hpp>
 
@@ -915,10 +916,12 @@ inline void replay_run::emit(std::size_t i, std::int64_t intended_ns, std::int32
             break;
         }
         case models::target_kind::users: {
-            const auto k = std::min<std::uint64_t>(static_cast<std::uint64_t>(std::max<std::int64_t>(p.recipients, 1)), users);
-            const auto first = pick_.below(users);
-            for (std::uint64_t j = 0; j < k; ++j) {
-                const auto u = (first + j) % users;
+            // Distinct random users, as the simulation's fan-out chooses them.
+            rng targets(pick_());
+            std::vector<std::uint32_t> chosen;
+            models::choose_recipients(p.target, static_cast<std::uint32_t>(std::max<std::int64_t>(p.recipients, 1)),
+                                      static_cast<std::uint32_t>(users), targets, chosen);
+            for (const std::uint32_t u : chosen) {
                 add(id, "user", u, size, prio);
                 if (online_[u].load(std::memory_order_relaxed)) ++rec_.attempted;
                 else ++rec_.offline_enqueued;

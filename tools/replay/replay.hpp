@@ -19,6 +19,7 @@
 #include "replay_result.hpp"
 #include "target.hpp"
 
+#include <models/load_schedule.hpp>
 #include <models/params.hpp>
 #include <models/recipients.hpp>
 #include <models/recorder.hpp>
@@ -238,6 +239,7 @@ private:
     void schedule_phases();
     void schedule_faults();
     void arm_phase(std::size_t phase);
+    bool advance_phase(std::size_t phase);
     void generate(std::size_t phase);
     void emit(std::size_t phase, std::int64_t intended_ns, std::int32_t closed_client = -1);
     void closed_next(std::size_t client);
@@ -783,12 +785,9 @@ inline void replay_run::schedule_phases() {
     for (std::size_t i = 0; i < phases_.size(); ++i) {
         const auto& p = sc_.load[i];
         if (p.type != models::load_phase::kind::open || phases_[i].end_ns <= phases_[i].begin_ns) continue;
-        // The first arrival is one gap after the phase starts, as in the simulation.
-        auto& ps = phases_[i];
-        const double r0 = p.start_rate.per_second;
-        if (r0 <= 0) continue;  // the simulation's producer stops at a zero rate too
-        ps.next_tau_ns += (p.spacing == models::load_phase::arrivals::poisson ? surge::standard_exponential(ps.rng) / r0 : 1.0 / r0) * 1e9;
-        arm_phase(i);
+        // The first arrival is one gap after the phase starts, as in the simulation; a ramp from
+        // 0/s has one too (the gap inverts the integral of the rate, not the rate at one instant).
+        if (advance_phase(i)) arm_phase(i);
     }
 }
 
@@ -811,7 +810,6 @@ inline void replay_run::arm_phase(std::size_t i) {
 inline void replay_run::generate(std::size_t i) {
     if (finished_) return;
     auto& ps = phases_[i];
-    const auto& p = sc_.load[i];
     auto now = steady_ns();
     if (ps.next_tau_ns < static_cast<double>(ps.end_ns)) {
         const auto intended = t0_ + static_cast<std::int64_t>(ps.next_tau_ns / opt_.time_scale);
@@ -828,17 +826,26 @@ inline void replay_run::generate(std::size_t i) {
             first = false;
         }
         emit(i, intended);
-        // The rate at this point of the phase (linear ramp when end_rate is given).
-        double rate = p.start_rate.per_second;
-        if (p.end_rate) {
-            const double f = (ps.next_tau_ns - static_cast<double>(ps.begin_ns)) / static_cast<double>(ps.end_ns - ps.begin_ns);
-            rate += (p.end_rate->per_second - rate) * std::clamp(f, 0.0, 1.0);
-        }
-        if (rate <= 0) return;
-        const double gap_s = p.spacing == models::load_phase::arrivals::poisson ? surge::standard_exponential(ps.rng) / rate : 1.0 / rate;
-        ps.next_tau_ns += gap_s * 1e9;
+        if (!advance_phase(i)) return;
     }
     arm_phase(i);
+}
+
+/// Moves phase i's next arrival one gap on, by the simulation's exact inversion of the (linearly
+/// ramping) rate. False when no arrival fits before the phase ends.
+inline bool replay_run::advance_phase(std::size_t i) {
+    auto& ps = phases_[i];
+    const auto& p = sc_.load[i];
+    const double work = p.spacing == models::load_phase::arrivals::poisson ? surge::standard_exponential(ps.rng) : 1.0;
+    const auto now = time_point::from_ns(static_cast<std::int64_t>(ps.next_tau_ns));
+    const auto stop = time_point::from_ns(ps.end_ns);
+    const auto gap = models::next_arrival_gap(p, now, stop, work);
+    if (!gap || now + *gap >= stop) {
+        ps.next_tau_ns = static_cast<double>(ps.end_ns);
+        return false;
+    }
+    ps.next_tau_ns = static_cast<double>((now + *gap).count());
+    return true;
 }
 
 /// A closed client's next request, unless its phase is over or it has sent its share. A closed

@@ -9,12 +9,14 @@
 //   user_plan.hpp          a user's decisions (no sockets), user_client.hpp its sockets and timers
 //   publish_generator.hpp  what to publish and when (no sockets)
 //   http_publisher.hpp, ws_publisher.hpp   the two ways to publish
-//   replay_run.hpp         orchestration: life cycle; replay_load.hpp the load; replay_collect.hpp the result
+//   replay_run.hpp         orchestration: the life cycle; replay_start.hpp the checks before it,
+//                          replay_load.hpp the load, replay_collect.hpp the result
 #pragma once
 
 #include "replay_collect.hpp"
 #include "replay_load.hpp"
 #include "replay_run.hpp"
+#include "replay_start.hpp"
 
 #include <utility>
 

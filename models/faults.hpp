@@ -7,6 +7,7 @@
 #include "models/params.hpp"
 #include "models/server.hpp"
 #include "models/user.hpp"
+#include "models/user_behaviour.hpp"
 #include "models/ws_link.hpp"
 
 #include <surge/simulation.hpp>
@@ -40,10 +41,10 @@ private:
         case fault::kind::latency_spike: links_->spike(f.factor, f.extra); break;
         case fault::kind::worker_loss: lost_[i] = server_->lose_workers(f.workers); break;
         case fault::kind::disconnect_storm: {
-            rng r = sim_->stream("fault/" + std::to_string(i));
-            for (std::uint32_t u = 0; u < users_->size(); ++u)
-                if (users_->state_of(u) == user_population::state::online && r.uniform01() < f.fraction)
-                    users_->drop(u, f.silent);
+            for_each_storm_victim(
+                sim_->stream(fault_stream_name(i)), f.fraction, users_->size(),
+                [this](std::uint32_t u) { return users_->state_of(u) == user_population::state::online; },
+                [this, &f](std::uint32_t u) { users_->drop(u, f.silent); });
             return;  // an instant: nothing to undo
         }
         }

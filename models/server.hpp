@@ -14,6 +14,7 @@
 #include "models/message.hpp"
 #include "models/offline_queue.hpp"
 #include "models/params.hpp"
+#include "models/recipients.hpp"
 #include "models/recorder.hpp"
 #include "models/ws_link.hpp"
 
@@ -347,13 +348,8 @@ private:
                 rec_->broadcast_recipients.add(n);
                 broadcasts_[b].sealed = true;
                 settle_broadcast(b);
-            } else if (users > 0) {
-                const std::uint32_t want = q.target == target_kind::user ? 1u : std::min(q.recipients, users);
-                chosen_.clear();
-                while (chosen_.size() < want) {
-                    const auto u = static_cast<std::uint32_t>(targets.below(users));
-                    if (std::find(chosen_.begin(), chosen_.end(), u) == chosen_.end()) chosen_.push_back(u);
-                }
+            } else {
+                choose_recipients(q.target, q.recipients, users, targets, chosen_);
                 for (const std::uint32_t u : chosen_) emit(u, no_index);
             }
         }

@@ -5,19 +5,22 @@
 //
 // Users are state machines driven by scheduled callbacks, not coroutines: a million users must fit
 // in memory (a coroutine frame each would cost more than the user's whole state here), and every
-// user's draws come from its own stream "user/<id>".
+// user's draws come from its own stream "user/<id>", through models/user_behaviour.hpp, which the
+// live replay's users share.
 #pragma once
 
 #include "models/degradation.hpp"
 #include "models/params.hpp"
 #include "models/recorder.hpp"
 #include "models/server.hpp"
+#include "models/user_behaviour.hpp"
 #include "models/ws_link.hpp"
 
 #include <surge/random.hpp>
 #include <surge/simulation.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,27 +29,30 @@ namespace surge::models {
 class user_population final : public client_side {
 public:
     enum class state : std::uint8_t { offline, connecting, online };
+    /// What an observer hears, for tests that hold the simulation and the live replay to one
+    /// schedule: an attempt starts, a session starts, a session ends by itself, the link drops.
+    enum class event : std::uint8_t { attempt, online, offline, dropped };
+    using observer = std::function<void(std::uint32_t user, event what, time_point at)>;
 
     user_population(simulation& sim, const user_params& p, link_table& links, server& srv, recorder& rec)
         : sim_(&sim), p_(p), links_(&links), server_(&srv), rec_(&rec), state_(links.size(), state::offline),
           attempt_(links.size(), 0), session_(links.size(), 0), fails_(links.size(), 0),
           started_(links.size(), 0) {
-        rng_.reserve(links.size());
-        for (std::size_t u = 0; u < links.size(); ++u) rng_.push_back(sim.stream("user/" + std::to_string(u)));
+        behaviour_.reserve(links.size());
+        for (std::size_t u = 0; u < links.size(); ++u) behaviour_.emplace_back(sim.stream(user_stream_name(u)));
         srv.set_clients(*this);
     }
 
     /// Schedules every user's first connection within [connect_start, connect_start + connect_ramp].
     void start() {
-        const auto ramp = p_.connect_ramp.count();
-        for (std::uint32_t u = 0; u < size(); ++u) {
-            const auto at = ramp > 0 ? static_cast<std::int64_t>(rng_[u].uniform01() * static_cast<double>(ramp)) : 0;
-            sim_->schedule(p_.connect_start + duration::nanoseconds(at), [this, u] { begin_attempt(u); });
-        }
+        for (std::uint32_t u = 0; u < size(); ++u)
+            sim_->schedule(p_.connect_start + behaviour_[u].first_connect(p_), [this, u] { begin_attempt(u); });
     }
 
     /// Stops new sessions and messages (the run's load is over; the drain phase continues).
     void quiesce() noexcept { quiet_ = true; }
+
+    void observe(observer f) { observer_ = std::move(f); }
 
     [[nodiscard]] std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(state_.size()); }
     [[nodiscard]] state state_of(std::uint32_t u) const noexcept { return state_[u]; }
@@ -66,15 +72,11 @@ public:
         const duration took = (sim_->now() - time_point::from_ns(started_[u])) + links_->one_way(u);
         rec_->connect_time.record(took.count());
         const std::uint32_t s = ++session_[u];
-        rng& r = rng_[u];
-        if (p_.online) {
-            sim_->schedule(p_.online->sample(r), [this, u, s] { session_end(u, s); });
-        }
-        if (!p_.messages.zero()) schedule_message(u, s);
-        if (const auto& mtbd = links_->params().mean_time_between_drops) {
-            const double gap = mtbd->seconds_f() * surge::standard_exponential(r);
-            sim_->schedule(duration::from_seconds(gap), [this, u, s] { silent_drop(u, s); });
-        }
+        notify(u, event::online);
+        const auto plan = behaviour_[u].begin_session(p_, links_->params().mean_time_between_drops);
+        if (plan.length) sim_->schedule(*plan.length, [this, u, s] { session_end(u, s); });
+        if (plan.first_message) sim_->schedule(*plan.first_message, [this, u, s] { send_message(u, s); });
+        if (plan.drop_after) sim_->schedule(*plan.drop_after, [this, u, s] { silent_drop(u, s); });
     }
     void connect_refused(std::uint32_t u, std::uint32_t a) override { fail_attempt(u, a); }
     void closed_by_server(std::uint32_t u) override {
@@ -91,6 +93,7 @@ public:
         if (state_[u] != state::online) return;
         ++rec_->drops;
         go_offline(u);
+        notify(u, event::dropped);
         if (silent) {
             server_->link_died(u);
             // The client also notices by the missing pings before it starts reconnecting.
@@ -110,6 +113,7 @@ private:
         if (state_[u] != state::offline) return;
         if (quiet_) return;
         state_[u] = state::connecting;
+        notify(u, event::attempt);
         const std::uint32_t a = ++attempt_[u];
         started_[u] = sim_->now().count();
         ++rec_->connect_attempts;
@@ -141,8 +145,7 @@ private:
     }
 
     void retry_after_backoff(std::uint32_t u, std::int64_t attempt) {
-        const duration wait = backoff_delay(p_.reconnect, attempt, rng_[u]);
-        sim_->schedule(wait, [this, u] { begin_attempt(u); });
+        sim_->schedule(behaviour_[u].reconnect_backoff(p_, attempt), [this, u] { begin_attempt(u); });
     }
 
     void go_offline(std::uint32_t u) {
@@ -154,8 +157,9 @@ private:
     void session_end(std::uint32_t u, std::uint32_t s) {
         if (session_[u] != s || state_[u] != state::online) return;
         go_offline(u);
+        notify(u, event::offline);
         server_->client_closed(u);
-        sim_->schedule(p_.offline.sample(rng_[u]), [this, u] { begin_attempt(u); });
+        sim_->schedule(behaviour_[u].offline_gap(p_), [this, u] { begin_attempt(u); });
     }
 
     void silent_drop(std::uint32_t u, std::uint32_t s) {
@@ -163,9 +167,8 @@ private:
         drop(u, true);
     }
 
-    void schedule_message(std::uint32_t u, std::uint32_t s) {
-        const double gap = surge::standard_exponential(rng_[u]) / p_.messages.per_second;
-        sim_->schedule(duration::from_seconds(gap), [this, u, s] { send_message(u, s); });
+    void notify(std::uint32_t u, event what) {
+        if (observer_) observer_(u, what, sim_->now());
     }
 
     void send_message(std::uint32_t u, std::uint32_t s) {
@@ -173,7 +176,7 @@ private:
         ++rec_->messages_sent;
         rec_->messaging.note(sim_->now());
         const time_point sent = sim_->now();
-        const auto bytes = static_cast<std::uint32_t>(p_.message_size.sample(rng_[u]));
+        const auto bytes = behaviour_[u].message_size(p_);
         const duration up = links_->one_way(u);
         const std::uint32_t word = bytes;
         sim_->schedule(up, [this, u, word, sentns = sent.count()] {
@@ -184,7 +187,7 @@ private:
             r.created = time_point::from_ns(sentns);
             server_->submit(r);
         });
-        schedule_message(u, s);
+        sim_->schedule(behaviour_[u].message_gap(p_), [this, u, s] { send_message(u, s); });
     }
 
     simulation* sim_;
@@ -197,9 +200,10 @@ private:
     std::vector<std::uint32_t> session_;
     std::vector<std::uint16_t> fails_;
     std::vector<std::int64_t> started_;
-    std::vector<rng> rng_;
+    std::vector<user_behaviour> behaviour_;
     std::int64_t online_ = 0;
     bool quiet_ = false;
+    observer observer_;
 };
 
 } // namespace surge::models

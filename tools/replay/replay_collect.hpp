@@ -1,0 +1,98 @@
+// tools/replay/replay_collect.hpp — the result of a live run: the shards' counters and
+// histograms merged after their threads have joined, the publishing side's recorder, activity
+// windows in scenario time, and only the metrics a client can observe. Part of replay_run
+// (replay_run.hpp); include replay.hpp.
+#pragma once
+
+#include "replay_run.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace surge::replay {
+
+inline replay_result replay_run::collect(std::int64_t wall_ns) {
+    replay_result out;
+    auto& rec = rec_;
+    live_figures& live = out.live;
+    std::uint64_t received_live = 0, received_offline = 0;
+    std::int64_t last_delivery = -1, first_message = -1, last_reply = -1;
+    for (auto& sh : shards_) {
+        auto& s = sh->stats;
+        rec.messages_sent += s.messages_sent.load();
+        rec.messages_handled += s.messages_replied.load();
+        rec.message_latency.merge(s.message_latency);
+        if (const auto f = s.first_message_ns.load(); f >= 0 && (first_message < 0 || f < first_message)) first_message = f;
+        last_reply = std::max(last_reply, s.last_reply_ns.load());
+        rec.connect_attempts += s.connect_attempts.load();
+        rec.connect_ok += s.connect_ok.load();
+        rec.connect_failed += s.connect_failed.load();
+        rec.drops += s.drops.load();
+        received_live += s.received_live.load();
+        received_offline += s.received_offline.load();
+        live.protocol_errors += s.protocol_errors.load();
+        live.transport_errors += s.transport_errors.load();
+        live.received_without_time += s.no_time.load();
+        rec.delivery_latency.merge(s.delivery_latency);
+        rec.offline_latency.merge(s.offline_latency);
+        rec.connect_time.merge(s.connect_time);
+        live.uncorrected_latency.merge(s.uncorrected);
+        last_delivery = std::max(last_delivery, s.last_delivery_ns.load());
+    }
+    rec.delivered = received_live;
+    rec.offline_delivered = received_offline;
+    rec.lost = rec.attempted > received_live ? rec.attempted - received_live : 0;
+    rec.connected_peak = peak_open_.load();
+    const auto pending = rec.offline_enqueued > received_offline ? rec.offline_enqueued - received_offline : 0;
+    // Activity windows in scenario time, so throughputs are per scenario second.
+    if (first_publish_ns_ >= 0) {
+        rec.publishing.note(time_point::from_ns(scenario_ns(first_publish_ns_)));
+        if (last_accept_ns_ >= 0) rec.publishing.note(time_point::from_ns(scenario_ns(last_accept_ns_)));
+        rec.delivering.note(time_point::from_ns(scenario_ns(first_publish_ns_)));
+        if (last_delivery > 0) rec.delivering.note(time_point::from_ns(scenario_ns(last_delivery)));
+    }
+    if (first_message >= 0) {
+        rec.messaging.note(time_point::from_ns(std::max<std::int64_t>(scenario_ns(first_message), 0)));
+        if (last_reply >= 0) rec.messaging.note(time_point::from_ns(std::max<std::int64_t>(scenario_ns(last_reply), 0)));
+    }
+    const auto end = time_point::from_ns(std::max<std::int64_t>(scenario_ns(t0_ + wall_ns), 0));
+    double load_seconds = 0;
+    for (const auto& ps : phases_) load_seconds += static_cast<double>(ps.end_ns - ps.begin_ns) * 1e-9;
+    const auto all = rec.to_metrics(end, std::max(load_seconds, 1e-9), 1, pending);
+    // Only what a client can observe (the catalogue's modes): the server's insides (queues,
+    // workers, database, memory) and its drop decisions are not visible from outside.
+    for (const auto& m : all.items()) {
+        const models::metric_entry* e = models::find_metric(m.name);
+        if (e == nullptr || models::measurable_in(e->modes, models::run_mode::live)) out.run.metrics.set(m.name, m.value, m.unit);
+    }
+    out.run.scenario = sc_.name;
+    out.run.seed = opt_.seed.value_or(sc_.seed);
+    out.run.trace_hash = 0;  // the report writes null: a live run has no deterministic trace
+    out.run.virtual_seconds = static_cast<double>(std::min(scenario_ns(t0_ + wall_ns), (sc_.length + sc_.drain).count())) * 1e-9;
+    if (out.run.virtual_seconds < 0) out.run.virtual_seconds = 0;
+    out.run.wall_seconds = static_cast<double>(wall_ns) * 1e-9;
+    out.run.events = publish_requests_;
+    out.run.peak_rss_bytes = detail::peak_rss_bytes();
+    out.run.completed = completed_;
+    out.run.error = redact(error_, opt_.headers);
+    live.publish_requests = publish_requests_;
+    live.scheduling_lag = lag_;
+    live.peak_open = peak_open_.load();
+    live.rss_before_bytes = rss_before_;
+    live.rss_at_peak_bytes = rss_at_peak_;
+    live.rss_connections = rss_connections_;
+    live.warnings = warnings_;
+    live.target = redact(opt_.target, opt_.headers);
+    live.protocol = opt_.protocol;
+    live.time_scale = opt_.time_scale;
+    live.threads = opt_.threads;
+    {
+        std::lock_guard lock(errors_mutex_);
+        for (const auto& e : errors_) live.errors.push_back(redact(e, opt_.headers));
+    }
+    return out;
+}
+
+} // namespace surge::replay

@@ -132,6 +132,9 @@ enum class process_status : std::uint8_t { created, live, done, failed };
 struct process_state {
     simulation* sim = nullptr;
     std::coroutine_handle<> frame;
+    // The innermost coroutine of the process: its own frame, or the surge::task it awaits (or
+    // the task that task awaits...). A wake-up resumes this one; see surge/task.hpp.
+    std::coroutine_handle<> resume_point;
     std::string name;
     std::uint64_t id = 0;
     process_status status = process_status::created;
@@ -263,6 +266,7 @@ public:
 
         process get_return_object() {
             state->frame = std::coroutine_handle<promise_type>::from_promise(*this);
+            state->resume_point = state->frame;
             return process(state);
         }
         std::suspend_always initial_suspend() const noexcept { return {}; }
@@ -663,7 +667,7 @@ inline void simulation::resume(detail::process_state* p) {
     p->cancel_fn = nullptr;
     detail::process_state* const outer = active_;
     active_ = p;
-    p->frame.resume();
+    p->resume_point.resume();
     active_ = outer;
     if (!p->frame.done()) return;
 

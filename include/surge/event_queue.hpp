@@ -25,6 +25,7 @@
 // Pop order is a total order on (time, key), so it never depends on the heap's internal layout.
 #pragma once
 
+#include "surge/config.hpp"
 #include "surge/detail/event_queue_storage.hpp"
 #include "surge/time.hpp"
 
@@ -39,14 +40,6 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
-
-// The heap's inner loops are inlined into their callers (GCC and clang otherwise keep the child
-// selection out of line: a call per heap level in the hold benchmark).
-#if defined(__GNUC__) || defined(__clang__)
-#define SURGE_HOT_INLINE [[gnu::always_inline]] inline
-#else
-#define SURGE_HOT_INLINE inline
-#endif
 
 namespace surge {
 
@@ -306,13 +299,7 @@ private:
         return x < y;
     }
 
-    static void prefetch(const void* p) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        __builtin_prefetch(p);
-#else
-        (void)p;
-#endif
-    }
+    static void prefetch(const void* p) noexcept { SURGE_PREFETCH(p); }
 
     static void bump(slot& s) noexcept {
         if (++s.gen == 0) s.gen = 1;
@@ -581,10 +568,7 @@ private:
     }
     // Out of line, so that pop_root's small-heap path (the common one behind a rung) stays small
     // and its callers save few registers.
-#if defined(__GNUC__) || defined(__clang__)
-    [[gnu::noinline]]
-#endif
-    void sift_down_from_root_outlined(std::uint64_t hi, std::uint64_t lo) noexcept { sift_down_from_root(hi, lo); }
+    SURGE_NOINLINE void sift_down_from_root_outlined(std::uint64_t hi, std::uint64_t lo) noexcept { sift_down_from_root(hi, lo); }
 
     /// Drops cancelled entries and rebuilds the heap (Floyd's method).
     void compact() noexcept {

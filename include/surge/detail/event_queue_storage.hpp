@@ -4,15 +4,16 @@
 // See surge/event_queue.hpp for how the queue uses them.
 #pragma once
 
+#include "surge/config.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <new>
 
-#if defined(__linux__) && __has_include(<sys/mman.h>)
+#ifdef SURGE_HAS_MADVISE
 #include <sys/mman.h>
-#define SURGE_HAS_MADVISE 1
 #endif
 
 namespace surge::detail {

@@ -66,6 +66,10 @@ private:
     std::uint32_t gen_ = 0;  // 0 never names a live event
 };
 
+namespace detail {
+struct event_queue_probe;  // tests: reaches inside a queue to corrupt it on purpose
+}
+
 class event_queue {
 public:
     static constexpr std::size_t inline_capture = 16;
@@ -222,7 +226,16 @@ public:
     /// renumbering that happens when the 32-bit sequence runs out.
     void set_next_sequence_for_test(std::uint64_t s) noexcept { seq_ = s; }
 
+    /// Checks every internal invariant in O(n) (as OMNeT++'s cEventHeap::checkHeap): heap order,
+    /// the rung's and the top's key bounds, the slot pool and its free list, the counts. Throws
+    /// std::logic_error naming the first broken one. For tests and debugging; the queue never
+    /// calls it. Defined in surge/detail/event_queue_check.hpp.
+    void check_invariants() const;
+    /// The first broken invariant, described; empty if all hold.
+    [[nodiscard]] std::string invariant_violation() const;
+
 private:
+    friend struct detail::event_queue_probe;
     enum class op_kind : std::uint8_t { invoke, destroy, relocate_to };
     using op_fn = void (*)(unsigned char* self, op_kind, unsigned char* dst);
 
@@ -651,3 +664,5 @@ private:
 };
 
 } // namespace surge
+
+#include "surge/detail/event_queue_check.hpp"

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -113,8 +114,13 @@ BOOST_AUTO_TEST_CASE(agrees_with_a_reference_queue_under_random_cancels) {
         ref.insert(keys.back());
         handles.push_back(sim.schedule_at(time_point::from_ns(at), [&fire, id] { fire(id); }, static_cast<priority>(prio)));
     };
+    std::uint64_t checks = 0;
     fire = [&](std::uint64_t id) {
         ++ran;
+        if (ran % 16 == 0) {  // mid-event: the running event's stale root is in the heap
+            sim.queue().check_invariants();
+            ++checks;
+        }
         if (ref.empty() || std::get<2>(*ref.begin()) != id) ++mismatches;
         ref.erase(keys[id]);
         if (seq < 20000) {
@@ -128,7 +134,14 @@ BOOST_AUTO_TEST_CASE(agrees_with_a_reference_queue_under_random_cancels) {
         }
     };
     for (int i = 0; i < 3000; ++i) add(static_cast<std::int64_t>(g.below(1000)));
-    sim.run();
+    sim.queue().check_invariants();
+    while (sim.step()) {
+        if (ran % 16 == 8) {  // between events, after compactions and refills
+            sim.queue().check_invariants();
+            ++checks;
+        }
+    }
+    BOOST_TEST(checks > 1500u);
     BOOST_TEST(mismatches == 0u);
     BOOST_TEST(ref.empty());
     BOOST_TEST(ran + cancelled == seq);
@@ -214,11 +227,19 @@ BOOST_AUTO_TEST_CASE(sequence_renumbering_keeps_the_order) {
     auto add = [&](std::int64_t at) { ref.push(q, at, static_cast<int>(g.below(3)) * 10 - 10, fire); };
     fire = [&](std::uint64_t id) {
         ref.fired(id);
+        q.check_invariants();
         if (ref.pushed() < 3000) add(now + static_cast<std::int64_t>(g.below(4)));  // many equal times
+        q.check_invariants();
         if (g.below(4) == 0) ref.cancel(q, g.below(ref.pushed()));
+        q.check_invariants();
     };
     for (int i = 0; i < 400; ++i) add(static_cast<std::int64_t>(g.below(8)));
-    while (!q.empty()) now = q.run_next([](time_point, std::uint64_t) {}).count();
+    q.check_invariants();
+    while (!q.empty()) {
+        q.check_invariants();
+        now = q.run_next([](time_point, std::uint64_t) {}).count();
+    }
+    q.check_invariants();
     BOOST_TEST(ref.mismatches == 0u);
     BOOST_TEST(ref.pending.empty());
     BOOST_TEST(ref.ran + ref.cancelled == ref.pushed());
@@ -260,10 +281,13 @@ BOOST_AUTO_TEST_CASE(agrees_with_a_reference_queue_across_time_scales) {
         if (g.below(3) == 0) ref.cancel(q, g.below(ref.pushed()));
     };
     for (int i = 0; i < 1000; ++i) add_one();
+    std::uint64_t pops = 0;
     while (!q.empty()) {
+        if (++pops % 64 == 0) q.check_invariants();
         now = q.run_next([](time_point, std::uint64_t) {}).count();
         if (g.below(50) == 0 && ref.pushed() < total) add_one();  // a push between events
     }
+    q.check_invariants();
     BOOST_TEST(ref.mismatches == 0u);
     BOOST_TEST(ref.pending.empty());
     BOOST_TEST(ref.ran + ref.cancelled == ref.pushed());
@@ -288,6 +312,77 @@ BOOST_AUTO_TEST_CASE(time_and_priority_limits) {
     std::vector<std::int64_t> seen;
     while (!q.empty()) seen.push_back(q.run_next([](time_point, std::uint64_t) {}).count());
     BOOST_TEST((seen == std::vector<std::int64_t>{-h, 0, 0, h - 1}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The invariant checker must catch what it claims to: each corruption below breaks one invariant
+// of an otherwise healthy queue (a few events in the heap, a rung of buckets, a top, a free slot),
+// through a probe that the queue names as its friend for this purpose.
+namespace surge::detail {
+struct event_queue_probe {
+    static void swap_root_and_child(event_queue& q) { std::swap(q.heap_[0], q.heap_[1]); }
+    static void move_key_out_of_its_bucket(event_queue& q) {
+        for (std::size_t j = q.rung_cur_; j < q.bucket_.size(); ++j) {
+            if (q.bucket_[j] != event_queue::none) {
+                q.slots_[q.bucket_[j]].hi += std::uint64_t{1} << q.rung_shift_;
+                return;
+            }
+        }
+        throw std::logic_error("probe: no bucket to corrupt");
+    }
+    static void put_top_key_in_the_rung(event_queue& q) { q.slots_.at(q.top_.at(0)).hi = q.rung_start_; }
+    static void loop_the_free_list(event_queue& q) { q.slots_.at(q.free_head_).link = q.free_head_; }
+    static void lose_the_free_list(event_queue& q) { q.free_head_ = event_queue::none; }
+    static void miscount_live(event_queue& q) { ++q.live_; }
+    static std::size_t heap_size(const event_queue& q) { return q.heap_.size(); }
+    static std::size_t top_size(const event_queue& q) { return q.top_.size(); }
+};
+} // namespace surge::detail
+
+namespace {
+/// Five events at t = 0 (so the heap holds several), 2 000 spread over a second (a rung and a
+/// top), one event run (a free slot).
+void fill_healthy(event_queue& q) {
+    rng g = make_stream(13, "checker");
+    for (int i = 0; i < 5; ++i) q.push(time_point{}, [] {});
+    for (int i = 0; i < 2000; ++i) q.push(time_point::from_ns(1 + static_cast<std::int64_t>(g.below(1'000'000'000))), [] {});
+    q.run_next([](time_point, std::uint64_t) {});
+    BOOST_REQUIRE(!q.empty());  // settles: drops the stale root
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(event_queue_tests)
+
+BOOST_AUTO_TEST_CASE(invariant_checker_names_a_corrupted_queue) {
+    using probe = surge::detail::event_queue_probe;
+    struct corruption {
+        void (*apply)(event_queue&);
+        std::string expected;
+    };
+    const std::vector<corruption> cases{
+        {&probe::swap_root_and_child, "heap order: entry 1 sorts before its parent 0"},
+        {&probe::move_key_out_of_its_bucket, "but its key belongs outside it"},
+        {&probe::put_top_key_in_the_rung, "is in the top but its key lies within the rung"},
+        {&probe::loop_the_free_list, "is both in the free list and in the free list (a cycle or a duplicate)"},
+        {&probe::lose_the_free_list, "is lost: in no tier and not in the free list"},
+        {&probe::miscount_live, "the live count is 2005 but 2004 pending slots hold a callback"},
+    };
+    for (const corruption& c : cases) {
+        event_queue q;
+        fill_healthy(q);
+        BOOST_TEST(probe::heap_size(q) >= 2u);
+        BOOST_TEST(probe::top_size(q) > 0u);
+        BOOST_TEST(q.invariant_violation() == "");
+        BOOST_CHECK_NO_THROW(q.check_invariants());
+        c.apply(q);
+        const std::string found = q.invariant_violation();
+        BOOST_TEST_INFO("expected: " << c.expected);
+        BOOST_TEST(found.find(c.expected) != std::string::npos, "found: " << found);
+        BOOST_CHECK_EXCEPTION(q.check_invariants(), std::logic_error, [&](const std::logic_error& e) {
+            return std::string(e.what()) == "surge::event_queue invariant broken: " + found;
+        });
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,11 +2,11 @@
 // waits within 3 %, and Little's law on the measured queue.
 #include <boost/test/unit_test.hpp>
 
-#include <models/queue.hpp>
+#include <mmc/mmc_queue.hpp>
 
 #include <cmath>
 
-using namespace surge::models;
+using namespace mmc;
 
 namespace {
 constexpr std::uint64_t customers = 400'000;

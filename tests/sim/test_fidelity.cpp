@@ -3,7 +3,7 @@
 // is an M/M/c queue, so its measured wait must match Erlang C, and Little's law must hold on the
 // queue the server measured.
 #include <models/notification_system.hpp>
-#include <models/queue.hpp>
+#include <examples/mmc/mmc_queue.hpp>
 #include <sim/system.hpp>
 
 #include <boost/test/unit_test.hpp>
@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(mmc_scenario_matches_erlang_c_and_littles_law) {
     const int c = 4;
     const auto r = surge::sim::run(mmc_scenario(lambda, mu, c, 400'000_s), seeded(11));
     BOOST_TEST_REQUIRE(r.completed, r.error);
-    const double theory = m::mmc_wait(c, lambda, mu);
+    const double theory = mmc::mmc_wait(c, lambda, mu);
     const double wait = metric(r, "server.queue_wait.mean");
     BOOST_TEST_MESSAGE("M/M/4 mean wait: simulated " << wait << " s, Erlang C " << theory << " s");
     BOOST_TEST(std::abs(wait - theory) / theory < 0.03);

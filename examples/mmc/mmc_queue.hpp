@@ -1,6 +1,7 @@
-// models/queue.hpp — a G/G/c queue built from kernel parts (a resource for the servers, one
-// process per customer): the reference the notification server model is calibrated against, the
-// theory tests' subject and the example program's engine. Includes the Erlang C formula.
+// examples/mmc/mmc_queue.hpp — a G/G/c queue built from kernel parts (a resource for the servers,
+// one process per customer), and the Erlang C formula: the engine of the surge-mmc example, the
+// subject of the kernel's theory tests, and the reference the notification server model's
+// fidelity test compares with. Generic queueing, so not among the notification models.
 #pragma once
 
 #include <surge/random.hpp>
@@ -11,7 +12,7 @@
 #include <cstdint>
 #include <functional>
 
-namespace surge::models {
+namespace mmc {
 
 struct queue_result {
     double mean_wait_s = 0;      // time in queue, before service starts
@@ -83,4 +84,4 @@ inline double mmc_wait(int c, double lambda, double mu) {
     return erlang_c(c, lambda / mu) / (c * mu - lambda);
 }
 
-} // namespace surge::models
+} // namespace mmc

@@ -1,7 +1,7 @@
-// surge-mmc — the example job until the scenario runner exists: simulates an M/M/c queue in
-// virtual time and prints the measured mean wait next to the Erlang C value.
+// surge-mmc — an M/M/c queue simulated in virtual time, its measured mean wait printed next to the
+// Erlang C value. CTest's example.mmc_trace_hash holds its trace hash for one input.
 //   surge-mmc [servers=4] [arrivals_per_s=3] [service_per_s=1] [customers=1000000] [seed=1]
-#include <models/queue.hpp>
+#include "mmc_queue.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -41,10 +41,10 @@ int main(int argc, char** argv) {
 
     const auto wall0 = std::chrono::steady_clock::now();
     const surge::exponential service(1.0 / mu);
-    const auto r = surge::models::run_queue(seed, c, lambda, [&](surge::rng& g) { return service(g); }, customers);
+    const auto r = mmc::run_queue(seed, c, lambda, [&](surge::rng& g) { return service(g); }, customers);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
 
-    const double theory = surge::models::mmc_wait(c, lambda, mu);
+    const double theory = mmc::mmc_wait(c, lambda, mu);
     std::printf("M/M/%d queue, arrivals %.4g/s, service %.4g/s per server, utilisation %.3f, seed %llu\n", c, lambda, mu,
                 lambda / (c * mu), static_cast<unsigned long long>(seed));
     std::printf("  customers served         %llu\n", static_cast<unsigned long long>(r.customers));

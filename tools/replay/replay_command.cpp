@@ -7,7 +7,8 @@
 //
 // Conventions of `surge run` (tools/commands/command.hpp): -q prints only the verdict line, --seed
 // takes a non-negative integer below 2^64, every duration is read by surge::parse_duration, an
-// unwritable --output is bad input before anything is sent. Exit codes: 0 every threshold holds;
+// unwritable --output is bad input before anything is sent (and a run that cannot start leaves no
+// report file). Exit codes: 0 every threshold holds;
 // 1 a threshold failed or the run broke off (the target went away: the partial report is still
 // written); 2 bad input or a run that could not start (target refused, not on loopback without
 // --yes, ...). Every message passes redact(): header values (tokens) never reach the terminal.
@@ -75,7 +76,6 @@ struct prepared_replay {
     sim::loaded_scenario loaded;
     replay::replay_options options;
     std::optional<models::metric_set> sim_metrics;  // --compare
-    std::optional<std::ofstream> report_file;
 };
 
 prepared_replay prepare(const replay_command_options& o, const std::vector<replay::header>& headers) {
@@ -130,7 +130,7 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
         p.sim_metrics = replay::metrics_of_report(j);
         if (p.sim_metrics->size() == 0) throw usage_error(o.compare_file + ": no metrics in this report");
     }
-    if (!o.output.empty()) p.report_file.emplace(open_output(o.output, "report"));
+    if (!o.output.empty()) check_output_writable(o.output, "report");
     return p;
 }
 
@@ -179,10 +179,15 @@ int run_replay(const replay_command_options& o) {
     replay::add_live_metrics(result.run.metrics, result);
     const auto verdicts = sim::evaluate(p.loaded.scenario.thresholds, result.run.metrics);
     const sim::scenario_info info{p.loaded.scenario.name, o.scenario, o.sets, p.loaded.document};
-    if (p.report_file) {
-        *p.report_file << replay::redact(sim::report_text(replay::make_live_report(result, info, verdicts)), headers);
-        p.report_file->close();
-        if (!*p.report_file) return fail("cannot write the report " + o.output + ": write failed");
+    if (!o.output.empty()) {
+        try {
+            std::ofstream report_file = open_output(o.output, "report");
+            report_file << replay::redact(sim::report_text(replay::make_live_report(result, info, verdicts)), headers);
+            report_file.close();
+            if (!report_file) throw usage_error("cannot write the report " + o.output + ": write failed");
+        } catch (const usage_error& e) {
+            return fail(e.what());
+        }
     }
 
     std::string out;

@@ -4,6 +4,11 @@
 #   scripts/run-tests.sh --sanitize   the same tests under AddressSanitizer + UBSan, in build/asan
 #   scripts/run-tests.sh --clang-O0   the same tests built by clang++ without optimisation, in
 #                                     build/clang-O0 (golden trace hashes must not move)
+#   scripts/run-tests.sh --without-replay
+#                                     the build without the live replay (SURGE_WITH_REPLAY=OFF), in
+#                                     build/no-replay: configures without Boost.Beast and OpenSSL,
+#                                     builds surge only, checks that it runs a scenario and that
+#                                     `surge replay` exits 2 and says why
 #   scripts/run-tests.sh --compare-builds DIR DIR...
 #                                     cross-build determinism, directly: the seed suite run by
 #                                     each build's surge gives the same report (trace hashes and
@@ -31,6 +36,28 @@ if [ "${1:-}" = "--compare-builds" ]; then
     fi
     echo "cross-build: $first and $b agree: ${out##*$'\n'}"
   done
+  exit 0
+fi
+if [ "${1:-}" = "--without-replay" ]; then
+  dir=build/no-replay
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
+    -DSURGE_WITH_REPLAY=OFF -DSURGE_BUILD_TESTS=OFF -DSURGE_BUILD_BENCH=OFF >/dev/null
+  # Neither was looked for: the replay's find_package calls are the only ones for them.
+  if grep -Eq '^(OPENSSL_[A-Z_]*|Boost_DIR):' "$dir/CMakeCache.txt"; then
+    echo "run-tests.sh: SURGE_WITH_REPLAY=OFF still looked for OpenSSL or Boost:" >&2
+    grep -E '^(OPENSSL_[A-Z_]*|Boost_DIR):' "$dir/CMakeCache.txt" >&2
+    exit 1
+  fi
+  cmake --build "$dir" --target surge_cli
+  # A run (exit 0 or 1: its thresholds decide; 2 or a crash fails).
+  rc=0; "$dir/tools/surge" run sim/scenarios/suite/notification/high-volume-delivery.json -q || rc=$?
+  [ "$rc" -le 1 ] || { echo "run-tests.sh: surge run in the build without the replay exited $rc" >&2; exit 1; }
+  rc=0; err=$("$dir/tools/surge" replay sim/scenarios/baseline.json --target http://127.0.0.1:9 2>&1) || rc=$?
+  if [ "$rc" -ne 2 ] || ! grep -q "built without the live replay" <<<"$err"; then
+    echo "run-tests.sh: surge replay in the build without it: exit $rc, \"$err\" (expected 2 and the reason)" >&2
+    exit 1
+  fi
+  echo "without-replay: surge built without Beast and OpenSSL; surge replay exits 2: $err"
   exit 0
 fi
 dir=build/test

@@ -1,5 +1,6 @@
 // surge — the command line: run a scenario in virtual time and report, validate scenario files,
-// run the seed's performance suite, check golden files, compare two reports.
+// run the seed's performance suite, check golden files, compare two reports, replay a scenario
+// against a live server.
 //
 //   surge run SCENARIO [--seed N] [--output report.json] [--trace trace.jsonl] [--set PATH=VALUE]... [--quiet]
 //   surge suite [--suites notification websocket memory | all] [--output report.json] [--verbose]
@@ -7,6 +8,8 @@
 //   surge golden [--update] [--dir tests/golden] [--scenarios DIR] [SCENARIO...]
 //   surge diff OLD.json NEW.json [--tolerance 5%] [--metric-tolerance NAME=PCT]... [--ignore NAME]...
 //              [--changed-only] [--exact]
+//   surge replay SCENARIO --target URL [--protocol socketio|ws-json] [--time-scale K] [--seed N]
+//                [--output report.json] [--compare sim.json] [--set PATH=VALUE]... [--quiet] ...
 //   surge validate SCENARIO...
 //   surge version | surge --version
 //
@@ -16,7 +19,10 @@
 // 2 bad input (a scenario that cannot be read or validated, a bad option, an output file that
 // cannot be written, a file that is not a surge report), checked before anything runs. Every
 // message on stderr starts with "surge: ". The report's schema is docs/report.md; the suite,
-// golden and diff commands are described in docs/ci.md.
+// golden and diff commands are described in docs/ci.md, replay in docs/replay.md. The options and
+// conventions shared by the commands are in tools/commands/command.hpp; `surge replay` is its own
+// translation unit (tools/replay/replay_command.cpp, on Beast and OpenSSL), so this file compiles
+// none of it.
 //
 // Wall-clock time is measured here only for the progress line; the simulation never sees it.
 #include <sim/diff.hpp>
@@ -27,18 +33,18 @@
 #include <sim/suite.hpp>
 #include <sim/system.hpp>
 
+#include "commands/command.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -55,38 +61,13 @@ namespace {
 
 namespace sim = surge::sim;
 
-constexpr int exit_ok = 0;
-constexpr int exit_bad_input = 2;
-
-/// A message for the user on stderr, prefixed "surge: ".
-void complain(const std::string& message) { std::cerr << "surge: " << message << '\n'; }
-
-/// Bad input found by the command line itself (the loader throws sim::input_error).
-struct usage_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-/// "--seed 7": a non-negative decimal integer that fits 64 bits, nothing else.
-std::uint64_t parse_seed(const std::string& text) {
-    std::uint64_t v = 0;
-    const char* end = text.data() + text.size();
-    const auto res = std::from_chars(text.data(), end, v);
-    if (text.empty() || res.ec != std::errc{} || res.ptr != end)
-        throw usage_error("--seed " + text + ": expected a non-negative integer below 2^64, e.g. --seed 7");
-    return v;
-}
-
-/// Opens `path` for writing now, so that an unwritable path is bad input before the run starts.
-std::ofstream open_output(const std::string& path, const char* what) {
-    errno = 0;
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) {
-        const int err = errno;
-        throw usage_error(std::string("cannot write the ") + what + " " + path + ": " +
-                          (err != 0 ? std::strerror(err) : "cannot open the file"));
-    }
-    return out;
-}
+using surge::cli::action;
+using surge::cli::complain;
+using surge::cli::exit_bad_input;
+using surge::cli::exit_ok;
+using surge::cli::open_output;
+using surge::cli::parse_seed;
+using surge::cli::usage_error;
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
     return std::to_string(n) + " " + std::string(n == 1 ? one : many);
@@ -152,14 +133,12 @@ private:
 // Subcommands
 // ---------------------------------------------------------------------------------------------
 
-using action = std::function<int()>;
-
 /// One subcommand: its name, its one-line help, and `define`, which declares its options on the
 /// CLI11 subcommand and returns what to run once the command line is parsed.
 struct subcommand {
     const char* name;
     const char* help;
-    std::function<action(CLI::App&)> define;
+    surge::cli::definition define;
 };
 
 action define_run(CLI::App& cmd) {
@@ -574,7 +553,7 @@ action define_version(CLI::App&) {
     };
 }
 
-/// The subcommands, in the order `surge --help` lists them. Later: replay.
+/// The subcommands, in the order `surge --help` lists them.
 const std::vector<subcommand>& subcommands() {
     static const std::vector<subcommand> table{
         {"run", "Run a scenario in virtual time, print a summary, write the JSON report", define_run},
@@ -583,6 +562,8 @@ const std::vector<subcommand>& subcommands() {
         {"golden", "Check (or --update) the golden trace hashes and metrics of the built-in scenarios", define_golden},
         {"diff", "Compare two reports metric by metric; exit 1 when a metric regressed beyond the tolerance",
          define_diff},
+        {"replay", "Run a scenario against a live server over WebSocket (Socket.IO v4 or ws-json); the same report",
+         surge::cli::define_replay},
         {"validate", "Check scenario files without running them", define_validate},
         {"version", "Print the version", define_version},
     };
@@ -590,7 +571,8 @@ const std::vector<subcommand>& subcommands() {
 }
 
 int main_impl(int argc, char** argv) {
-    CLI::App app{"surge — deterministic simulation of a notification system in virtual time.\n"
+    CLI::App app{"surge — deterministic simulation of a notification system in virtual time, and its replay against "
+                 "a live server.\n"
                  "Exit codes: 0 all thresholds hold, 1 a threshold failed or the run stopped on an error, 2 bad input.",
                  "surge"};
     // Set before the subcommands are added: they inherit it.

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# surge-replay's speed benchmark (issue 5): 10 000 concurrent connections from one replay process
+# `surge replay`'s speed benchmark (issue 5): 10 000 concurrent connections from one replay process
 # against a local test server, broadcasts giving 50 000 received messages per second, on the same
 # cores as the server. Prints the figures docs/performance.md records.
 #
-#   tests/bench/replay_bench.sh [BUILD_DIR] [socketio|ws-json] [THREADS] [surge-replay options...]
+#   tests/bench/replay_bench.sh [BUILD_DIR] [socketio|ws-json] [THREADS] [surge replay options...]
 #
 # Needs Node and tests/live/node_modules (scripts/setup-live.sh), and `ulimit -n` above 20 000
-# (one descriptor per connection in each process). Build surge-replay optimised (Release).
+# (one descriptor per connection in each process). Build surge optimised (Release: scripts/quickstart.sh).
 # Besides the report's figures it samples the CPU time of both processes at the start and the end
 # of the broadcast phase (6 s and 16 s after the replay starts), so the cost per message of each
 # side is visible apart from the 10 000 handshakes, and the load average before and after.
@@ -16,7 +16,7 @@ build=${1:-$root/build/release}
 proto=${2:-ws-json}
 threads=${3:-1}
 shift $(( $# < 3 ? $# : 3 ))
-replay=$build/tools/replay/surge-replay
+surge=$build/tools/surge
 server=ws-server.js
 [ "$proto" = socketio ] && server=socketio-server.js
 work=$(mktemp -d)
@@ -30,7 +30,7 @@ port=$(awk '/^PORT/{print $2}' "$work/server.out")
 # CPU seconds (user + system) of a process so far.
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 /usr/bin/time -f '%e %U %S %M' -o "$work/time" \
-  "$replay" "$root/tests/bench/replay_bench.json" --protocol "$proto" --threads "$threads" "$@" \
+  "$surge" replay "$root/tests/bench/replay_bench.json" --protocol "$proto" --threads "$threads" "$@" \
   --target "http://127.0.0.1:$port" -o "$work/report.json" -q > "$work/summary.txt" &
 timer=$!
 sleep 0.2

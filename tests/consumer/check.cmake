@@ -1,10 +1,17 @@
 # Installs the surge build tree to a scratch prefix, then configures, builds and runs
-# tests/consumer against it. Run by CTest as package.find_package.
+# tests/consumer against it: a kernel program, and a scenario-layer program whose report must equal,
+# metric for metric and in its trace hash, the report of the installed `surge run` on the same
+# scenario. Run by CTest as package.find_package.
 file(REMOVE_RECURSE ${WORK_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${WORK_DIR}/prefix RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "cmake --install failed (${rc})")
 endif()
+foreach(f share/surge/scenario.schema.json share/surge/report.schema.json include/surge-sim/sim/load.hpp)
+  if(NOT EXISTS ${WORK_DIR}/prefix/${f})
+    message(FATAL_ERROR "the install lacks ${f}")
+  endif()
+endforeach()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/build -G ${GENERATOR}
   -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix RESULT_VARIABLE rc)
 if(rc)
@@ -17,4 +24,28 @@ endif()
 execute_process(COMMAND ${WORK_DIR}/build/consumer RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "the consumer program failed (${rc})")
+endif()
+
+set(scenario ${SOURCE_DIR}/tests/consumer/small.json)
+execute_process(COMMAND ${WORK_DIR}/build/consumer_sim ${scenario} ${WORK_DIR}/consumer-report.json RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "the scenario-layer consumer failed (${rc})")
+endif()
+# The same scenario through the installed program (exit 1: one of its two thresholds fails on purpose).
+set(surge ${WORK_DIR}/prefix/bin/surge)
+if(EXISTS ${surge})
+  execute_process(COMMAND ${surge} run ${scenario} -o ${WORK_DIR}/surge-report.json -q RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR "surge run ${scenario} exited ${rc}, expected 1")
+  endif()
+  file(READ ${WORK_DIR}/consumer-report.json consumer_report)
+  file(READ ${WORK_DIR}/surge-report.json surge_report)
+  foreach(key trace_hash metrics thresholds)
+    string(JSON a GET "${consumer_report}" ${key})
+    string(JSON b GET "${surge_report}" ${key})
+    if(NOT a STREQUAL b)
+      message(FATAL_ERROR "the consumer's report and surge run's differ in ${key}:\n${a}\n---\n${b}")
+    endif()
+  endforeach()
+  message(STATUS "the consumer's report equals surge run's (trace hash, metrics, thresholds)")
 endif()

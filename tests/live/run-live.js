@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs one live-replay test: starts a test server on a free loopback port, runs surge-replay
+// Runs one live-replay test: starts a test server on a free loopback port, runs `surge replay`
 // against it, stops the server, and checks the exit code, the output and the report.
 //
-//   node run-live.js [launcher options] -- REPLAY_BINARY ARGS...
+//   node run-live.js [launcher options] -- SURGE replay ARGS...
 //
 // In ARGS, {PORT} becomes the server's port and {OUT} the report path (in --workdir).
 // Launcher options:
@@ -16,6 +16,7 @@
 //                                  "PATH exists" checks presence
 //   --schema FILE                  the report's top-level keys must be those FILE allows
 //   --stdout-contains S / --stderr-contains S / --output-lacks S (stdout, stderr and report)
+//   --stdout-matches REGEX         the whole of stdout matches (e.g. -q's one verdict line)
 // Exit: 0 all checks pass, 1 a check failed, 77 skipped (no node_modules).
 'use strict';
 
@@ -35,11 +36,11 @@ if (!fs.existsSync(path.join(here, 'node_modules', 'socket.io')) || !fs.existsSy
 const argv = process.argv.slice(2);
 const sep = argv.indexOf('--');
 if (sep < 0 || sep === argv.length - 1) {
-  console.error('usage: run-live.js [options] -- REPLAY ARGS...');
+  console.error('usage: run-live.js [options] -- SURGE replay ARGS...');
   process.exit(1);
 }
 const opts = { server: 'socketio', serverArgs: [], expectExit: 0, timeout: 60, checks: [], stdoutContains: [],
-               stderrContains: [], lacks: [], workdir: null, schema: null };
+               stderrContains: [], stdoutMatches: [], lacks: [], workdir: null, schema: null };
 for (let i = 0; i < sep; i++) {
   const a = argv[i];
   const v = () => argv[++i];
@@ -53,6 +54,7 @@ for (let i = 0; i < sep; i++) {
     case '--schema': opts.schema = v(); break;
     case '--stdout-contains': opts.stdoutContains.push(v()); break;
     case '--stderr-contains': opts.stderrContains.push(v()); break;
+    case '--stdout-matches': opts.stdoutMatches.push(new RegExp(v())); break;
     case '--output-lacks': opts.lacks.push(v()); break;
     default: console.error(`unknown option ${a}`); process.exit(1);
   }
@@ -212,6 +214,7 @@ async function main() {
   }
   for (const c of opts.checks) check(c, report, stats);
   for (const s of opts.stdoutContains) (stdout.includes(s) ? pass : fail)(`stdout ${stdout.includes(s) ? 'contains' : 'lacks'} "${s}"`);
+  for (const re of opts.stdoutMatches) (re.test(stdout) ? pass : fail)(`stdout ${re.test(stdout) ? 'matches' : 'does not match'} ${re}: ${JSON.stringify(stdout)}`);
   for (const s of opts.stderrContains) (stderr.includes(s) ? pass : fail)(`stderr ${stderr.includes(s) ? 'contains' : 'lacks'} "${s}"`);
   for (const s of opts.lacks) {
     const where = [['stdout', stdout], ['stderr', stderr], ['report', reportText]].filter(([, t]) => t.includes(s)).map(([w]) => w);

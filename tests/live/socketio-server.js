@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A small Socket.IO v4 notification server for surge-replay's live tests. Loopback only.
+// A small Socket.IO v4 notification server for `surge replay`'s live tests. Loopback only.
 //
 // Each client connects with its user id in the handshake (auth `{user}` or query `?user=`), joins
 // the room `user:<id>`, and first receives what waited in its offline queue. Notifications are

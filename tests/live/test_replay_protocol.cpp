@@ -1,4 +1,4 @@
-// Unit tests of surge-replay's pure parts: the Socket.IO / Engine.IO v4 and ws-json codecs, the
+// Unit tests of the live replay's pure parts: the Socket.IO / Engine.IO v4 and ws-json codecs, the
 // protocol section, target URLs, the loopback rule and header redaction. No network.
 #define BOOST_TEST_MODULE replay_protocol
 #include <boost/test/unit_test.hpp>

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A small plain-WebSocket (ws-json) notification server for surge-replay's live tests, on the npm
+// A small plain-WebSocket (ws-json) notification server for `surge replay`'s live tests, on the npm
 // `ws` package. Loopback only. The same features as socketio-server.js over JSON messages:
 //
 //   connect     ws://127.0.0.1:<port>/ws?user=<id>     -> {"type":"welcome","user":"<id>"}, then the

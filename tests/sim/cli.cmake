@@ -40,14 +40,14 @@ endfunction()
 # Version and help: exit 0.
 surge_cli_test(version_flag EXIT 0 ARGS --version STDOUT "^surge [0-9]+\\.[0-9]+\\.[0-9]+\n$")
 surge_cli_test(version_subcommand EXIT 0 ARGS version STDOUT "^surge [0-9]+\\.[0-9]+\\.[0-9]+\n$")
-surge_cli_test(help EXIT 0 ARGS --help STDOUT "run.*validate.*version")
+surge_cli_test(help EXIT 0 ARGS --help STDOUT "run.*replay.*validate.*version")
 surge_cli_test(run_help EXIT 0 ARGS run --help STDOUT "--seed.*--output.*--trace.*--set.*--quiet")
 
 # Usage errors: exit 2, a message on stderr, nothing on stdout.
 surge_cli_test(no_subcommand EXIT 2 ARGS STDOUT_EMPTY STDERR "^surge: a subcommand is required")
 surge_cli_test(unknown_subcommand EXIT 2 ARGS frobnicate STDOUT_EMPTY
   # '.' stands for the ';' in the message: add_test splits its arguments at ';'.
-  STDERR "^surge: unknown subcommand 'frobnicate'. the subcommands are run, suite, golden, diff, validate, version\n$")
+  STDERR "^surge: unknown subcommand 'frobnicate'. the subcommands are run, suite, golden, diff, replay, validate, version\n$")
 surge_cli_test(unknown_option EXIT 2 ARGS run --frobnicate ${SURGE_CLI_SCENARIOS}/baseline.json STDOUT_EMPTY
   STDERR "^surge: .*frobnicate")
 surge_cli_test(run_without_scenario EXIT 2 ARGS run STDOUT_EMPTY STDERR "^surge: .*SCENARIO")
@@ -70,6 +70,36 @@ surge_cli_test(run_missing_file EXIT 2 ARGS run no-such-scenario.json STDOUT_EMP
 surge_cli_test(run_bad_file EXIT 2 ARGS run ${PROJECT_SOURCE_DIR}/tests/sim/bad/unknown_metric.json
   --output ${SURGE_CLI_DIR}/bad-file-report.json STDOUT_EMPTY
   STDERR "^surge: [^\n]*unknown_metric\\.json: " NO_FILE ${SURGE_CLI_DIR}/bad-file-report.json)
+
+# surge replay: the conventions of surge run (seed, durations, output, -q), checked before a packet
+# is sent. 192.0.2.1 (TEST-NET-1) without --yes is refused before any connection: a command line
+# that gets that far was accepted. The runs against servers are tests/live's live.* tests.
+if(TARGET surge_replay_command)
+  set(live_small ${PROJECT_SOURCE_DIR}/tests/live/scenarios/small.json)
+  set(remote --target http://192.0.2.1:8080 -q)
+  surge_cli_test(replay_help EXIT 0 ARGS replay --help
+    STDOUT "SCENARIO.*--target.*--protocol.*--time-scale.*--output.*--compare.*--set.*--seed.*--give-up-after.*--grace.*--quiet")
+  surge_cli_test(replay_without_target EXIT 2 ARGS replay ${live_small} STDOUT_EMPTY STDERR "^surge: [^\n]*--target")
+  surge_cli_test(replay_seed_negative EXIT 2 ARGS replay ${live_small} ${remote} --seed -1 STDOUT_EMPTY
+    STDERR "^surge: --seed -1: expected a non-negative integer below 2\\^64")
+  surge_cli_test(replay_seed_too_large EXIT 2 ARGS replay ${live_small} ${remote} --seed 18446744073709551616
+    STDOUT_EMPTY STDERR "^surge: --seed 18446744073709551616: expected")
+  surge_cli_test(replay_durations_accepted EXIT 2
+    ARGS replay ${live_small} ${remote} --grace 1h --connect-timeout 1.5s --give-up-after 2m --batch-us 0.5ms --spin-us 0
+    --seed 18446744073709551615 STDOUT_EMPTY STDERR "^surge: [^\n]*(loopback|--yes)")
+  surge_cli_test(replay_duration_without_unit EXIT 2 ARGS replay ${live_small} ${remote} --grace 2 STDOUT_EMPTY
+    STDERR "^surge: --grace 2: invalid duration \"2\": the unit is missing")
+  surge_cli_test(replay_duration_negative EXIT 2 ARGS replay ${live_small} ${remote} --idle-timeout=-1s STDOUT_EMPTY
+    STDERR "^surge: --idle-timeout -1s: invalid duration \"-1s\": durations cannot be negative")
+  surge_cli_test(replay_batch_too_long EXIT 2 ARGS replay ${live_small} ${remote} --batch-us 1s STDOUT_EMPTY
+    STDERR "^surge: --batch-us 1s: at most 100ms\n$")
+  surge_cli_test(replay_bad_protocol EXIT 2 ARGS replay ${live_small} ${remote} --protocol mqtt STDOUT_EMPTY
+    STDERR "^surge: --protocol: expected socketio or ws-json, found \"mqtt\"\n$")
+  surge_cli_test(replay_unwritable_output EXIT 2 ARGS replay ${live_small} ${remote} --output /nonexistent-dir/x.json
+    STDOUT_EMPTY STDERR "^surge: cannot write the report /nonexistent-dir/x\\.json: No such file or directory\n$")
+  surge_cli_test(replay_bad_scenario EXIT 2 ARGS replay ${PROJECT_SOURCE_DIR}/tests/sim/bad/misspelt_key.json ${remote}
+    STDOUT_EMPTY STDERR "^surge: [^\n]*misspelt_key\\.json: ")
+endif()
 
 if(EXISTS ${SURGE_CLI_SCENARIOS}/baseline.json)
   set(baseline ${SURGE_CLI_SCENARIOS}/baseline.json)

@@ -1,0 +1,114 @@
+// tools/commands/command.hpp — the conventions every `surge` subcommand shares: how a subcommand is
+// declared (its options on a CLI11 subcommand, then an action to run), exit codes, messages on
+// stderr prefixed "surge: ", and the parsers of the options that several commands take (--seed,
+// durations, output files), so that `surge run` and `surge replay` read the same text the same way.
+//
+// Included by tools/surge.cpp and by the translation units of commands that live apart from it
+// (tools/replay/replay_command.cpp: the live replay, on Beast and OpenSSL).
+#pragma once
+
+#include <surge/time.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+namespace surge::cli {
+
+constexpr int exit_ok = 0;
+constexpr int exit_bad_input = 2;
+
+/// What a subcommand does once the command line is parsed; returns the exit code.
+using action = std::function<int()>;
+
+/// Declares a subcommand's options on `cmd` and returns what to run once the command line is parsed.
+using definition = std::function<action(CLI::App& cmd)>;
+
+/// A message for the user on stderr, prefixed "surge: ".
+inline void complain(const std::string& message) { std::cerr << "surge: " << message << '\n'; }
+
+/// Bad input found by the command line itself (the loader throws sim::input_error): exit 2.
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// "--seed 7": a non-negative decimal integer that fits 64 bits, nothing else ("-1" is not
+/// 2^64 - 1).
+inline std::uint64_t parse_seed(const std::string& text) {
+    std::uint64_t v = 0;
+    const char* end = text.data() + text.size();
+    const auto res = std::from_chars(text.data(), end, v);
+    if (text.empty() || res.ec != std::errc{} || res.ptr != end)
+        throw usage_error("--seed " + text + ": expected a non-negative integer below 2^64, e.g. --seed 7");
+    return v;
+}
+
+/// A duration option ("--grace 1h"): the scenarios' grammar, surge::parse_duration (a non-negative
+/// number and a unit: ns, us, ms, s, m, h).
+inline surge::duration parse_duration_option(const std::string& option, const std::string& text) {
+    try {
+        return surge::parse_duration(text);
+    } catch (const surge::parse_error& e) {
+        throw usage_error(option + " " + text + ": " + e.what());
+    }
+}
+
+/// An option whose name carries its unit ("--batch-us 200"): a bare non-negative integer counts in
+/// that unit, anything else is a duration as above ("--batch-us 0.5ms").
+inline surge::duration parse_duration_option(const std::string& option, const std::string& text, surge::duration unit) {
+    std::uint64_t v = 0;
+    const char* end = text.data() + text.size();
+    const auto res = std::from_chars(text.data(), end, v);
+    if (!text.empty() && res.ec == std::errc{} && res.ptr == end) {
+        if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / unit.count()))
+            throw usage_error(option + " " + text + ": too large");
+        return unit * static_cast<std::int64_t>(v);
+    }
+    return parse_duration_option(option, text);
+}
+
+/// Opens `path` for writing now, so that an unwritable path is bad input before the run starts.
+inline std::ofstream open_output(const std::string& path, const char* what) {
+    errno = 0;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) {
+        const int err = errno;
+        throw usage_error(std::string("cannot write the ") + what + " " + path + ": " +
+                          (err != 0 ? std::strerror(err) : "cannot open the file"));
+    }
+    return out;
+}
+
+/// Checks now that `path` can be written, without touching it: for a report that is written only if
+/// the run starts (a run that cannot start leaves no file, and an earlier report in place).
+inline void check_output_writable(const std::string& path, const char* what) {
+    std::error_code ec;
+    const bool existed = std::filesystem::exists(path, ec);
+    {
+        errno = 0;
+        std::ofstream probe(path, std::ios::binary | std::ios::app);
+        if (!probe) {
+            const int err = errno;
+            throw usage_error(std::string("cannot write the ") + what + " " + path + ": " +
+                              (err != 0 ? std::strerror(err) : "cannot open the file"));
+        }
+    }
+    if (!existed) std::filesystem::remove(path, ec);
+}
+
+/// `surge replay`: defined in tools/replay/replay_command.cpp when surge is built with the live
+/// replay (SURGE_WITH_REPLAY, the default), else in tools/commands/replay_unavailable.cpp.
+action define_replay(CLI::App& cmd);
+
+} // namespace surge::cli

@@ -1,0 +1,279 @@
+// `surge replay` — runs a scenario against a real server over WebSocket (Socket.IO v4 or ws-json)
+// and writes a report of the same schema as `surge run` (mode "live"). docs/replay.md.
+//
+// The only translation unit of `surge` that compiles Asio, Beast and OpenSSL (through replay.hpp):
+// kept apart from tools/surge.cpp so that the two compile in parallel and a build without the
+// replay (SURGE_WITH_REPLAY=OFF) leaves this file out.
+//
+// Conventions of `surge run` (tools/commands/command.hpp): -q prints only the verdict line, --seed
+// takes a non-negative integer below 2^64, every duration is read by surge::parse_duration, an
+// unwritable --output is bad input before anything is sent (and a run that cannot start leaves no
+// report file). Exit codes: 0 every threshold holds;
+// 1 a threshold failed or the run broke off (the target went away: the partial report is still
+// written); 2 bad input or a run that could not start (target refused, not on loopback without
+// --yes, ...). Every message passes redact(): header values (tokens) never reach the terminal.
+#include "live_report.hpp"
+#include "replay.hpp"
+
+#include "../commands/command.hpp"
+
+#include <sim/load.hpp>
+#include <sim/report.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace surge::cli {
+
+namespace {
+
+namespace replay = surge::replay;
+namespace sim = surge::sim;
+
+/// A duration option as the replay's options hold it: whole milliseconds, a fraction rounded up (a
+/// timeout of 0.5ms must not become none).
+std::chrono::milliseconds milliseconds_option(const std::string& option, const std::string& text) {
+    const surge::duration d = parse_duration_option(option, text);
+    return std::chrono::ceil<std::chrono::milliseconds>(std::chrono::nanoseconds(d.count()));
+}
+
+/// --batch-us, --spin-us, --control-slice-us: microseconds (a bare integer) or a duration, at most
+/// 100 ms (they are waits inside the I/O and control loops; longer ones would stall the run).
+std::chrono::microseconds microseconds_option(const std::string& option, const std::string& text) {
+    const surge::duration d = parse_duration_option(option, text, surge::duration::microseconds(1));
+    if (d > surge::duration::milliseconds(100)) throw usage_error(option + " " + text + ": at most 100ms");
+    return std::chrono::ceil<std::chrono::microseconds>(std::chrono::nanoseconds(d.count()));
+}
+
+struct replay_command_options {
+    std::string scenario, target, protocol_file, output, compare_file, publish, ca_file;
+    std::optional<std::string> protocol, seed;
+    std::vector<std::string> header_args, sets;
+    double time_scale = 1;
+    unsigned threads = 1;
+    std::string batch = "200", spin = "1000", slice = "100";
+    std::string connect_timeout = "10s", request_timeout = "10s", idle_timeout = "60s", give_up = "5s", grace = "1s";
+    std::size_t publish_connections = 32;
+    std::string user_prefix = "u";
+    bool yes = false, insecure = false, quiet = false, realtime = false;
+};
+
+/// Everything that can be bad input, checked before a packet is sent: the replay's options, the
+/// scenario, the protocol and the output file.
+struct prepared_replay {
+    sim::loaded_scenario loaded;
+    replay::replay_options options;
+    std::optional<models::metric_set> sim_metrics;  // --compare
+};
+
+prepared_replay prepare(const replay_command_options& o, const std::vector<replay::header>& headers) {
+    prepared_replay p;
+    replay::replay_options& opt = p.options;
+    if (o.seed) opt.seed = parse_seed(*o.seed);
+    opt.connect_timeout = milliseconds_option("--connect-timeout", o.connect_timeout);
+    opt.request_timeout = milliseconds_option("--request-timeout", o.request_timeout);
+    opt.idle_timeout = milliseconds_option("--idle-timeout", o.idle_timeout);
+    opt.give_up_after = milliseconds_option("--give-up-after", o.give_up);
+    opt.grace = milliseconds_option("--grace", o.grace);
+    opt.batch_interval = microseconds_option("--batch-us", o.batch);
+    opt.spin_lead = microseconds_option("--spin-us", o.spin);
+    opt.control_slice = microseconds_option("--control-slice-us", o.slice);
+
+    p.loaded = sim::load_scenario_file(o.scenario, o.sets);
+    opt.target = o.target;
+    // The protocol: the scenario's "protocol" section (or the defaults), then --protocol-file over
+    // it, then --protocol and --publish when given.
+    if (p.loaded.protocol) opt.protocol = *p.loaded.protocol;
+    if (!o.protocol_file.empty()) opt.protocol = sim::load_protocol_file(o.protocol_file, opt.protocol);
+    if (o.protocol) {
+        const auto kind = replay::parse_protocol_kind(*o.protocol);
+        if (!kind) throw usage_error("--protocol: expected socketio or ws-json, found \"" + *o.protocol + "\"");
+        opt.protocol.kind = *kind;
+    }
+    if (o.publish == "http") opt.protocol.via = replay::publish_via::http;
+    else if (o.publish == "websocket") opt.protocol.via = replay::publish_via::websocket;
+    else if (!o.publish.empty()) throw usage_error("--publish: expected http or websocket, found \"" + o.publish + "\"");
+    opt.headers = headers;
+    opt.time_scale = o.time_scale;
+    opt.threads = o.threads;
+    opt.realtime = o.realtime;
+    opt.allow_remote = o.yes;
+    opt.insecure = o.insecure;
+    opt.ca_file = o.ca_file;
+    opt.publish_connections = std::max<std::size_t>(o.publish_connections, 1);
+    opt.user_prefix = o.user_prefix;
+    if (!o.quiet) {
+        opt.progress = &std::cerr;
+        opt.progress_tty = ::isatty(STDERR_FILENO) != 0;
+    }
+
+    // The comparison report is read before the run: a bad file should not cost a live run.
+    if (!o.compare_file.empty()) {
+        std::ifstream f(o.compare_file);
+        if (!f) throw usage_error(o.compare_file + ": cannot read");
+        std::stringstream ss;
+        ss << f.rdbuf();
+        const auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+        if (j.is_discarded()) throw usage_error(o.compare_file + ": not valid JSON");
+        p.sim_metrics = replay::metrics_of_report(j);
+        if (p.sim_metrics->size() == 0) throw usage_error(o.compare_file + ": no metrics in this report");
+    }
+    if (!o.output.empty()) check_output_writable(o.output, "report");
+    return p;
+}
+
+/// The summary on stdout: sim's table, then what only a live run has.
+std::string live_summary(const replay_command_options& o, const prepared_replay& p, const replay::replay_result& result,
+                         const std::vector<sim::threshold_verdict>& verdicts) {
+    std::string summary = sim::summary_table(result.run, verdicts, o.scenario);
+    char line[256];
+    std::snprintf(line, sizeof line, "\nlive (%s, %s, time scale %g, %u thread%s)\n", o.target.c_str(),
+                  p.options.protocol.kind == replay::protocol_kind::socketio ? "socketio" : "ws-json", o.time_scale,
+                  o.threads, o.threads == 1 ? "" : "s");
+    summary += line;
+    for (const auto& m : result.run.metrics.items())
+        if (m.name.rfind("live.", 0) == 0)
+            summary += "  " + m.name.substr(5) + std::string(m.name.size() < 39 ? 39 - m.name.size() : 1, ' ') +
+                       replay::format_value(m.value, m.unit) + "\n";
+    for (const auto& w : result.live.warnings) summary += "  warning: " + w + "\n";
+    for (const auto& e : result.live.errors) summary += "  error seen: " + e + "\n";
+    return summary;
+}
+
+int run_replay(const replay_command_options& o) {
+    std::vector<replay::header> headers;
+    // Every message that leaves this command names no header value.
+    const auto fail = [&](const std::string& message) {
+        complain(replay::redact(message, headers));
+        return exit_bad_input;
+    };
+    prepared_replay p;
+    try {
+        for (const auto& h : o.header_args) headers.push_back(replay::parse_header(h));
+        p = prepare(o, headers);
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+
+    replay::replay_result result;
+    try {
+        result = replay::run_live(p.loaded.scenario, p.options);
+    } catch (const replay::start_error& e) {
+        return fail(e.what());
+    } catch (const std::exception& e) {
+        return fail(std::string("live replay failed: ") + e.what());
+    }
+
+    replay::add_live_metrics(result.run.metrics, result);
+    const auto verdicts = sim::evaluate(p.loaded.scenario.thresholds, result.run.metrics);
+    const sim::scenario_info info{p.loaded.scenario.name, o.scenario, o.sets, p.loaded.document};
+    if (!o.output.empty()) {
+        try {
+            std::ofstream report_file = open_output(o.output, "report");
+            report_file << replay::redact(sim::report_text(replay::make_live_report(result, info, verdicts)), headers);
+            report_file.close();
+            if (!report_file) throw usage_error("cannot write the report " + o.output + ": write failed");
+        } catch (const usage_error& e) {
+            return fail(e.what());
+        }
+    }
+
+    std::string out;
+    if (o.quiet) out = result.run.scenario + ": " + sim::verdict_line(verdicts, result.run.completed) + "\n";
+    else out = live_summary(o, p, result, verdicts);
+    // Asked for explicitly, so printed with -q too.
+    if (p.sim_metrics) out += "\n" + replay::compare_table(*p.sim_metrics, result.run.metrics);
+    std::fputs(replay::redact(out, headers).c_str(), stdout);
+    std::fflush(stdout);
+    if (!result.run.completed)
+        complain(replay::redact(result.run.error, headers) + (o.output.empty() ? "" : "; the partial report is in " + o.output));
+    return sim::exit_code(verdicts, result.run.completed);
+}
+
+} // namespace
+
+action define_replay(CLI::App& cmd) {
+    auto o = std::make_shared<replay_command_options>();
+    cmd.add_option("SCENARIO", o->scenario, "Scenario file (JSON)")->required();
+    cmd.add_option("--target", o->target, "Server URL: ws://, wss://, http:// or https://host:port[/prefix]")
+        ->required()
+        ->type_name("URL");
+    cmd.add_option("--protocol", o->protocol,
+                   "socketio (Socket.IO v4 over WebSocket) or ws-json; overrides the scenario's protocol section "
+                   "(default socketio)")
+        ->type_name("NAME");
+    cmd.add_option("--protocol-file", o->protocol_file, "JSON protocol section over the scenario's \"protocol\" (docs/replay.md)")
+        ->type_name("FILE");
+    cmd.add_option("--publish", o->publish, "How to publish: http (POST) or websocket (event); overrides the protocol")
+        ->type_name("VIA");
+    cmd.add_option("--time-scale", o->time_scale, "Run K times faster than the scenario (rates x K, durations / K)")
+        ->type_name("K")
+        ->capture_default_str();
+    cmd.add_option("--output,-o", o->output, "Write the JSON report here")->type_name("FILE");
+    cmd.add_option("--compare", o->compare_file, "A simulated run's report: print simulated vs live metrics")
+        ->type_name("SIM.json");
+    cmd.add_option("--header", o->header_args, "\"Name: value\" sent with every handshake and publish, never printed (repeatable)")
+        ->type_name("HEADER")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("--set", o->sets, "Override a scenario field: --set /users/count=1000 (repeatable)")
+        ->type_name("POINTER=VALUE")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("--seed", o->seed, "Seed for target choice, arrivals and sessions (overrides the scenario's)")->type_name("N");
+    cmd.add_option("--threads", o->threads, "I/O threads")->capture_default_str();
+    cmd.add_option("--batch-us", o->batch,
+                   "I/O threads sleep this long between passes over ready sockets while traffic flows "
+                   "(microseconds, or a duration such as 0.5ms; 0: wait in the reactor)")
+        ->type_name("US")
+        ->capture_default_str();
+    cmd.add_option("--spin-us", o->spin,
+                   "The load generator wakes this early and spins to each arrival's intended time "
+                   "(microseconds or a duration; 0: plain timers)")
+        ->type_name("US")
+        ->capture_default_str();
+    cmd.add_flag("--realtime", o->realtime,
+                 "The load generator's thread in SCHED_FIFO when permitted (CAP_SYS_NICE): scheduling lag unaffected by "
+                 "busy cores");
+    cmd.add_option("--control-slice-us", o->slice,
+                   "Scheduler time slice asked for the load generator's thread, Linux >= 6.12 (microseconds or a "
+                   "duration; 0: the default)")
+        ->type_name("US")
+        ->capture_default_str();
+    cmd.add_option("--connect-timeout", o->connect_timeout, "Per connection attempt (TCP, TLS, upgrade, namespace)")
+        ->type_name("DURATION")
+        ->capture_default_str();
+    cmd.add_option("--request-timeout", o->request_timeout, "Per publish request")->type_name("DURATION")->capture_default_str();
+    cmd.add_option("--idle-timeout", o->idle_timeout, "ws-json: a connection without traffic this long is dead")
+        ->type_name("DURATION")
+        ->capture_default_str();
+    cmd.add_option("--give-up-after", o->give_up, "End the run (exit 1) when the target is unreachable this long")
+        ->type_name("DURATION")
+        ->capture_default_str();
+    cmd.add_option("--grace", o->grace, "After the scenario, wait this long for notifications in flight")
+        ->type_name("DURATION")
+        ->capture_default_str();
+    cmd.add_option("--publish-connections", o->publish_connections, "HTTP keep-alive connections for publishing")
+        ->capture_default_str();
+    cmd.add_option("--user-prefix", o->user_prefix, "User ids are PREFIX0, PREFIX1, ...")->type_name("PREFIX")->capture_default_str();
+    cmd.add_flag("--yes", o->yes, "Allow a target that is not on loopback (this sends real load)");
+    cmd.add_flag("--insecure", o->insecure, "wss/https: do not verify the server's certificate");
+    cmd.add_option("--ca-file", o->ca_file, "wss/https: trust the CA certificates in this PEM file (besides the system's)")
+        ->type_name("FILE");
+    cmd.add_flag("--quiet,-q", o->quiet, "Print only the verdict line (and --compare's table); no progress line");
+    return [o]() -> int { return run_replay(*o); };
+}
+
+} // namespace surge::cli

@@ -44,7 +44,7 @@ namespace surge::sim {
 struct loaded_scenario {
     sim::scenario scenario;             // models::scenario plus the thresholds
     nlohmann::json document;            // the document after overrides (for the report)
-    /// The "protocol" section, if the scenario has one: for a live replay (surge-replay) only;
+    /// The "protocol" section, if the scenario has one: for a live replay (surge replay) only;
     /// the simulator ignores it.
     std::optional<protocol_config> protocol;
     std::string file;                   // as given
@@ -58,7 +58,7 @@ inline loaded_scenario load_scenario_file(const std::string& path, const std::ve
 inline loaded_scenario load_scenario_text(const std::string& text, const std::string& file,
                                           const std::vector<std::string>& sets = {});
 
-/// A protocol section on its own (surge-replay --protocol-file): a JSON object with the keys of the
+/// A protocol section on its own (surge replay --protocol-file): a JSON object with the keys of the
 /// scenario's "protocol" section, or {"protocol": {...}}. Read over `base`; keys it does not set
 /// keep base's values. Throws input_error with the loader's messages, `file` naming the text.
 inline protocol_config load_protocol_text(const std::string& text, const std::string& file, protocol_config base = {});

@@ -1,4 +1,4 @@
-// sim/protocol.hpp — the scenario's optional "protocol" section: how a live replay (surge-replay,
+// sim/protocol.hpp — the scenario's optional "protocol" section: how a live replay (surge replay,
 // tools/replay) talks to a real server — the WebSocket protocol, its path and query, the Socket.IO
 // namespace and auth, where a notification's id and intended send time are, and how notifications
 // are published. The simulator ignores it. The loader (sim/load/protocol_section.hpp) fills

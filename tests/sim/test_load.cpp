@@ -720,7 +720,7 @@ BOOST_AUTO_TEST_CASE(protocol_section) {
     BOOST_TEST(contains(set_error({"/protocol={\"auth\": \"tok\"}"}), "/protocol/auth: expected an object"));
     BOOST_TEST(contains(set_error({"/protocol=[]"}), "/protocol: expected an object, found []"));
 
-    // The same section on its own (surge-replay --protocol-file), bare or wrapped, over a base.
+    // The same section on its own (surge replay --protocol-file), bare or wrapped, over a base.
     surge::sim::protocol_config base;
     base.kind = surge::sim::protocol_kind::ws_json;
     const auto bare = surge::sim::load_protocol_text(R"({"publish": {"via": "websocket"}})", "p.json", base);

@@ -203,7 +203,7 @@ BOOST_AUTO_TEST_CASE(schema_thresholds_match_the_metric_catalogue) {
         BOOST_REQUIRE_MESSAGE(rule_of_unit.count(m.unit) == 1, m.name << ": no threshold rule for unit " << m.unit);
         const auto& [def, words] = rule_of_unit.at(m.unit);
         const std::string only_live =
-            m.modes == models::metric_modes::live_only ? "; measured by a live replay only (surge-replay)" : "";
+            m.modes == models::metric_modes::live_only ? "; measured by a live replay only (surge replay)" : "";
         expected[std::string(m.name)] = {{"$ref", "#/$defs/" + def},
                                          {"description", "Pass/fail rule on " + std::string(m.name) + " (" + words + ")" +
                                                              only_live + "."}};

@@ -173,7 +173,7 @@ private:
         ws_.write_buffer_bytes(1024);
         ws_.auto_fragment(false);
         ws_.set_option(websocket::stream_base::decorator([h = &settings_.headers](websocket::request_type& req) {
-            req.set(beast::http::field::user_agent, "surge-replay");
+            req.set(beast::http::field::user_agent, "surge");
             for (const auto& x : *h) req.set(x.name, x.value);
         }));
         const std::string target = ws_request_target(settings_.protocol, settings_.target.base_path, user_);

@@ -121,7 +121,7 @@ private:
             http_req_.target(s.target.base_path + s.protocol.publish_path);
             http_req_.version(11);
             http_req_.set(beast::http::field::host, s.target.host_header());
-            http_req_.set(beast::http::field::user_agent, "surge-replay");
+            http_req_.set(beast::http::field::user_agent, "surge");
             http_req_.set(beast::http::field::content_type, "application/json");
             for (const auto& h : s.headers) http_req_.set(h.name, h.value);
             http_req_.body() = req_.body;

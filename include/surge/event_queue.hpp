@@ -25,6 +25,8 @@
 // Pop order is a total order on (time, key), so it never depends on the heap's internal layout.
 #pragma once
 
+#include "surge/config.hpp"
+#include "surge/detail/event_queue_storage.hpp"
 #include "surge/time.hpp"
 
 #include <algorithm>
@@ -39,59 +41,7 @@
 #include <utility>
 #include <vector>
 
-#if defined(__linux__) && __has_include(<sys/mman.h>)
-#include <sys/mman.h>
-#define SURGE_HAS_MADVISE 1
-#endif
-
-// The heap's inner loops are inlined into their callers (GCC and clang otherwise keep the child
-// selection out of line: a call per heap level in the hold benchmark).
-#if defined(__GNUC__) || defined(__clang__)
-#define SURGE_HOT_INLINE [[gnu::always_inline]] inline
-#else
-#define SURGE_HOT_INLINE inline
-#endif
-
 namespace surge {
-
-namespace detail {
-
-/// Allocator for the event queue's large arrays (the slot pool, the rung, the top). Blocks of
-/// 2 MiB and more are aligned to 2 MiB and, on Linux, marked MADV_HUGEPAGE, so that transparent
-/// huge pages back their whole 2 MiB pages where the system allows it (the common "madvise"
-/// mode). A million pending events spread over ~56 MB that is read in time order, i.e. at
-/// random: with 4 KiB pages nearly every such access also misses the TLB, and a page walk under
-/// virtualisation is itself several memory accesses (BM_Hold/1048576: 330 -> 235 ns per event).
-/// It is advice only: where huge pages are off or unavailable, the memory is ordinary memory.
-template <class T>
-struct big_array_allocator {
-    using value_type = T;
-    static constexpr std::size_t huge_page = std::size_t{1} << 21;
-
-    big_array_allocator() = default;
-    template <class U>
-    constexpr big_array_allocator(const big_array_allocator<U>&) noexcept {}
-
-    T* allocate(std::size_t n) {
-        static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
-        if (n > static_cast<std::size_t>(-1) / 2 / sizeof(T)) throw std::bad_array_new_length();
-        const std::size_t bytes = n * sizeof(T);
-        if (bytes < huge_page) return static_cast<T*>(::operator new(bytes));
-        void* p = ::operator new(bytes, std::align_val_t{huge_page});
-#ifdef SURGE_HAS_MADVISE
-        (void)::madvise(p, bytes, MADV_HUGEPAGE);  // advice: a refusal leaves ordinary pages
-#endif
-        return static_cast<T*>(p);
-    }
-    void deallocate(T* p, std::size_t n) noexcept {
-        if (n * sizeof(T) < huge_page) ::operator delete(p);
-        else ::operator delete(p, std::align_val_t{huge_page});
-    }
-    template <class U>
-    friend constexpr bool operator==(const big_array_allocator&, const big_array_allocator<U>&) noexcept { return true; }
-};
-
-} // namespace detail
 
 /// Opt-in for callbacks whose move-construct-then-destroy-the-source equals a byte copy (e.g. a
 /// type owning one pointer that its move nulls): the queue then relocates them with memcpy.
@@ -276,11 +226,7 @@ private:
     enum class op_kind : std::uint8_t { invoke, destroy, relocate_to };
     using op_fn = void (*)(unsigned char* self, op_kind, unsigned char* dst);
 
-    struct entry {
-        std::uint64_t hi;  // (time + 2^55) << 8 | (priority + 128)
-        std::uint64_t lo;  // sequence << 32 | slot
-    };
-    static_assert(sizeof(entry) == 16);
+    using entry = detail::heap_entry;
     static constexpr std::uint64_t max_seq = 0xFFFFFFFFu;
 
     static std::uint32_t slot_of(const entry& e) noexcept { return static_cast<std::uint32_t>(e.lo); }
@@ -294,49 +240,7 @@ private:
         return (static_cast<std::uint64_t>(prio + 32768) << 48) | (e.lo >> 32);
     }
 
-    // The heap's array: element 0 sits 48 bytes into a 64-byte line, so that the children of any
-    // node (4i+1 .. 4i+4) fill exactly one line.
-    class heap_array {
-    public:
-        heap_array() = default;
-        heap_array(const heap_array&) = delete;
-        heap_array& operator=(const heap_array&) = delete;
-        ~heap_array() { release(); }
-
-        [[nodiscard]] std::size_t size() const noexcept { return size_; }
-        [[nodiscard]] std::size_t capacity() const noexcept { return cap_; }
-        entry* data() noexcept { return data_; }
-        const entry* data() const noexcept { return data_; }
-        entry& operator[](std::size_t i) noexcept { return data_[i]; }
-        const entry& operator[](std::size_t i) const noexcept { return data_[i]; }
-        void push_back(const entry& e) {
-            if (size_ == cap_) grow(cap_ == 0 ? 64 : 2 * cap_);
-            data_[size_++] = e;
-        }
-        void pop_back() noexcept { --size_; }
-        void resize_down(std::size_t n) noexcept { size_ = n; }
-        void clear() noexcept { size_ = 0; }
-        void reserve(std::size_t n) { if (n > cap_) grow(std::max({n, 2 * cap_, std::size_t{64}})); }
-        [[nodiscard]] std::size_t memory_bytes() const noexcept { return cap_ == 0 ? 0 : (cap_ + lead) * sizeof(entry); }
-
-    private:
-        static constexpr std::size_t lead = 3;  // entries before element 0 in the allocation
-        static constexpr std::align_val_t line{64};
-        void grow(std::size_t cap) {
-            auto* raw = static_cast<entry*>(::operator new((cap + lead) * sizeof(entry), line));
-            if (size_ != 0) std::memcpy(raw + lead, data_, size_ * sizeof(entry));
-            release();
-            data_ = raw + lead;
-            cap_ = cap;
-        }
-        void release() noexcept {
-            if (data_ != nullptr) ::operator delete(data_ - lead, line);
-            data_ = nullptr;
-        }
-        entry* data_ = nullptr;
-        std::size_t size_ = 0;
-        std::size_t cap_ = 0;
-    };
+    using heap_array = detail::heap_array;
     struct slot {
         alignas(8) unsigned char storage[inline_capture];
         op_fn op = nullptr;        // null: free or cancelled
@@ -395,13 +299,7 @@ private:
         return x < y;
     }
 
-    static void prefetch(const void* p) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        __builtin_prefetch(p);
-#else
-        (void)p;
-#endif
-    }
+    static void prefetch(const void* p) noexcept { SURGE_PREFETCH(p); }
 
     static void bump(slot& s) noexcept {
         if (++s.gen == 0) s.gen = 1;
@@ -670,10 +568,7 @@ private:
     }
     // Out of line, so that pop_root's small-heap path (the common one behind a rung) stays small
     // and its callers save few registers.
-#if defined(__GNUC__) || defined(__clang__)
-    [[gnu::noinline]]
-#endif
-    void sift_down_from_root_outlined(std::uint64_t hi, std::uint64_t lo) noexcept { sift_down_from_root(hi, lo); }
+    SURGE_NOINLINE void sift_down_from_root_outlined(std::uint64_t hi, std::uint64_t lo) noexcept { sift_down_from_root(hi, lo); }
 
     /// Drops cancelled entries and rebuilds the heap (Floyd's method).
     void compact() noexcept {

@@ -1,20 +1,23 @@
 // models/server.hpp — the notification server, assembled: admission (models/admission.hpp) in
 // front of a pool of worker processes (Flask-SocketIO's worker threads) that take requests in FIFO
-// order and serve them, each request costing worker time and database queries; the connection
-// registry (models/connection_registry.hpp); fan-out, send buffers and broadcast tracking
-// (models/fan_out.hpp). This file owns the pieces, the worker loop and worker loss.
+// order and serve them (models/request_handlers.hpp), each request costing worker time and
+// database queries (models/db_client.hpp); the connection registry
+// (models/connection_registry.hpp); fan-out, send buffers and broadcast tracking
+// (models/fan_out.hpp). This file owns the pieces, the door's bookkeeping, the worker loop and
+// worker loss.
 #pragma once
 
 #include "models/admission.hpp"
 #include "models/connection_registry.hpp"
 #include "models/database.hpp"
-#include "models/degradation.hpp"
+#include "models/db_client.hpp"
 #include "models/fan_out.hpp"
 #include "models/message.hpp"
 #include "models/offline_queue.hpp"
 #include "models/params.hpp"
 #include "models/recorder.hpp"
 #include "models/request.hpp"
+#include "models/request_handlers.hpp"
 #include "models/ws_link.hpp"
 
 #include <surge/process.hpp>
@@ -32,16 +35,16 @@ class server {
 public:
     server(simulation& sim, const server_params& p, const degradation_params& deg, const memory_params& mem,
            database& db, link_table& links, offline_queues& offline, message_pool& pool, recorder& rec)
-        : sim_(&sim), p_(p), deg_(deg), mem_(mem), db_(&db), links_(&links), rec_(&rec), rng_(sim.stream("server")),
+        : sim_(&sim), p_(p), mem_(mem), links_(&links), rec_(&rec), rng_(sim.stream("server")),
           door_(sim, static_cast<std::size_t>(p.queue_capacity), deg), registry_(sim, links.size(), mem, rec),
-          out_(sim, p, mem, links, offline, pool, rec, registry_, rng_), restored_(sim), breaker_(deg.circuit_breaker),
-          active_(p.workers) {}
+          out_(sim, p, mem, links, offline, pool, rec, registry_, rng_), db_(sim, db, deg, rec, rng_),
+          handlers_(sim, p, deg, mem, db_, registry_, out_, links, rec, rng_), restored_(sim), active_(p.workers) {}
     server(const server&) = delete;
     server& operator=(const server&) = delete;
 
     void set_clients(client_side& c) noexcept {
-        clients_ = &c;
         out_.set_clients(c);
+        handlers_.set_clients(c);
     }
 
     /// Spawns the worker processes.
@@ -66,16 +69,16 @@ public:
         case admission::verdict::accepted: break;
         case admission::verdict::rate_limited:
             rec_->rate_limited += r.batch;
-            refuse(r);
+            handlers_.refuse(r);
             return false;
         case admission::verdict::shed:
             rec_->shed += r.batch;
-            refuse(r);
+            handlers_.refuse(r);
             return false;
         case admission::verdict::queue_full:
             if (publish) {
                 rec_->rejected += r.batch;
-                refuse(r);
+                handlers_.refuse(r);
             }
             return false;
         }
@@ -127,30 +130,8 @@ public:
     [[nodiscard]] const server_params& params() const noexcept { return p_; }
 
 private:
-    void refuse(request& r) {
-        ++rec_->operations;
-        if (r.ok != nullptr) *r.ok = false;
-        if (r.done != nullptr) r.done->trigger();
-    }
-    void finish(request& r, bool ok) {
-        ++rec_->operations;
-        const duration took = sim_->now() - r.created;
-        if (ok && deg_.request_timeout && took > *deg_.request_timeout) {
-            rec_->timed_out += r.batch;
-            ok = false;
-        }
-        if (ok) {
-            ++rec_->operations_ok;
-            rec_->operation_latency.record(took.count());
-            rec_->per_notification.add(took.seconds_f() / static_cast<double>(std::max<std::uint32_t>(r.batch, 1)));
-        }
-        if (r.ok != nullptr) *r.ok = ok;
-        if (r.done != nullptr) r.done->trigger();
-        sim_->trace().record(sim_->now(), ok ? "op.ok" : "op.fail", r.user, took.count(), r.batch);
-    }
-
+    /// Takes requests in FIFO order and serves each to the end; waits while it is a lost worker.
     surge::process worker(std::int64_t index) {
-        rng& r = rng_;
         for (;;) {
             while (index >= active_) co_await restored_;
             request q;
@@ -166,125 +147,22 @@ private:
             rec_->server_queue.set(start, static_cast<double>(door_.queue_length()));
             rec_->memory.add(start, memory_meter::requests, -mem_.per_request);
             rec_->queue_wait.record((start - q.enqueued).count());
-
-            if (q.type == request::kind::publish) {
-                if (deg_.request_timeout && start - q.created > *deg_.request_timeout) {
-                    rec_->timed_out += q.batch;
-                    ++rec_->operations;
-                    if (q.ok != nullptr) *q.ok = false;
-                    if (q.done != nullptr) q.done->trigger();
-                    continue;
-                }
-                const std::int64_t objects = static_cast<std::int64_t>(q.batch) * (mem_.per_notification + q.payload);
-                rec_->memory.add(start, memory_meter::notifications, objects);
-                // Persist: one transaction with `queries_per_notification` queries per notification.
-                const std::int64_t queries = p_.queries_per_notification * q.batch;
-                bool stored = true;
-                if (queries > 0) {
-                    stored = false;
-                    for (std::int64_t attempt = 1;; ++attempt) {
-                        bool ok = false;
-                        if (!breaker_.allow(sim_->now())) {
-                            ++rec_->breaker_rejected;
-                        } else {
-                            const time_point asked = sim_->now();
-                            auto conn = co_await db_->checkout();
-                            rec_->pool_wait.record((sim_->now() - asked).count());
-                            if (!conn) {
-                                ++rec_->db_timeouts;
-                            } else {
-                                co_await sim_->delay(db_->open_cost(r));
-                                ok = true;
-                                duration spent{};
-                                for (std::int64_t k = 0; k < queries && ok; ++k) {
-                                    const auto res = db_->query(r);
-                                    spent += res.time;
-                                    ok = res.ok;
-                                }
-                                co_await sim_->delay(spent);
-                                db_->checkin(std::move(conn));
-                            }
-                            if (ok) breaker_.success();
-                            else if (breaker_.failure(sim_->now())) ++rec_->breaker_opens;
-                        }
-                        if (ok) {
-                            stored = true;
-                            break;
-                        }
-                        if (attempt >= deg_.retry.max_attempts) break;
-                        ++rec_->db_retries;
-                        co_await sim_->delay(backoff_delay(deg_.retry.backoff, attempt, r));
-                    }
-                }
-                if (!stored) {
-                    rec_->memory.add(sim_->now(), memory_meter::notifications, -objects);
-                    rec_->failed += q.batch;
-                    rec_->worker_busy_s += (sim_->now() - start).seconds_f();
-                    finish(q, false);
-                    continue;
-                }
-                duration cost{};
-                for (std::uint32_t k = 0; k < q.batch; ++k) cost += p_.cost_per_notification.sample(r);
-                co_await sim_->delay(cost);
-                rec_->persisted += q.batch;
-                rec_->publishing.note(sim_->now());
-                const duration fan = out_.publish(q);
-                co_await sim_->delay(fan);
-                rec_->memory.add(sim_->now(), memory_meter::notifications, -objects);
-                rec_->worker_busy_s += (sim_->now() - start).seconds_f();
-                finish(q, true);
-            } else if (q.type == request::kind::connect) {
-                co_await sim_->delay(p_.cost_per_connect.sample(r));
-                for (std::int64_t k = 0; k < p_.queries_per_connect; ++k) {
-                    auto conn = co_await db_->checkout();
-                    if (!conn) break;
-                    co_await sim_->delay(db_->open_cost(r) + db_->query(r).time);
-                    db_->checkin(std::move(conn));
-                }
-                const std::uint32_t u = q.user;
-                if (clients_ == nullptr || !clients_->attempt_current(u, q.attempt)) {
-                    // the client gave up meanwhile
-                } else if (p_.max_connections > 0 && registry_.count() >= p_.max_connections && !registry_.connected(u)) {
-                    clients_->connect_refused(u, q.attempt);
-                } else {
-                    registry_.add(u);
-                    links_->open(u);
-                    // The client is online before its backlog flows, so a close during the
-                    // drain (slow-consumer policy) reaches a client that knows it is connected.
-                    clients_->connect_accepted(u, q.attempt);
-                    co_await sim_->delay(out_.drain_offline(u));
-                }
-                rec_->worker_busy_s += (sim_->now() - start).seconds_f();
-            } else {
-                co_await sim_->delay(p_.cost_per_client_message.sample(r));
-                for (std::int64_t k = 0; k < p_.queries_per_client_message; ++k) {
-                    auto conn = co_await db_->checkout();
-                    if (!conn) break;
-                    co_await sim_->delay(db_->open_cost(r) + db_->query(r).time);
-                    db_->checkin(std::move(conn));
-                }
-                ++rec_->messages_handled;
-                rec_->messaging.note(sim_->now());
-                out_.reply(q.user, q.created, q.payload);
-                rec_->worker_busy_s += (sim_->now() - start).seconds_f();
-            }
+            co_await handlers_.serve(q, start);
         }
     }
 
     simulation* sim_;
     server_params p_;
-    degradation_params deg_;
     memory_params mem_;
-    database* db_;
     link_table* links_;
     recorder* rec_;
-    client_side* clients_ = nullptr;
     rng rng_;  // the server's stream: worker costs, DB draws and emits, in one order
     admission door_;
     connection_registry registry_;
     fan_out out_;
+    db_client db_;
+    request_handlers handlers_;
     event restored_;
-    circuit_breaker breaker_;
     std::vector<surge::process> workers_;
     std::vector<std::uint8_t> idle_;  // worker i waits for a request
     std::int64_t active_;

@@ -44,22 +44,14 @@ public:
 
     void set_clients(client_side& c) noexcept { clients_ = &c; }
 
-    /// Serves request q, which a worker took from the queue at `start`.
-    task<void> serve(request& q, time_point start) {
-        switch (q.type) {
-        case request::kind::publish: co_await publish(q, start); break;
-        case request::kind::connect: co_await connect(q, start); break;
-        case request::kind::client_message: co_await client_message(q, start); break;
-        }
-    }
-
     /// A request refused before it was queued.
     void refuse(request& r) {
         ++rec_->operations;
         answer(r, false);
     }
 
-private:
+    // Each serves request q, which a worker took from the queue at `start`.
+
     task<void> publish(request& q, time_point start) {
         if (request_timeout_ && start - q.created > *request_timeout_) {
             rec_->timed_out += q.batch;
@@ -93,7 +85,7 @@ private:
 
     task<void> connect(request& q, time_point start) {
         co_await sim_->delay(p_.cost_per_connect.sample(*rng_));
-        co_await db_->look_up(p_.queries_per_connect);
+        if (p_.queries_per_connect > 0) co_await db_->look_up(p_.queries_per_connect);
         const std::uint32_t u = q.user;
         if (clients_ == nullptr || !clients_->attempt_current(u, q.attempt)) {
             // the client gave up meanwhile
@@ -112,13 +104,14 @@ private:
 
     task<void> client_message(request& q, time_point start) {
         co_await sim_->delay(p_.cost_per_client_message.sample(*rng_));
-        co_await db_->look_up(p_.queries_per_client_message);
+        if (p_.queries_per_client_message > 0) co_await db_->look_up(p_.queries_per_client_message);
         ++rec_->messages_handled;
         rec_->messaging.note(sim_->now());
         out_->reply(q.user, q.created, q.payload);
         rec_->worker_busy_s += (sim_->now() - start).seconds_f();
     }
 
+private:
     /// The request is done: a success that took longer than the request timeout counts as failed.
     void finish(request& r, bool ok) {
         ++rec_->operations;

@@ -147,7 +147,11 @@ private:
             rec_->server_queue.set(start, static_cast<double>(door_.queue_length()));
             rec_->memory.add(start, memory_meter::requests, -mem_.per_request);
             rec_->queue_wait.record((start - q.enqueued).count());
-            co_await handlers_.serve(q, start);
+            switch (q.type) {
+            case request::kind::publish: co_await handlers_.publish(q, start); break;
+            case request::kind::connect: co_await handlers_.connect(q, start); break;
+            case request::kind::client_message: co_await handlers_.client_message(q, start); break;
+            }
         }
     }
 

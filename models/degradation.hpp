@@ -1,6 +1,7 @@
 // models/degradation.hpp — what a service does to stay up under overload: retry with exponential
-// backoff and jitter, a circuit breaker around the database, load shedding by priority and a
-// token-bucket rate limit at the door. Each is a small piece of state the server consults.
+// backoff and jitter, a circuit breaker around the database, and load shedding by priority. Each is
+// a small piece of state the server consults. The rate limit at the door is the kernel's
+// surge::token_bucket, wired in models/admission.hpp.
 #pragma once
 
 #include "models/params.hpp"
@@ -9,7 +10,6 @@
 #include <surge/time.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 
 namespace surge::models {
@@ -73,39 +73,6 @@ private:
     std::int64_t failures_ = 0;
     time_point reopen_at_{};
     bool probing_ = false;
-};
-
-/// A token bucket in integer nanoseconds: `rate` tokens per second up to `burst`.
-class admission_limiter {
-public:
-    explicit admission_limiter(const degradation_params::rate_limit_params& p)
-        : enabled_(p.enabled), burst_(std::max<std::int64_t>(p.burst, 1)),
-          interval_ns_(p.limit.per_second > 0 ? std::max<std::int64_t>(1, std::llround(1e9 / p.limit.per_second)) : 1),
-          tokens_(burst_) {}
-
-    bool try_take(time_point now, std::int64_t n = 1) {
-        if (!enabled_) return true;
-        refill(now);
-        if (tokens_ < n) return false;
-        tokens_ -= n;
-        return true;
-    }
-
-private:
-    void refill(time_point now) {
-        const std::int64_t elapsed = (now - last_).count();
-        const std::int64_t add = elapsed / interval_ns_;
-        if (add > 0) {
-            tokens_ = std::min(burst_, tokens_ + add);
-            last_ = last_ + duration::nanoseconds(add * interval_ns_);
-        }
-        if (tokens_ == burst_) last_ = now;
-    }
-    bool enabled_;
-    std::int64_t burst_;
-    std::int64_t interval_ns_;
-    std::int64_t tokens_;
-    time_point last_{};
 };
 
 /// Load shedding: with `queue_length` requests waiting, is a request of this priority refused?

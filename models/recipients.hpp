@@ -1,5 +1,5 @@
 // models/recipients.hpp — who a notification is for, written once for both clocks: the
-// simulation's server (fan_out in models/server.hpp) and the live replay's publish generator call
+// simulation's server (models/fan_out.hpp) and the live replay's publish generator call
 // the same function with a stream seeded by the request's target_seed, so for one seed they
 // address the same users. A broadcast has no drawn recipients: it goes to whoever is connected.
 #pragma once

@@ -275,4 +275,50 @@ BOOST_AUTO_TEST_CASE(server_transaction_of_a_batch_runs_queries_per_notification
     BOOST_TEST(rec.operation_latency.count() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(connect_look_ups_check_out_once_per_query_and_pay_opening_plus_query) {
+    // Two look-ups per connect, a 5 ms opening, 3 ms queries: the first look-up opens a connection
+    // (5 + 3 ms), the second reuses it idle (3 ms), so the connection is registered 11 ms later
+    // than without look-ups. Look-ups are not pool-wait samples (only persisting is measured).
+    auto base = mt::exact_scenario(1);
+    base.server.queries_per_notification = 0;
+    base.database.connect = m::duration_dist::fixed(5_ms);
+    mt::harness without(base);
+    without.finish();
+    auto sc = base;
+    sc.server.queries_per_connect = 2;
+    mt::harness with(sc);
+    with.finish();
+    const auto a = without.records("connect");
+    const auto b = with.records("connect");
+    BOOST_TEST_REQUIRE(a.size() == 1u);
+    BOOST_TEST_REQUIRE(b.size() == 1u);
+    BOOST_TEST(b[0].t - a[0].t == ns(11_ms));
+    BOOST_TEST(with.rec().db_queries == 2u);
+    BOOST_TEST(with.rec().pool_wait.count() == 0u);
+    BOOST_TEST(with.rec().db_connections_max == 1);
+}
+
+BOOST_AUTO_TEST_CASE(connect_look_ups_end_at_the_first_pool_timeout_which_is_no_database_timeout) {
+    // Two workers, a pool of one connection, 1 s queries, a 100 ms pool timeout, three look-ups
+    // per connect; two users whose connects reach the server together. The first worker holds the
+    // connection for its three look-ups (3 s); the second waits 100 ms for it, gives up its
+    // look-ups and registers the connection at once: 2.9 s before the first.
+    auto sc = mt::exact_scenario(2);
+    sc.server.workers = 2;
+    sc.server.queries_per_notification = 0;
+    sc.server.queries_per_connect = 3;
+    sc.database.pool_size = 1;
+    sc.database.max_overflow = 0;
+    sc.database.checkout_timeout = 100_ms;
+    sc.database.query = m::duration_dist::fixed(1_s);
+    mt::harness h(sc);
+    h.finish();
+    const auto c = h.records("connect");
+    BOOST_TEST_REQUIRE(c.size() == 2u);
+    BOOST_TEST(c[1].t - c[0].t == ns(2900_ms));
+    BOOST_TEST(h.rec().db_queries == 3u);
+    BOOST_TEST(h.rec().db_timeouts == 0u);
+    BOOST_TEST(h.rec().pool_wait.count() == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,12 +1,15 @@
 // models/degradation.hpp: backoff with AWS-style jitter (exact values without jitter, exact
 // bounds and replayed draws with it), the circuit breaker's state sequence at exact times, the
-// token bucket's admissions (burst + rate x t) and load shedding by priority.
+// rate limit's admissions on the kernel's token bucket (burst + rate x t, and the same verdicts as
+// the integer bucket it replaced) and load shedding by priority.
 #include "model_harness.hpp"
 
+#include <models/admission.hpp>
 #include <models/degradation.hpp>
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -28,6 +31,20 @@ m::backoff_params backoff(duration base, duration max, double mult, m::backoff_p
 }
 
 time_point t_at(duration d) { return time_point{} + d; }
+
+m::degradation_params::rate_limit_params limit(double per_second, std::int64_t burst) {
+    m::degradation_params::rate_limit_params p;
+    p.enabled = true;
+    p.limit = m::rate{per_second};
+    p.burst = burst;
+    return p;
+}
+
+/// Advances the simulation to `at` and asks the limiter for n tokens then.
+bool take_at(simulation& sim, m::rate_limiter& lim, duration at, std::int64_t n = 1) {
+    sim.run_until(time_point{} + at);
+    return lim.try_take(n);
+}
 
 } // namespace
 
@@ -164,18 +181,15 @@ BOOST_AUTO_TEST_CASE(disabled_circuit_breaker_never_opens) {
     BOOST_TEST((cb.current() == m::circuit_breaker::state::closed));
 }
 
-BOOST_AUTO_TEST_CASE(token_bucket_admits_burst_plus_rate_times_t) {
+BOOST_AUTO_TEST_CASE(rate_limit_admits_burst_plus_rate_times_t) {
     // 100/s, burst 10, a request every millisecond for 10 s (10 001 requests at 0, 1 ms, ..., 10 s):
     // the burst goes at once, then one token every 10 ms: 10 + 10 s * 100/s = 1 010.
-    m::degradation_params::rate_limit_params p;
-    p.enabled = true;
-    p.limit = m::rate{100};
-    p.burst = 10;
-    m::admission_limiter lim(p);
+    simulation sim;
+    m::rate_limiter lim(sim, limit(100, 10));
     std::int64_t admitted = 0;
     std::vector<std::int64_t> admitted_at;
     for (std::int64_t k = 0; k <= 10'000; ++k)
-        if (lim.try_take(t_at(duration::milliseconds(k)))) {
+        if (take_at(sim, lim, duration::milliseconds(k))) {
             ++admitted;
             admitted_at.push_back(k);
         }
@@ -186,34 +200,82 @@ BOOST_AUTO_TEST_CASE(token_bucket_admits_burst_plus_rate_times_t) {
         BOOST_TEST_REQUIRE(admitted_at[i] == static_cast<std::int64_t>(10 * (i - 9)));
 }
 
-BOOST_AUTO_TEST_CASE(token_bucket_refills_to_burst_and_no_further) {
-    m::degradation_params::rate_limit_params p;
-    p.enabled = true;
-    p.limit = m::rate{10};
-    p.burst = 5;
-    m::admission_limiter lim(p);
-    for (int i = 0; i < 5; ++i) BOOST_TEST(lim.try_take(t_at(0_s)));
-    BOOST_TEST(!lim.try_take(t_at(0_s)));
+BOOST_AUTO_TEST_CASE(rate_limit_refills_to_burst_and_no_further) {
+    simulation sim;
+    m::rate_limiter lim(sim, limit(10, 5));
+    for (int i = 0; i < 5; ++i) BOOST_TEST(take_at(sim, lim, 0_s));
+    BOOST_TEST(!take_at(sim, lim, 0_s));
     // 100 ms later one token; an hour later only `burst` of them.
-    BOOST_TEST(!lim.try_take(t_at(99_ms)));
-    BOOST_TEST(lim.try_take(t_at(100_ms)));
-    BOOST_TEST(!lim.try_take(t_at(100_ms)));
+    BOOST_TEST(!take_at(sim, lim, 99_ms));
+    BOOST_TEST(take_at(sim, lim, 100_ms));
+    BOOST_TEST(!take_at(sim, lim, 100_ms));
     int n = 0;
-    while (lim.try_take(t_at(3600_s))) ++n;
+    while (take_at(sim, lim, 3600_s)) ++n;
     BOOST_TEST(n == 5);
     // Taking several at once: 3 of the 5 refilled after 500 ms, then 2 more are there, not 3.
-    BOOST_TEST(lim.try_take(t_at(3600_s + 500_ms), 3));
-    BOOST_TEST(!lim.try_take(t_at(3600_s + 500_ms), 3));
-    BOOST_TEST(lim.try_take(t_at(3600_s + 500_ms), 2));
+    BOOST_TEST(take_at(sim, lim, 3600_s + 500_ms, 3));
+    BOOST_TEST(!take_at(sim, lim, 3600_s + 500_ms, 3));
+    BOOST_TEST(take_at(sim, lim, 3600_s + 500_ms, 2));
 }
 
-BOOST_AUTO_TEST_CASE(disabled_token_bucket_admits_everything) {
-    m::degradation_params::rate_limit_params p;
+BOOST_AUTO_TEST_CASE(disabled_rate_limit_admits_everything) {
+    simulation sim;
+    m::degradation_params::rate_limit_params p = limit(1, 1);
     p.enabled = false;
-    p.limit = m::rate{1};
-    p.burst = 1;
-    m::admission_limiter lim(p);
-    for (int i = 0; i < 1000; ++i) BOOST_TEST_REQUIRE(lim.try_take(t_at(0_s)));
+    m::rate_limiter lim(sim, p);
+    for (int i = 0; i < 1000; ++i) BOOST_TEST_REQUIRE(take_at(sim, lim, 0_s));
+}
+
+BOOST_AUTO_TEST_CASE(rate_limit_token_interval_is_one_second_over_rate_rounded_at_least_1ns) {
+    BOOST_TEST(ns(m::rate_limiter::token_interval(m::rate{100})) == 10'000'000);
+    BOOST_TEST(ns(m::rate_limiter::token_interval(m::rate{3})) == 333'333'333);
+    BOOST_TEST(ns(m::rate_limiter::token_interval(m::rate{1.5e9})) == 1);  // 0.67 ns rounds to 1
+    BOOST_TEST(ns(m::rate_limiter::token_interval(m::rate{5e9})) == 1);    // 0.2 ns: at least 1 ns
+}
+
+BOOST_AUTO_TEST_CASE(rate_limit_on_the_kernel_token_bucket_admits_what_the_integer_reference_admits) {
+    // The limiter used to be its own integer token bucket (below, verbatim arithmetic: a token
+    // every `interval` ns, the refill clock advanced by whole intervals, reset to now when full).
+    // The kernel's token_bucket keeps a carry instead; both must admit exactly the same requests,
+    // or the goldens of scenarios with a rate limit would move.
+    struct reference_bucket {
+        std::int64_t burst, interval, tokens, last = 0;
+        bool take(std::int64_t now, std::int64_t n) {
+            const std::int64_t add = (now - last) / interval;
+            if (add > 0) {
+                tokens = std::min(burst, tokens + add);
+                last += add * interval;
+            }
+            if (tokens == burst) last = now;
+            if (tokens < n) return false;
+            tokens -= n;
+            return true;
+        }
+    };
+    rng draws(20261202);
+    std::int64_t differences = 0, admitted = 0, refused = 0;
+    for (int trial = 0; trial < 200; ++trial) {
+        const double per_second = 1.0 + draws.uniform01() * 5000.0;
+        const auto burst = static_cast<std::int64_t>(1 + draws.below(20));
+        simulation sim;
+        m::rate_limiter lim(sim, limit(per_second, burst));
+        reference_bucket ref{burst, ns(m::rate_limiter::token_interval(m::rate{per_second})), burst};
+        std::int64_t t = 0;
+        for (int k = 0; k < 2000; ++k) {
+            // Gaps around the token interval, often zero (bursts at one instant).
+            const std::int64_t gap = draws.below(4) == 0 ? 0 : static_cast<std::int64_t>(draws.uniform01() * 2.5 * static_cast<double>(ref.interval));
+            t += gap;
+            const auto n = static_cast<std::int64_t>(1 + draws.below(static_cast<std::uint64_t>(std::min<std::int64_t>(burst, 3))));
+            const bool kernel = take_at(sim, lim, duration::nanoseconds(t), n);
+            const bool expected = ref.take(t, n);
+            if (kernel != expected) ++differences;
+            (expected ? admitted : refused) += 1;
+        }
+    }
+    BOOST_TEST(differences == 0);
+    // Both outcomes were exercised in earnest.
+    BOOST_TEST(admitted > 50'000);
+    BOOST_TEST(refused > 50'000);
 }
 
 BOOST_AUTO_TEST_CASE(should_shed_only_lower_priorities_at_or_over_threshold) {

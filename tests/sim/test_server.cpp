@@ -1,8 +1,14 @@
 // models/server.hpp: exact delivery and operation latencies for one user with constant costs,
 // broadcast fan-out time, the three slow-consumer policies on a slow link, load shedding, the
 // token-bucket rate limit, the bounded request queue, request timeouts, max_connections, targets
-// of several users, and the memory the server's state accounts.
+// of several users, and the memory the server's state accounts; and the pieces it is assembled
+// from on their own: admission's order of refusals, the connection registry's generations, the
+// broadcast tracker.
 #include "model_harness.hpp"
+
+#include <models/admission.hpp>
+#include <models/connection_registry.hpp>
+#include <models/fan_out.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -362,6 +368,101 @@ BOOST_AUTO_TEST_CASE(memory_per_notification_and_per_connection_follow_the_memor
     mt::harness hi(idle);
     hi.finish();
     BOOST_TEST(hi.metric("memory.bytes_per_connection") == 48.0 * 1024, boost::test_tools::tolerance(1e-12));
+}
+
+// --- the pieces server.hpp assembles, on their own ---
+
+BOOST_AUTO_TEST_CASE(admission_rate_limit_before_shedding_before_a_full_queue_and_publish_only) {
+    simulation sim;
+    m::degradation_params deg;
+    deg.rate_limit.enabled = true;
+    deg.rate_limit.limit = m::rate{1};  // one token per second
+    deg.rate_limit.burst = 3;
+    deg.shedding.enabled = true;
+    deg.shedding.queue_threshold = 2;
+    deg.shedding.keep_at_least = m::priority_class::high;
+    m::admission door(sim, 3, deg);
+    using v = m::admission::verdict;
+    m::request pub;  // a normal-priority publish
+    m::request urgent = pub;
+    urgent.prio = m::priority_class::high;
+    m::request conn;
+    conn.type = m::request::kind::connect;
+    BOOST_TEST((door.offer(pub) == v::accepted));
+    BOOST_TEST((door.offer(pub) == v::accepted));
+    // Two waiting: a normal publish is shed (and spends the burst's last token first: the limit
+    // is consulted before shedding), a high one is queued if it gets a token — none left.
+    BOOST_TEST((door.offer(pub) == v::shed));
+    BOOST_TEST((door.offer(urgent) == v::rate_limited));
+    // A connect is neither rate limited nor shed; it fills the queue to its capacity of 3 ...
+    BOOST_TEST((door.offer(conn) == v::accepted));
+    BOOST_TEST(door.queue_length() == 3u);
+    // ... after which it is refused by the full queue alone.
+    BOOST_TEST((door.offer(conn) == v::queue_full));
+    // A second later one token: the high publish passes limit and shedding, then meets the full queue.
+    sim.run_until(time_point{} + 1_s);
+    BOOST_TEST((door.offer(urgent) == v::queue_full));
+    BOOST_TEST((door.offer(urgent) == v::rate_limited));
+}
+
+BOOST_AUTO_TEST_CASE(connection_registry_replaces_a_stale_connection_and_changes_generation) {
+    simulation sim;
+    m::recorder rec;
+    m::memory_params mem;
+    mem.per_connection = 1000;
+    m::connection_registry reg(sim, 3, mem, rec);
+    BOOST_TEST(!reg.connected(1));
+    const std::uint32_t g0 = reg.generation(1);
+    reg.add(1);
+    BOOST_TEST(reg.connected(1));
+    BOOST_TEST(reg.count() == 1);
+    BOOST_TEST(reg.generation(1) == g0 + 1);
+    // A new connection while the old one is still registered (its death not yet noticed): the old
+    // one is removed first, so the count stays 1 and the generation moves twice.
+    reg.add(1);
+    BOOST_TEST(reg.count() == 1);
+    BOOST_TEST(reg.generation(1) == g0 + 3);
+    BOOST_TEST(rec.connected_now == 1);
+    BOOST_TEST(rec.memory.total() == 1000);
+    reg.add(2);
+    reg.remove(1);
+    BOOST_TEST(!reg.connected(1));
+    BOOST_TEST(reg.connected(2));
+    BOOST_TEST(reg.count() == 1);
+    BOOST_TEST(rec.connected_peak == 2);
+    BOOST_TEST(rec.memory.total() == 1000);
+    BOOST_TEST(reg.generation(0) == g0);  // untouched users keep theirs
+}
+
+BOOST_AUTO_TEST_CASE(broadcast_time_is_recorded_once_when_sealed_and_every_copy_settled) {
+    m::recorder rec;
+    m::broadcast_tracker t(rec);
+    const time_point t0 = time_point{} + 1_s;
+    const std::uint32_t b = t.open(t0);
+    t.copy_sent(b);
+    t.copy_sent(b);
+    t.copy_arrived(b, t0 + 30_ms);
+    t.copy_settled(b);
+    t.copy_settled(b);  // the second copy was lost: nothing recorded before the seal
+    BOOST_TEST(rec.broadcast_time.count() == 0u);
+    t.seal(b);
+    BOOST_TEST(rec.broadcast_time.count() == 1u);
+    BOOST_TEST(rec.broadcast_time.max() == ns(30_ms));  // publish to the last arrival
+    // Sealed with a copy still out: recorded when that copy settles, at its arrival time.
+    const std::uint32_t c = t.open(t0);
+    t.copy_sent(c);
+    t.seal(c);
+    BOOST_TEST(rec.broadcast_time.count() == 1u);
+    t.copy_arrived(c, t0 + 50_ms);
+    t.copy_settled(c);
+    BOOST_TEST(rec.broadcast_time.count() == 2u);
+    BOOST_TEST(rec.broadcast_time.max() == ns(50_ms));
+    // A broadcast none of whose copies arrived has no broadcast time.
+    const std::uint32_t d = t.open(t0);
+    t.copy_sent(d);
+    t.copy_settled(d);
+    t.seal(d);
+    BOOST_TEST(rec.broadcast_time.count() == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,4 +1,4 @@
-// sim/threshold.hpp — a pass/fail rule on one report metric ("delivery.latency.p99": "< 1s"), and
+// sim/threshold.hpp — a pass/fail rule on one report metric (in a scenario: "<metric name>": "< 1s"), and
 // sim::scenario: what a scenario file describes, the models' parameters plus these rules. A
 // threshold is a report concept: the models never see one. sim/load/thresholds.hpp reads them,
 // sim/report.hpp judges a run by them.
@@ -16,7 +16,7 @@ namespace surge::sim {
 
 /// A pass/fail rule on one report metric: `metric` `op` `value`.
 struct threshold {
-    std::string metric;                      // e.g. "delivery.latency.p99"
+    std::string metric;                      // a name of models/metric_catalogue.hpp
     std::string expression;                  // as written, e.g. "< 1s"
     enum class op : std::uint8_t { lt, le, gt, ge, eq, ne } comparison = op::lt;
     double value = 0;                        // in the metric's unit (seconds, bytes, ratio, per second)

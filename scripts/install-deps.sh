@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages surge builds with, if any is missing. Needs root (or sudo).
 set -euo pipefail
-packages=(cmake ninja-build g++ clang libboost1.81-dev libboost-test1.81-dev libmsgsl-dev librange-v3-dev
+# (Microsoft GSL and range-v3 are not listed: no code uses them yet, and nothing is installed that
+# nothing uses.)
+packages=(cmake ninja-build g++ clang libboost1.81-dev libboost-test1.81-dev
           nlohmann-json3-dev libbenchmark-dev libcli11-dev libfmt-dev libssl-dev)
 missing=()
 for p in "${packages[@]}"; do

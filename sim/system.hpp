@@ -4,13 +4,12 @@
 // sim/run.hpp declares run() and includes this file at its end, so either header is enough.
 #pragma once
 
+#include "sim/host.hpp"
 #include "sim/run.hpp"
 
 #include <models/notification_system.hpp>
 
 #include <surge/simulation.hpp>
-
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -19,14 +18,6 @@
 #include <string>
 
 namespace surge::sim {
-
-namespace detail {
-inline std::int64_t peak_rss_bytes() {
-    rusage ru{};
-    if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
-    return static_cast<std::int64_t>(ru.ru_maxrss) * 1024;  // Linux reports KiB
-}
-} // namespace detail
 
 inline run_result run(const models::scenario& sc, const run_options& opt) {
     run_result res;
@@ -66,7 +57,7 @@ inline run_result run(const models::scenario& sc, const run_options& opt) {
     res.virtual_seconds = sim.now().seconds_f();
     res.events = sim.events_processed();
     res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-    res.peak_rss_bytes = detail::peak_rss_bytes();
+    res.peak_rss_bytes = peak_rss_bytes();
     res.metrics.set(models::metric_id::simulator_peak_rss_bytes, static_cast<double>(res.peak_rss_bytes));
     if (system) sim.trace().write_to(nullptr);
     return res;

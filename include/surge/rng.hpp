@@ -4,6 +4,8 @@
 // draw from it are in surge/random.hpp; docs/random.md gives every algorithm.
 #pragma once
 
+#include "surge/hash.hpp"
+
 #include <array>
 #include <concepts>
 #include <cstddef>
@@ -15,40 +17,8 @@
 namespace surge {
 
 // ---------------------------------------------------------------------------------------------
-// Hashing and seeding
+// Seeding
 // ---------------------------------------------------------------------------------------------
-
-/// SplitMix64 (Steele, Lea & Flood 2014, as in Vigna's splitmix64.c). Used to expand a 64-bit seed
-/// into xoshiro's 256-bit state: its outputs are a bijection of a counter, so four consecutive
-/// outputs are never all zero (the one state xoshiro must avoid).
-class splitmix64 {
-public:
-    constexpr explicit splitmix64(std::uint64_t seed) noexcept : state_(seed) {}
-
-    constexpr std::uint64_t next() noexcept {
-        std::uint64_t z = (state_ += 0x9e3779b97f4a7c15u);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-        return z ^ (z >> 31);
-    }
-
-private:
-    std::uint64_t state_;
-};
-
-/// The first output of SplitMix64 seeded with x: a cheap bijective 64-bit mixer.
-constexpr std::uint64_t splitmix64_mix(std::uint64_t x) noexcept { return splitmix64{x}.next(); }
-
-/// FNV-1a, 64-bit, over the bytes of s. Chosen over std::hash because its value is fixed by
-/// specification, so a stream's name means the same thing on every platform and in every release.
-constexpr std::uint64_t fnv1a_64(std::string_view s) noexcept {
-    std::uint64_t h = 0xcbf29ce484222325u;
-    for (const char c : s) {
-        h ^= static_cast<std::uint64_t>(static_cast<unsigned char>(c));
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
 
 /// The 64-bit seed of the stream called `name` under the run seed `seed`. Streams are keyed by
 /// name, never by creation order, so adding an entity does not shift any other entity's draws.
@@ -90,14 +60,14 @@ public:
     static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
 
     constexpr result_type operator()() noexcept {
-        const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+        const std::uint64_t result = rotl64(s_[1] * 5, 7) * 9;
         const std::uint64_t t = s_[1] << 17;
         s_[2] ^= s_[0];
         s_[3] ^= s_[1];
         s_[1] ^= s_[2];
         s_[0] ^= s_[3];
         s_[2] ^= t;
-        s_[3] = rotl(s_[3], 45);
+        s_[3] = rotl64(s_[3], 45);
         return result;
     }
 
@@ -148,10 +118,6 @@ public:
     friend constexpr bool operator==(const rng&, const rng&) noexcept = default;
 
 private:
-    static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept {
-        return (x << k) | (x >> (64 - k));
-    }
-
     std::array<std::uint64_t, 4> s_{};
 };
 

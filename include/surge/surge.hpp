@@ -13,6 +13,7 @@
 #include "surge/interrupt.hpp"    // process::interrupt, surge::interrupted
 #include "surge/task.hpp"         // sub-routines a process awaits without spawning them
 #include "surge/resource.hpp"     // resource, store, container, token_bucket
+#include "surge/hash.hpp"         // SplitMix64, FNV-1a, rotations
 #include "surge/rng.hpp"          // the generator and named streams
 #include "surge/fp_math.hpp"      // fp_exp, fp_log, fp_pow
 #include "surge/random.hpp"       // distributions

@@ -10,6 +10,7 @@
 // over the word count. Only integers go in: a record never depends on floating point or pointers.
 #pragma once
 
+#include "surge/hash.hpp"
 #include "surge/time.hpp"
 
 #include <cstdint>
@@ -25,29 +26,21 @@ class trace_hash {
 public:
     constexpr void add(std::uint64_t w) noexcept {
         w *= c1;
-        w = rotl(w, 31);
+        w = rotl64(w, 31);
         w *= c2;
         h_ ^= w;
-        h_ = rotl(h_, 27) * 5 + 0x52dce729;
+        h_ = rotl64(h_, 27) * 5 + 0x52dce729;
         ++words_;
     }
     [[nodiscard]] constexpr std::uint64_t value() const noexcept { return fmix(h_ ^ words_); }
     [[nodiscard]] constexpr std::uint64_t words() const noexcept { return words_; }
 
     /// FNV-1a 64 of a string: how kinds and names enter the hash.
-    static constexpr std::uint64_t of(std::string_view s) noexcept {
-        std::uint64_t h = 0xcbf29ce484222325ULL;
-        for (unsigned char c : s) {
-            h ^= c;
-            h *= 0x100000001b3ULL;
-        }
-        return h;
-    }
+    static constexpr std::uint64_t of(std::string_view s) noexcept { return fnv1a_64(s); }
 
 private:
     static constexpr std::uint64_t c1 = 0x87c37b91114253d5ULL;
     static constexpr std::uint64_t c2 = 0x4cf5ad432745937fULL;
-    static constexpr std::uint64_t rotl(std::uint64_t x, int r) noexcept { return (x << r) | (x >> (64 - r)); }
     static constexpr std::uint64_t fmix(std::uint64_t k) noexcept {
         k ^= k >> 33;
         k *= 0xff51afd7ed558ccdULL;

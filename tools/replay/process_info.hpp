@@ -20,14 +20,6 @@ namespace surge::replay {
 
 namespace detail {
 
-inline std::int64_t peak_rss_bytes() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
-    return 0;
-}
-
 inline std::int64_t rss_bytes() {
     std::ifstream f("/proc/self/statm");
     long long pages_total = 0, pages_resident = 0;

@@ -6,6 +6,8 @@
 
 #include "replay_run.hpp"
 
+#include <sim/host.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <mutex>
@@ -74,7 +76,7 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     if (out.run.virtual_seconds < 0) out.run.virtual_seconds = 0;
     out.run.wall_seconds = static_cast<double>(wall_ns) * 1e-9;
     out.run.events = publish_requests_;
-    out.run.peak_rss_bytes = detail::peak_rss_bytes();
+    out.run.peak_rss_bytes = sim::peak_rss_bytes();
     out.run.completed = completed_;
     out.run.error = redact(error_, opt_.headers);
     live.publish_requests = publish_requests_;

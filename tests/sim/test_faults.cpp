@@ -2,7 +2,7 @@
 // outage met by retries and the circuit breaker, disconnect storms (clean and silent, the dropped
 // users replayed from the fault's stream, and their reconnection), worker loss, latency spikes —
 // and whole-system determinism: same seed, same trace hash and metrics; another seed, another hash.
-#include "model_harness.hpp"
+#include "../models/model_harness.hpp"
 
 #include <models/degradation.hpp>
 #include <sim/system.hpp>

@@ -2,7 +2,7 @@
 // outage met by retries and the circuit breaker, disconnect storms (clean and silent, the dropped
 // users replayed from the fault's stream, and their reconnection), worker loss, latency spikes —
 // and whole-system determinism: same seed, same trace hash and metrics; another seed, another hash.
-#include "model_harness.hpp"
+#include "../models/model_harness.hpp"
 
 #include <models/degradation.hpp>
 #include <sim/system.hpp>
@@ -82,6 +82,18 @@ sim::run_options seeded(std::uint64_t seed) {
     sim::run_options o;
     o.seed = seed;
     return o;
+}
+
+/// Two workers, 10 publishes/s for 30 s, and both workers lost from 10 s to 15 s.
+m::scenario both_workers_lost_10_to_15_s() {
+    auto sc = mt::exact_scenario(1);
+    sc.server.workers = 2;
+    sc.length = 30_s;
+    sc.load.push_back(mt::uniform_phase(10));
+    auto f = make_fault(m::fault::kind::worker_loss, 10_s, 5_s);
+    f.workers = 2;
+    sc.faults.push_back(f);
+    return sc;
 }
 
 } // namespace
@@ -248,13 +260,7 @@ BOOST_AUTO_TEST_CASE(silent_storm_loses_what_is_sent_until_the_ping_notices) {
 
 BOOST_AUTO_TEST_CASE(worker_loss_stalls_the_queue_which_drains_after) {
     // Both workers lost 10-15 s under 10 publishes/s: the queue builds to ~50 and drains after.
-    auto sc = mt::exact_scenario(1);
-    sc.server.workers = 2;
-    sc.length = 30_s;
-    sc.load.push_back(mt::uniform_phase(10));
-    auto f = make_fault(m::fault::kind::worker_loss, 10_s, 5_s);
-    f.workers = 2;
-    sc.faults.push_back(f);
+    auto sc = both_workers_lost_10_to_15_s();
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
@@ -284,13 +290,7 @@ BOOST_AUTO_TEST_CASE(worker_loss_stalls_the_queue_which_drains_after) {
 // the first `workers` requests of the window are still served, so a "lose all workers for 5 s"
 // fault is not a full stall.
 BOOST_AUTO_TEST_CASE(worker_loss_of_all_workers_serves_nothing_in_the_window) {
-    auto sc = mt::exact_scenario(1);
-    sc.server.workers = 2;
-    sc.length = 30_s;
-    sc.load.push_back(mt::uniform_phase(10));
-    auto f = make_fault(m::fault::kind::worker_loss, 10_s, 5_s);
-    f.workers = 2;
-    sc.faults.push_back(f);
+    auto sc = both_workers_lost_10_to_15_s();
     mt::harness h(sc);
     h.finish();
     int served_in_window = 0;

@@ -58,6 +58,15 @@ m::database_params pool(std::int64_t size, std::int64_t overflow, duration timeo
     return p;
 }
 
+/// One connection and no overflow, 1 s queries, a 100 ms checkout timeout: a second request for
+/// a connection while the first query runs times out.
+void starve_the_pool(m::scenario& sc) {
+    sc.database.pool_size = 1;
+    sc.database.max_overflow = 0;
+    sc.database.checkout_timeout = 100_ms;
+    sc.database.query = m::duration_dist::fixed(1_s);
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(database_tests)
@@ -236,10 +245,7 @@ BOOST_AUTO_TEST_CASE(server_counts_pool_timeouts_and_fails_those_requests) {
     // requests at 1 s: one is stored, two wait exactly 100 ms for a connection and fail.
     auto sc = mt::exact_scenario(1);
     sc.server.workers = 3;
-    sc.database.pool_size = 1;
-    sc.database.max_overflow = 0;
-    sc.database.checkout_timeout = 100_ms;
-    sc.database.query = m::duration_dist::fixed(1_s);
+    starve_the_pool(sc);
     sc.load.push_back(mt::burst_phase(3, mt::at(1_s)));
     mt::harness h(sc);
     h.finish();
@@ -307,10 +313,7 @@ BOOST_AUTO_TEST_CASE(connect_look_ups_end_at_the_first_pool_timeout_which_is_no_
     sc.server.workers = 2;
     sc.server.queries_per_notification = 0;
     sc.server.queries_per_connect = 3;
-    sc.database.pool_size = 1;
-    sc.database.max_overflow = 0;
-    sc.database.checkout_timeout = 100_ms;
-    sc.database.query = m::duration_dist::fixed(1_s);
+    starve_the_pool(sc);
     mt::harness h(sc);
     h.finish();
     const auto c = h.records("connect");

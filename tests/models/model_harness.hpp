@@ -1,5 +1,5 @@
-// Shared by the model suites (tests/sim/test_{database,degradation,links,offline,server,users,
-// producer,faults}.cpp): a scenario in which every time is a constant, so that the expected times
+// Shared by the model suites (tests/models/test_{database,degradation,links,offline,server,users,
+// producer}.cpp and tests/sim/test_faults.cpp): a scenario in which every time is a constant, so that the expected times
 // of a run can be written down by hand, and a harness that runs a notification_system on a
 // simulation while capturing the model trace (deliveries, connects, operations) as records.
 #pragma once

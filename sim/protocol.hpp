@@ -59,16 +59,6 @@ struct protocol_config {
     }
 };
 
-/// The names the section uses, in their tables' order.
-inline const std::vector<std::string>& protocol_kind_names() {
-    static const std::vector<std::string> names = models::names_of<protocol_kind>();
-    return names;
-}
-inline const std::vector<std::string>& publish_via_names() {
-    static const std::vector<std::string> names = models::names_of<publish_via>();
-    return names;
-}
-
 /// A protocol name as the command line takes it (with the aliases socket.io, ws_json, ws).
 inline std::optional<protocol_kind> parse_protocol_kind(std::string_view s) {
     if (s == "socketio" || s == "socket.io") return protocol_kind::socketio;

@@ -88,9 +88,6 @@ inline models::metric_set metrics_of_report(const nlohmann::json& doc) {
     }
 }
 
-/// A value in its unit, as the summary and `surge diff` write it.
-inline std::string format_value(double v, const std::string& unit) { return sim::value_text_of(v, unit); }
-
 /// The side-by-side table of --compare: every metric the live run measured that the simulated
 /// report also has, with the relative difference (live - sim) / sim.
 inline std::string compare_table(const models::metric_set& sim, const models::metric_set& live) {

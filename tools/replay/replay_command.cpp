@@ -146,7 +146,7 @@ std::string live_summary(const replay_command_options& o, const prepared_replay&
     for (const auto& m : result.run.metrics.items())
         if (m.name.rfind("live.", 0) == 0)
             summary += "  " + m.name.substr(5) + std::string(m.name.size() < 39 ? 39 - m.name.size() : 1, ' ') +
-                       replay::format_value(m.value, m.unit) + "\n";
+                       sim::value_text_of(m.value, m.unit) + "\n";
     for (const auto& w : result.live.warnings) summary += "  warning: " + w + "\n";
     for (const auto& e : result.live.errors) summary += "  error seen: " + e + "\n";
     return summary;

@@ -12,17 +12,17 @@
 //   object_view.hpp      an object's keys checked before its values are read
 //   json_document.hpp    strict parsing: syntax error positions, duplicate keys
 //   distributions.hpp, service_sections.hpp, load_phases.hpp, faults.hpp, thresholds.hpp,
-//   protocol_section.hpp, scenario_reader.hpp    the sections
+//   scenario_reader.hpp  the sections
 //   overrides.hpp        --set POINTER=VALUE
+// A section a tool owns (the replay's "protocol") is carried raw, as a tool_section: the tool reads
+// it with these same primitives (tools/replay/protocol_section.hpp), so its messages look the same.
 #pragma once
 
 #include <sim/load/json_document.hpp>
 #include <sim/load/json_text.hpp>
 #include <sim/load/object_view.hpp>
 #include <sim/load/overrides.hpp>
-#include <sim/load/protocol_section.hpp>
 #include <sim/load/scenario_reader.hpp>
-#include <sim/protocol.hpp>
 #include <sim/threshold.hpp>
 
 #include <nlohmann/json.hpp>
@@ -41,14 +41,25 @@
 
 namespace surge::sim {
 
+/// A scenario section that a tool owns and reads itself: sim/ allows the key and carries the value,
+/// knowing nothing of what is inside, with what the tool's reader needs for the loader's messages.
+struct tool_section {
+    nlohmann::json value;               // as the document has it after the --set overrides
+    std::string pointer;                // where it is in the document: "/protocol"
+    load_detail::context context;       // the scenario file and the --set overrides, for messages
+};
+
 struct loaded_scenario {
     sim::scenario scenario;             // models::scenario plus the thresholds
     nlohmann::json document;            // the document after overrides (for the report)
-    /// The "protocol" section, if the scenario has one: for a live replay (surge replay) only;
-    /// the simulator ignores it.
-    std::optional<protocol_config> protocol;
+    /// The "protocol" section, if the scenario has one: the live replay's (surge replay reads it
+    /// with tools/replay/protocol_section.hpp); the simulator ignores it.
+    std::optional<tool_section> protocol;
     std::string file;                   // as given
 };
+
+/// A file's whole text, or input_error "PATH: cannot read: REASON". The loader's one file read.
+inline std::string read_input_file(const std::string& path);
 
 /// Reads, overrides (each "POINTER=VALUE"; VALUE is JSON if it parses as JSON, else a string),
 /// validates and converts. Throws input_error.
@@ -58,12 +69,6 @@ inline loaded_scenario load_scenario_file(const std::string& path, const std::ve
 inline loaded_scenario load_scenario_text(const std::string& text, const std::string& file,
                                           const std::vector<std::string>& sets = {});
 
-/// A protocol section on its own (surge replay --protocol-file): a JSON object with the keys of the
-/// scenario's "protocol" section, or {"protocol": {...}}. Read over `base`; keys it does not set
-/// keep base's values. Throws input_error with the loader's messages, `file` naming the text.
-inline protocol_config load_protocol_text(const std::string& text, const std::string& file, protocol_config base = {});
-inline protocol_config load_protocol_file(const std::string& path, protocol_config base = {});
-
 inline loaded_scenario load_scenario_text(const std::string& text, const std::string& file, const std::vector<std::string>& sets) {
     loaded_scenario out;
     out.file = file;
@@ -72,9 +77,7 @@ inline loaded_scenario load_scenario_text(const std::string& text, const std::st
     for (const auto& spec : sets) c.overrides.push_back(load_detail::apply_override(out.document, spec));
     try {
         out.scenario = load_detail::read_scenario(c, out.document);
-        if (out.document.contains("protocol"))
-            out.protocol = load_detail::read_protocol(
-                load_detail::object_view(c, out.document["protocol"], "/protocol", protocol_keys()), protocol_config{});
+        if (out.document.contains("protocol")) out.protocol = tool_section{out.document["protocol"], "/protocol", c};
     } catch (const input_error&) {
         throw;
     } catch (const std::exception& e) {  // a check we did not anticipate: still a message, not a crash
@@ -83,7 +86,7 @@ inline loaded_scenario load_scenario_text(const std::string& text, const std::st
     return out;
 }
 
-inline loaded_scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
+inline std::string read_input_file(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) throw input_error(path + ": cannot read: " + std::strerror(EISDIR));
     std::ifstream in(path, std::ios::binary);
@@ -91,34 +94,11 @@ inline loaded_scenario load_scenario_file(const std::string& path, const std::ve
     std::ostringstream buffer;
     buffer << in.rdbuf();
     if (in.bad()) throw input_error(path + ": cannot read: " + std::strerror(errno));
-    return load_scenario_text(buffer.str(), path, sets);
+    return buffer.str();
 }
 
-inline protocol_config load_protocol_text(const std::string& text, const std::string& file, protocol_config base) {
-    const auto doc = load_detail::parse_document(text, file);
-    load_detail::context c{file, {}};
-    try {
-        // {"protocol": {...}} (a scenario-like wrapper) or the section's keys at the top level.
-        if (doc.is_object() && doc.size() == 1 && doc.contains("protocol") && doc["protocol"].is_object())
-            return load_detail::read_protocol(load_detail::object_view(c, doc["protocol"], "/protocol", protocol_keys()), std::move(base));
-        return load_detail::read_protocol(load_detail::object_view(c, doc, "", protocol_keys(), "an object (a protocol section)"),
-                                          std::move(base));
-    } catch (const input_error&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw input_error(file + ": invalid protocol section: " + e.what());
-    }
+inline loaded_scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
+    return load_scenario_text(read_input_file(path), path, sets);
 }
-
-inline protocol_config load_protocol_file(const std::string& path, protocol_config base) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw input_error(path + ": cannot read: " + std::strerror(EISDIR));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw input_error(path + ": cannot read: " + std::strerror(errno));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return load_protocol_text(buffer.str(), path, std::move(base));
-}
-
 
 } // namespace surge::sim

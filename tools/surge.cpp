@@ -22,7 +22,9 @@
 // golden and diff commands are described in docs/ci.md, replay in docs/replay.md. The options and
 // conventions shared by the commands are in tools/commands/command.hpp; `surge replay` is its own
 // translation unit (tools/replay/replay_command.cpp, on Beast and OpenSSL), so this file compiles
-// none of it.
+// none of it; it does read the replay's scenario section ("protocol", tools/replay/
+// protocol_section.hpp, no Beast) for every command that loads a scenario. The golden workflow is
+// sim/golden.hpp's; this file prints its results.
 //
 // Wall-clock time is measured here only for the progress line; the simulation never sees it.
 #include <sim/diff.hpp>
@@ -34,6 +36,7 @@
 #include <sim/system.hpp>
 
 #include "commands/command.hpp"
+#include "replay/protocol_section.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -71,6 +74,17 @@ using surge::cli::usage_error;
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
     return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+/// Reads the sections sim/ carries raw for a tool (the replay's "protocol"), so that every command
+/// rejects a bad one as bad input, in builds without the replay too. Throws sim::input_error.
+void check_tool_sections(const sim::loaded_scenario& loaded) { (void)surge::replay::protocol_of(loaded); }
+
+/// A scenario file, loaded and checked whole (sim/load.hpp, then the tool-owned sections).
+sim::loaded_scenario load_checked(const std::string& file, const std::vector<std::string>& sets = {}) {
+    sim::loaded_scenario loaded = sim::load_scenario_file(file, sets);
+    check_tool_sections(loaded);
+    return loaded;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +179,7 @@ action define_run(CLI::App& cmd) {
         // Everything that can be bad input is checked before the run starts.
         std::optional<std::uint64_t> seed;
         if (o->seed) seed = parse_seed(*o->seed);
-        const sim::loaded_scenario loaded = sim::load_scenario_file(o->scenario, o->sets);
+        const sim::loaded_scenario loaded = load_checked(o->scenario, o->sets);
         std::optional<std::ofstream> report_file, trace_file;
         if (!o->output.empty()) report_file.emplace(open_output(o->output, "report"));
         if (!o->trace.empty()) trace_file.emplace(open_output(o->trace, "trace"));
@@ -294,6 +308,7 @@ action define_suite(CLI::App& cmd) {
         const fs::path dir = o->dir.empty() ? default_scenarios_dir() / "suite" : fs::path(o->dir);
         if (!is_dir(dir)) throw usage_error("--dir " + dir.string() + ": not a directory");
         const sim::suite_plan plan = sim::plan_suite(dir, o->suites, o->sets);
+        for (const auto& t : plan.tests) check_tool_sections(t.loaded);
         std::optional<std::ofstream> report_file;
         if (!o->output.empty()) report_file.emplace(open_output(o->output, "report"));
         for (const auto& skip : plan.skipped) {
@@ -360,113 +375,51 @@ action define_golden(CLI::App& cmd) {
         ->type_name("DIR");
 
     return [o]() -> int {
-        const fs::path root = o->scenarios_dir.empty() ? default_scenarios_dir() : fs::path(o->scenarios_dir);
-        if (!is_dir(root)) throw usage_error("--scenarios " + root.string() + ": not a directory");
-        const fs::path dir = o->dir.empty() ? default_golden_dir() : fs::path(o->dir);
-        if (!o->update && !is_dir(dir)) throw usage_error("--dir " + dir.string() + ": not a directory");
-        const auto builtin = sim::scenario_files(root);
+        sim::golden_options opt;
+        opt.scenarios_dir = o->scenarios_dir.empty() ? default_scenarios_dir() : fs::path(o->scenarios_dir);
+        if (!is_dir(opt.scenarios_dir)) throw usage_error("--scenarios " + opt.scenarios_dir.string() + ": not a directory");
+        opt.golden_dir = o->dir.empty() ? default_golden_dir() : fs::path(o->dir);
+        if (!o->update && !is_dir(opt.golden_dir)) throw usage_error("--dir " + opt.golden_dir.string() + ": not a directory");
+        opt.scenarios = o->scenarios;
+        opt.update = o->update;
+        // Bad input first: every scenario must load, its tool-owned sections included.
+        const sim::golden_plan plan = sim::plan_goldens(std::move(opt));
+        for (const auto& item : plan.items) check_tool_sections(item.loaded);
 
-        // Each scenario: its file and its golden name (its path relative to the scenarios directory).
-        struct item {
-            std::string file, rel;
+        using status = sim::golden_result::status;
+        const auto print = [&](const sim::golden_result& r) {
+            const std::string label = "golden " + r.name + ": ";
+            const std::string golden_file = r.golden_file.string();
+            switch (r.what) {
+            case status::unchanged: std::cout << label << "unchanged\n"; break;
+            case status::written:
+                std::cout << label << "written " << golden_file << " (trace hash " << sim::format_trace_hash(r.trace_hash) << ")\n";
+                break;
+            case status::updated:
+                std::cout << label << "updated " << golden_file << " (" << plural(r.changes.size(), "change", "changes") << ")\n";
+                for (const auto& c : r.changes) std::cout << "  " << c << '\n';
+                break;
+            case status::missing:
+                std::cout << label << "MISSING: no golden file " << golden_file << "\n  (write it with: surge golden --update "
+                          << r.name << ")\n";
+                break;
+            case status::match:
+                std::cout << label << "ok (trace hash " << sim::format_trace_hash(r.trace_hash) << ", "
+                          << plural(r.metrics, "metric", "metrics") << ")\n";
+                break;
+            case status::differs:
+                std::cout << label << "DIFFERS from " << golden_file << " (" << plural(r.changes.size(), "change", "changes")
+                          << ", old -> new)\n";
+                for (const auto& c : r.changes) std::cout << "  " << c << '\n';
+                std::cout << "  (if the change is intended: surge golden --update " << r.name << ", and review the diff)\n";
+                break;
+            case status::removed: std::cout << label << "removed (no scenario " << r.scenario_file.string() << ")\n"; break;
+            case status::orphan: std::cout << label << "ORPHAN: no scenario " << r.scenario_file.string() << "\n"; break;
+            }
         };
-        std::vector<item> items;
-        if (o->scenarios.empty()) {
-            for (const auto& rel : builtin) items.push_back({(root / rel).string(), rel});
-        }
-        for (const auto& arg : o->scenarios) {
-            std::error_code ec;
-            if (fs::is_regular_file(arg, ec)) {
-                const fs::path abs = fs::weakly_canonical(arg, ec);
-                const fs::path rel = abs.lexically_relative(fs::weakly_canonical(root, ec));
-                const std::string r = rel.empty() || *rel.begin() == ".." ? fs::path(arg).filename().string() : rel.generic_string();
-                items.push_back({arg, r});
-                continue;
-            }
-            const auto match = std::find_if(builtin.begin(), builtin.end(), [&](const std::string& rel) {
-                return rel == arg || rel == arg + ".json" || rel == "suite/" + arg + ".json";
-            });
-            if (match == builtin.end())
-                throw usage_error(arg + ": no such scenario file, and no built-in scenario of that name in " + root.string());
-            items.push_back({(root / *match).string(), *match});
-        }
-        // Bad input first: every scenario must load.
-        std::vector<sim::loaded_scenario> loaded;
-        for (const auto& it : items) loaded.push_back(sim::load_scenario_file(it.file));
-
-        int code = exit_ok;
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            const auto& it = items[i];
-            const fs::path golden_path = dir / it.rel;
-            const sim::run_result result = sim::run(loaded[i].scenario);
-            const auto now = sim::golden_json(result, it.rel);
-            const std::string name = it.rel.ends_with(".json") ? it.rel.substr(0, it.rel.size() - 5) : it.rel;
-            const std::string label = "golden " + name + ": ";
-
-            std::optional<nlohmann::ordered_json> before;
-            std::error_code ec;
-            if (fs::exists(golden_path, ec)) {
-                std::ifstream in(golden_path, std::ios::binary);
-                std::ostringstream buf;
-                buf << in.rdbuf();
-                try {
-                    before = nlohmann::ordered_json::parse(buf.str());
-                } catch (const nlohmann::json::exception& e) {
-                    if (!o->update) throw usage_error(golden_path.string() + ": not valid JSON (" + e.what() + ")");
-                }
-            }
-            const auto changes = before ? sim::golden_differences(*before, now) : std::vector<std::string>{};
-            if (o->update) {
-                if (before && changes.empty()) {
-                    std::cout << label << "unchanged\n";
-                    continue;
-                }
-                fs::create_directories(golden_path.parent_path(), ec);
-                std::ofstream out = open_output(golden_path.string(), "golden file");
-                out << sim::golden_text(now);
-                out.close();
-                if (!out) throw usage_error("cannot write the golden file " + golden_path.string() + ": write failed");
-                if (!before) std::cout << label << "written " << golden_path.string() << " (trace hash "
-                                       << sim::format_trace_hash(result.trace_hash) << ")\n";
-                else std::cout << label << "updated " << golden_path.string() << " ("
-                               << plural(changes.size(), "change", "changes") << ")\n";
-                for (const auto& c : changes) std::cout << "  " << c << '\n';
-                continue;
-            }
-            if (!before) {
-                std::cout << label << "MISSING: no golden file " << golden_path.string() << "\n  (write it with: surge golden --update "
-                          << name << ")\n";
-                code = 1;
-                continue;
-            }
-            if (changes.empty()) {
-                std::cout << label << "ok (trace hash " << sim::format_trace_hash(result.trace_hash) << ", "
-                          << plural(now["metrics"].size(), "metric", "metrics") << ")\n";
-                continue;
-            }
-            code = 1;
-            std::cout << label << "DIFFERS from " << golden_path.string() << " ("
-                      << plural(changes.size(), "change", "changes") << ", old -> new)\n";
-            for (const auto& c : changes) std::cout << "  " << c << '\n';
-            std::cout << "  (if the change is intended: surge golden --update " << name
-                      << ", and review the diff)\n";
-        }
-        // With no scenarios named, every golden file must belong to a scenario.
-        if (o->scenarios.empty() && is_dir(dir)) {
-            for (const auto& rel : sim::scenario_files(dir)) {
-                if (std::find(builtin.begin(), builtin.end(), rel) != builtin.end()) continue;
-                if (o->update) {
-                    std::error_code ec;
-                    fs::remove(dir / rel, ec);
-                    std::cout << "golden " << rel << ": removed (no scenario " << (root / rel).string() << ")\n";
-                } else {
-                    std::cout << "golden " << rel << ": ORPHAN: no scenario " << (root / rel).string() << "\n";
-                    code = 1;
-                }
-            }
-        }
+        const sim::golden_check check = sim::check_goldens(plan, print);
         std::cout.flush();
-        return code;
+        return check.exit_code();
     };
 }
 
@@ -531,7 +484,7 @@ action define_validate(CLI::App& cmd) {
         int code = exit_ok;
         for (const auto& f : *files) {
             try {
-                const auto loaded = sim::load_scenario_file(f);
+                const auto loaded = load_checked(f);
                 const auto& sc = loaded.scenario;
                 std::cout << f << ": ok (" << sc.name << ", " << plural(sc.load.size(), "phase", "phases") << ", "
                           << plural(sc.faults.size(), "fault", "faults") << ", "

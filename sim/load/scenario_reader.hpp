@@ -1,6 +1,7 @@
 // sim/load/scenario_reader.hpp — the whole document: the top-level keys, then each section in the
 // order that lets later sections check against earlier ones (load and faults refer to users.count
-// and server.workers), then the thresholds.
+// and server.workers), then the thresholds. "protocol" is allowed but not read here: it is the live
+// replay's section, which sim/load.hpp carries raw for the tool (tools/replay/protocol_section.hpp).
 #pragma once
 
 #include <sim/load/faults.hpp>

@@ -71,6 +71,24 @@ surge_cli_test(run_bad_file EXIT 2 ARGS run ${PROJECT_SOURCE_DIR}/tests/sim/bad/
   --output ${SURGE_CLI_DIR}/bad-file-report.json STDOUT_EMPTY
   STDERR "^surge: [^\n]*unknown_metric\\.json: " NO_FILE ${SURGE_CLI_DIR}/bad-file-report.json)
 
+# The replay's "protocol" section is read by the tool (tools/replay/protocol_section.hpp), not by
+# sim/, yet every command that loads a scenario rejects a bad one as bad input, in a build without
+# the replay too.
+set(tool_bad ${PROJECT_SOURCE_DIR}/tests/tools/bad)
+surge_cli_test(validate_bad_protocol_kind EXIT 2 ARGS validate ${tool_bad}/protocol_bad_kind.json STDOUT_EMPTY
+  STDERR "^surge: [^\n]*protocol_bad_kind\\.json: /protocol/protocol: expected one of \"socketio\", \"ws-json\", found \"socket\\.io\"")
+surge_cli_test(validate_bad_protocol_key EXIT 2 ARGS validate ${tool_bad}/protocol_unknown_key.json STDOUT_EMPTY
+  STDERR "^surge: [^\n]*protocol_unknown_key\\.json: /protocol/publish/evnt: unknown key. did you mean 'event'\\?\n$")
+surge_cli_test(validate_good_protocol EXIT 0 ARGS validate ${PROJECT_SOURCE_DIR}/tests/sim/good/live_protocol.json
+  STDOUT "live_protocol\\.json: ok \\(live-protocol, 1 phase, 0 faults, 0 thresholds\\)\n$")
+surge_cli_test(run_bad_protocol EXIT 2 ARGS run ${tool_bad}/protocol_bad_kind.json --output ${SURGE_CLI_DIR}/bad-protocol-report.json
+  STDOUT_EMPTY STDERR "^surge: [^\n]*protocol_bad_kind\\.json: /protocol/protocol: " NO_FILE ${SURGE_CLI_DIR}/bad-protocol-report.json)
+surge_cli_test(run_set_bad_protocol EXIT 2 ARGS run ${PROJECT_SOURCE_DIR}/tests/sim/good/live_protocol.json
+  --set /protocol/publish/via=pigeon STDOUT_EMPTY
+  STDERR "^surge: [^\n]*live_protocol\\.json: /protocol/publish/via: expected one of \"http\", \"websocket\", found \"pigeon\" \\(the value comes from --set /protocol/publish/via=pigeon\\)\n$")
+surge_cli_test(golden_bad_protocol EXIT 2 ARGS golden --dir ${SURGE_CLI_DIR} ${tool_bad}/protocol_unknown_key.json STDOUT_EMPTY
+  STDERR "^surge: [^\n]*protocol_unknown_key\\.json: /protocol/publish/evnt: ")
+
 # surge replay: the conventions of surge run (seed, durations, output, -q), checked before a packet
 # is sent. 192.0.2.1 (TEST-NET-1) without --yes is refused before any connection: a command line
 # that gets that far was accepted. The runs against servers are tests/live's live.* tests.
@@ -97,6 +115,8 @@ if(TARGET surge_replay_command)
     STDERR "^surge: --protocol: expected socketio or ws-json, found \"mqtt\"\n$")
   surge_cli_test(replay_unwritable_output EXIT 2 ARGS replay ${live_small} ${remote} --output /nonexistent-dir/x.json
     STDOUT_EMPTY STDERR "^surge: cannot write the report /nonexistent-dir/x\\.json: No such file or directory\n$")
+  surge_cli_test(replay_bad_protocol_section EXIT 2 ARGS replay ${tool_bad}/protocol_bad_kind.json ${remote}
+    STDOUT_EMPTY STDERR "^surge: [^\n]*protocol_bad_kind\\.json: /protocol/protocol: ")
   surge_cli_test(replay_bad_scenario EXIT 2 ARGS replay ${PROJECT_SOURCE_DIR}/tests/sim/bad/misspelt_key.json ${remote}
     STDOUT_EMPTY STDERR "^surge: [^\n]*misspelt_key\\.json: ")
 endif()
@@ -127,6 +147,23 @@ if(EXISTS ${SURGE_CLI_SCENARIOS}/baseline.json)
     FILE ${SURGE_CLI_DIR}/baseline-trace.jsonl)
   surge_cli_test(run_set_override EXIT "0|1" ARGS run ${baseline} --set /duration=20s --set /drain=0s --seed 3
     STDOUT "\n  seed +3\n  virtual time +20\\.0 s\n")
+  # surge golden's workflow (sim/golden.hpp) on a scratch directory: a missing file, writing it,
+  # then checking against it; a name that is no scenario is bad input.
+  file(MAKE_DIRECTORY ${SURGE_CLI_DIR}/golden-empty)
+  set(golden_args --scenarios ${SURGE_CLI_SCENARIOS} baseline)
+  surge_cli_test(golden_missing EXIT 1 ARGS golden --dir ${SURGE_CLI_DIR}/golden-empty ${golden_args}
+    STDOUT "^golden baseline: MISSING: no golden file [^\n]*golden-empty/baseline\\.json\n  \\(write it with: surge golden --update baseline\\)\n$")
+  surge_cli_test(golden_unknown_scenario EXIT 2 ARGS golden --dir ${SURGE_CLI_DIR}/golden-empty --scenarios ${SURGE_CLI_SCENARIOS}
+    no-such-scenario STDOUT_EMPTY STDERR "^surge: no-such-scenario: no such scenario file, and no built-in scenario of that name in ")
+  surge_cli_test(golden_update_writes EXIT 0 ARGS golden --update --dir ${SURGE_CLI_DIR}/golden-scratch ${golden_args}
+    STDOUT "^golden baseline: written [^\n]*golden-scratch/baseline\\.json \\(trace hash [0-9a-f]+\\)\n$"
+    FILE ${SURGE_CLI_DIR}/golden-scratch/baseline.json)
+  surge_cli_test(golden_update_unchanged EXIT 0 ARGS golden --update --dir ${SURGE_CLI_DIR}/golden-scratch ${golden_args}
+    STDOUT "^golden baseline: unchanged\n$")
+  surge_cli_test(golden_check_written EXIT 0 ARGS golden --dir ${SURGE_CLI_DIR}/golden-scratch ${golden_args}
+    STDOUT "^golden baseline: ok \\(trace hash [0-9a-f]+, [0-9]+ metrics\\)\n$")
+  set_tests_properties(cli.golden_update_writes PROPERTIES FIXTURES_SETUP surge_golden_scratch)
+  set_tests_properties(cli.golden_update_unchanged cli.golden_check_written PROPERTIES FIXTURES_REQUIRED surge_golden_scratch)
   add_test(NAME cli.report_deterministic
     COMMAND ${CMAKE_COMMAND} -DSURGE=$<TARGET_FILE:surge_cli> -DSCENARIO=${baseline}
       -DWORK_DIR=${SURGE_CLI_DIR}/determinism -P ${CMAKE_CURRENT_LIST_DIR}/compare_reports.cmake)

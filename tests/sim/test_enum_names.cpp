@@ -1,11 +1,11 @@
-// The enum <-> name tables (models/enum_names.hpp, beside each enum in models/params.hpp,
-// sim/threshold.hpp and sim/protocol.hpp): every enumerator has exactly one name and nothing else
+// The enum <-> name tables (models/enum_names.hpp, beside each enum in models/params.hpp and
+// sim/threshold.hpp; the replay's protocol enums are tested in tests/tools): every enumerator has
+// exactly one name and nothing else
 // has one, names round-trip through name_of / enum_from_name and through the loader, and the
 // table — not the declaration order — decides which string means which enumerator.
 #include <boost/test/unit_test.hpp>
 
 #include <sim/load.hpp>
-#include <sim/protocol.hpp>
 #include <sim/threshold.hpp>
 
 #include <models/enum_names.hpp>
@@ -92,18 +92,6 @@ bool declared(sim::threshold::op k) {
     }
     return false;
 }
-bool declared(sim::protocol_kind k) {
-    switch (k) {
-    case sim::protocol_kind::socketio: case sim::protocol_kind::ws_json: return true;
-    }
-    return false;
-}
-bool declared(sim::publish_via k) {
-    switch (k) {
-    case sim::publish_via::http: case sim::publish_via::websocket: return true;
-    }
-    return false;
-}
 
 /// Every value of the enum's (8-bit) underlying type: a declared enumerator has exactly one row,
 /// any other value none; names are distinct and round-trip.
@@ -164,8 +152,6 @@ BOOST_AUTO_TEST_CASE(every_enumerator_has_exactly_one_name) {
     check_table<models::load_phase::arrivals>("load_phase::arrivals");
     check_table<models::fault::kind>("fault::kind");
     check_table<sim::threshold::op>("threshold::op");
-    check_table<sim::protocol_kind>("protocol_kind");
-    check_table<sim::publish_via>("publish_via");
 }
 
 BOOST_AUTO_TEST_CASE(the_names_scenarios_use) {
@@ -175,8 +161,6 @@ BOOST_AUTO_TEST_CASE(the_names_scenarios_use) {
     BOOST_TEST(models::name_of(models::priority_class::critical) == "critical");
     BOOST_TEST(models::name_of(models::target_kind::users) == "users");
     BOOST_TEST(models::name_of(models::fault::kind::latency_spike) == "latency_spike");
-    BOOST_TEST(models::name_of(sim::protocol_kind::ws_json) == "ws-json");
-    BOOST_TEST(sim::to_string(sim::protocol_kind::ws_json) == "ws-json");
     BOOST_TEST(models::name_of(sim::threshold::op::ne) == "!=");
     BOOST_TEST((models::names_of<models::priority_class>() == std::vector<std::string>{"low", "normal", "high", "critical"}));
 }

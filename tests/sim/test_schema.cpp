@@ -8,7 +8,6 @@
 
 #include <sim/load.hpp>
 #include <sim/metric_names.hpp>
-#include <sim/protocol.hpp>
 
 #include <models/enum_names.hpp>
 #include <models/params.hpp>
@@ -105,8 +104,6 @@ const std::map<std::string, std::string>& bad_cases() {
         {"negative_count.json", "/users/count: expected an integer >= 0, found -5"},
         {"negative_seed.json", "/seed: expected an integer between 0 and 18446744073709551615, found -1"},
         {"open_phase_without_rate.json", "/load/0/rate: required key is missing; an open phase needs \"rate\""},
-        {"protocol_unknown_key.json", "/protocol/publish/evnt: unknown key; did you mean 'event'?"},
-        {"protocol_bad_kind.json", "/protocol/protocol: expected one of \"socketio\", \"ws-json\", found \"socket.io\"; did you mean \"socketio\"?"},
         {"p99_below_median.json", "/database/query/p99: expected a duration greater than the median (40ms), found \"3ms\""},
         {"phase_at_end.json", "/load/1/at: expected a time before the end of the run (duration 60s), found \"60s\""},
         {"pool_timeout_alias.json", "/database/pool_timeout: unknown key; allowed: pool_size, max_overflow, checkout_timeout"},
@@ -217,7 +214,8 @@ BOOST_AUTO_TEST_CASE(schema_thresholds_match_the_metric_catalogue) {
 }
 
 /// Every enum the schema lists is the loader's name table for that field, in the table's order;
-/// the fault kinds (one oneOf branch each) are the fault::kind table.
+/// the fault kinds (one oneOf branch each) are the fault::kind table. (The protocol section's
+/// enums are the replay's tables: tests/tools/test_protocol_section.cpp.)
 BOOST_AUTO_TEST_CASE(schema_enums_are_the_name_tables) {
     namespace m = surge::models;
     const json& s = schema().schema();
@@ -236,8 +234,6 @@ BOOST_AUTO_TEST_CASE(schema_enums_are_the_name_tables) {
         {"/$defs/load_phase/oneOf/0/properties/arrivals", m::names_of<m::load_phase::arrivals>()},
         {"/$defs/load_phase/oneOf/0/properties/target", m::names_of<m::target_kind>()},
         {"/$defs/load_phase/oneOf/1/properties/target", m::names_of<m::target_kind>()},
-        {"/properties/protocol/properties/protocol", m::names_of<surge::sim::protocol_kind>()},
-        {"/properties/protocol/properties/publish/properties/via", m::names_of<surge::sim::publish_via>()},
     };
     for (const auto& [pointer, names] : fields) BOOST_TEST(names_at(pointer) == names, pointer);
 

@@ -63,7 +63,7 @@ inline nlohmann::ordered_json make_live_report(const replay_result& r, const sim
     doc["trace_hash"] = nullptr;
     nlohmann::ordered_json live = nlohmann::ordered_json::object();
     live["target"] = r.live.target;
-    live["protocol"] = sim::protocol_section_json(r.live.protocol, true);
+    live["protocol"] = protocol_section_json(r.live.protocol, true);
     live["time_scale"] = r.live.time_scale;
     live["threads"] = std::max(1U, r.live.threads);
     live["warnings"] = r.live.warnings;

@@ -1,15 +1,14 @@
-// tools/replay/protocol.hpp — what goes over the wire in a live replay: the protocol settings (from
-// --protocol and --protocol-file) and the two codecs, Socket.IO v5 over Engine.IO v4 (WebSocket
-// transport only) and ws-json. Pure functions over strings, so the codecs are tested without a
-// network; the connection (connection.hpp) calls them for every frame.
+// tools/replay/protocol.hpp — what goes over the wire in a live replay: the two codecs, Socket.IO v5
+// over Engine.IO v4 (WebSocket transport only) and ws-json, driven by the protocol settings of
+// protocol_section.hpp. Pure functions over strings, so the codecs are tested without a network;
+// the connection (connection.hpp) calls them for every frame.
 //
 // Engine.IO v4 facts (shared/protocols.md): the server sends the open packet `0{...}` first and
 // pings (`2`) every pingInterval; the client answers `3`. Socket.IO packets ride in Engine.IO
 // message packets (`4`): `<type>[<attachments>-][<nsp>,][<ack id>][<JSON>]`.
 #pragma once
 
-#include <sim/load.hpp>
-#include <sim/protocol.hpp>
+#include "protocol_section.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -24,13 +23,6 @@
 #include <vector>
 
 namespace surge::replay {
-
-// The protocol section's type lives in sim/ (the scenario's "protocol" key; sim/protocol.hpp) and is
-// read by the scenario loader, with its errors.
-using sim::protocol_config;
-using sim::protocol_kind;
-using sim::publish_via;
-using sim::parse_protocol_kind;
 
 class protocol_error : public std::runtime_error {
 public:
@@ -47,7 +39,7 @@ inline std::string replace_user(std::string s, std::string_view user) {
 /// messages (unknown keys are errors, with a suggestion). Throws protocol_error.
 inline protocol_config parse_protocol_config(const nlohmann::json& j, protocol_config base = {}) {
     try {
-        return sim::load_protocol_text(j.dump(), "protocol", std::move(base));
+        return load_protocol_text(j.dump(), "protocol", std::move(base));
     } catch (const sim::input_error& e) {
         throw protocol_error(e.what());
     }

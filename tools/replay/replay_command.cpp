@@ -95,8 +95,8 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
     opt.target = o.target;
     // The protocol: the scenario's "protocol" section (or the defaults), then --protocol-file over
     // it, then --protocol and --publish when given.
-    if (p.loaded.protocol) opt.protocol = *p.loaded.protocol;
-    if (!o.protocol_file.empty()) opt.protocol = sim::load_protocol_file(o.protocol_file, opt.protocol);
+    if (auto section = replay::protocol_of(p.loaded)) opt.protocol = std::move(*section);
+    if (!o.protocol_file.empty()) opt.protocol = replay::load_protocol_file(o.protocol_file, opt.protocol);
     if (o.protocol) {
         const auto kind = replay::parse_protocol_kind(*o.protocol);
         if (!kind) throw usage_error("--protocol: expected socketio or ws-json, found \"" + *o.protocol + "\"");

@@ -10,12 +10,14 @@
 //   json_values.hpp      typed reads of one value, enums through their name tables
 //   unit_values.hpp      durations, times, rates, sizes, bandwidths
 //   object_view.hpp      an object's keys checked before its values are read
-//   json_document.hpp    strict parsing: syntax error positions, duplicate keys
+//   json_document.hpp    strict parsing: syntax error positions, duplicate keys, nesting limit
+//   (sim/input_file.hpp) the bounded file reader: the input size limit
 //   distributions.hpp, service_sections.hpp, load_phases.hpp, faults.hpp, thresholds.hpp,
 //   protocol_section.hpp, scenario_reader.hpp    the sections
 //   overrides.hpp        --set POINTER=VALUE
 #pragma once
 
+#include <sim/input_file.hpp>
 #include <sim/load/json_document.hpp>
 #include <sim/load/json_text.hpp>
 #include <sim/load/object_view.hpp>
@@ -27,15 +29,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
-#include <cstring>
 #include <exception>
-#include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -84,14 +80,7 @@ inline loaded_scenario load_scenario_text(const std::string& text, const std::st
 }
 
 inline loaded_scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw input_error(path + ": cannot read: " + std::strerror(EISDIR));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw input_error(path + ": cannot read: " + std::strerror(errno));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) throw input_error(path + ": cannot read: " + std::strerror(errno));
-    return load_scenario_text(buffer.str(), path, sets);
+    return load_scenario_text(read_text_file(path), path, sets);
 }
 
 inline protocol_config load_protocol_text(const std::string& text, const std::string& file, protocol_config base) {
@@ -111,14 +100,7 @@ inline protocol_config load_protocol_text(const std::string& text, const std::st
 }
 
 inline protocol_config load_protocol_file(const std::string& path, protocol_config base) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw input_error(path + ": cannot read: " + std::strerror(EISDIR));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw input_error(path + ": cannot read: " + std::strerror(errno));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return load_protocol_text(buffer.str(), path, std::move(base));
+    return load_protocol_text(read_text_file(path), path, std::move(base));
 }
-
 
 } // namespace surge::sim

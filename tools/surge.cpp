@@ -406,11 +406,8 @@ action define_golden(CLI::App& cmd) {
             std::optional<nlohmann::ordered_json> before;
             std::error_code ec;
             if (fs::exists(golden_path, ec)) {
-                std::ifstream in(golden_path, std::ios::binary);
-                std::ostringstream buf;
-                buf << in.rdbuf();
                 try {
-                    before = nlohmann::ordered_json::parse(buf.str());
+                    before = nlohmann::ordered_json::parse(sim::read_text_file(golden_path.string()));
                 } catch (const nlohmann::json::exception& e) {
                     if (!o->update) throw usage_error(golden_path.string() + ": not valid JSON (" + e.what() + ")");
                 }

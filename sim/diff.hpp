@@ -201,24 +201,11 @@ inline loaded_report check_report(nlohmann::ordered_json doc, const std::string&
 }
 
 inline loaded_report parse_report(const std::string& text, const std::string& file) {
-    nlohmann::ordered_json doc;
-    try {
-        doc = nlohmann::ordered_json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        std::string what = e.what();
-        if (const auto colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
-        throw report_error(file + ": not valid JSON: " + what);
-    }
-    return check_report(std::move(doc), file);
+    return check_report(parse_report_json<nlohmann::ordered_json>(text, file), file);
 }
 
 inline loaded_report read_report(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw report_error(path + ": cannot read: " + std::strerror(errno));
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (in.bad()) throw report_error(path + ": cannot read");
-    return parse_report(buf.str(), path);
+    return check_report(read_report_json<nlohmann::ordered_json>(path), path);
 }
 
 /// Compares one metric's values. `in_old`/`in_new` say whether each report has it.

@@ -192,11 +192,9 @@ struct golden_result {
 inline std::optional<nlohmann::ordered_json> read_golden_file(const std::filesystem::path& path, bool update) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buf;
-    buf << in.rdbuf();
+    const std::string text = read_text_file(path.string());
     try {
-        return nlohmann::ordered_json::parse(buf.str());
+        return nlohmann::ordered_json::parse(text);
     } catch (const nlohmann::json::exception& e) {
         if (!update) throw input_error(path.string() + ": not valid JSON (" + e.what() + ")");
         return std::nullopt;

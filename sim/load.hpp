@@ -10,7 +10,8 @@
 //   json_values.hpp      typed reads of one value, enums through their name tables
 //   unit_values.hpp      durations, times, rates, sizes, bandwidths
 //   object_view.hpp      an object's keys checked before its values are read
-//   json_document.hpp    strict parsing: syntax error positions, duplicate keys
+//   json_document.hpp    strict parsing: syntax error positions, duplicate keys, nesting limit
+//   (sim/input_file.hpp) the bounded file reader: the input size limit
 //   distributions.hpp, service_sections.hpp, load_phases.hpp, faults.hpp, thresholds.hpp,
 //   scenario_reader.hpp  the sections
 //   overrides.hpp        --set POINTER=VALUE
@@ -18,6 +19,7 @@
 // it with these same primitives (tools/replay/protocol_section.hpp), so its messages look the same.
 #pragma once
 
+#include <sim/input_file.hpp>
 #include <sim/load/json_document.hpp>
 #include <sim/load/json_text.hpp>
 #include <sim/load/object_view.hpp>
@@ -27,15 +29,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
-#include <cstring>
 #include <exception>
-#include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -57,9 +53,6 @@ struct loaded_scenario {
     std::optional<tool_section> protocol;
     std::string file;                   // as given
 };
-
-/// A file's whole text, or input_error "PATH: cannot read: REASON". The loader's one file read.
-inline std::string read_input_file(const std::string& path);
 
 /// Reads, overrides (each "POINTER=VALUE"; VALUE is JSON if it parses as JSON, else a string),
 /// validates and converts. Throws input_error.
@@ -86,19 +79,10 @@ inline loaded_scenario load_scenario_text(const std::string& text, const std::st
     return out;
 }
 
-inline std::string read_input_file(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw input_error(path + ": cannot read: " + std::strerror(EISDIR));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw input_error(path + ": cannot read: " + std::strerror(errno));
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) throw input_error(path + ": cannot read: " + std::strerror(errno));
-    return buffer.str();
 }
 
 inline loaded_scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
-    return load_scenario_text(read_input_file(path), path, sets);
+    return load_scenario_text(read_text_file(path), path, sets);
 }
 
 } // namespace surge::sim

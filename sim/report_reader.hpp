@@ -1,13 +1,18 @@
 // sim/report_reader.hpp — a report document read back into metrics: the nested "metrics" object
 // and the flat "units" map (docs/report.md) -> a metric_set in document order. `surge diff` and the
-// live replay's --compare read reports through it.
+// live replay's --compare read reports through it, and read the file through read_report_json
+// (bounded in size, nesting and duplicate keys like every input; sim/input_file.hpp).
 #pragma once
+
+#include <sim/input_file.hpp>
+#include <sim/load/json_document.hpp>
 
 #include <models/metrics.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <limits>
+#include <string_view>
 #include <stdexcept>
 #include <string>
 
@@ -19,6 +24,30 @@ class report_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+/// A report's text -> its document, parsed like every input (sim/load/json_document.hpp) with the
+/// report nesting limit (a report embeds its scenario a few levels down). Throws report_error
+/// naming `file`.
+template <class Json = nlohmann::json>
+Json parse_report_json(std::string_view text, const std::string& file) {
+    try {
+        return load_detail::parse_strict<Json>(text, file, load_detail::max_report_depth);
+    } catch (const input_error& e) {
+        throw report_error(e.what());
+    }
+}
+
+/// The file `path` read (bounded: SURGE_MAX_INPUT_BYTES) and parsed as parse_report_json does.
+template <class Json = nlohmann::json>
+Json read_report_json(const std::string& path) {
+    std::string text;
+    try {
+        text = read_text_file(path);
+    } catch (const input_error& e) {
+        throw report_error(e.what());
+    }
+    return parse_report_json<Json>(text, path);
+}
 
 namespace report_reader_detail {
 

@@ -17,9 +17,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -82,15 +80,6 @@ struct suite_plan {
     std::vector<skipped_set> skipped;
 };
 
-namespace suite_detail {
-inline std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw input_error(path + ": cannot read: " + std::strerror(errno));
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
-}
-} // namespace suite_detail
 
 /// Finds, reads and validates the tests of `suites` ("all" = every suite under `dir`) with the
 /// overrides `sets`. Throws input_error for an unknown suite, a suite without scenarios, a
@@ -132,7 +121,7 @@ inline suite_plan plan_suite(const std::filesystem::path& dir, const std::vector
             raw r;
             r.suite = s;
             r.file = (dir / s / rel).string();
-            r.text = suite_detail::read_text(r.file);
+            r.text = read_text_file(r.file);
             r.document = load_detail::parse_document(r.text, r.file);
             raws.push_back(std::move(r));
         }

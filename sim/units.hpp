@@ -22,6 +22,12 @@ namespace surge::sim {
 
 namespace units_detail {
 
+inline bool is_zero(const surge::detail::decimal& d) noexcept {
+    for (char c : d.integer) if (c != '0') return false;
+    for (char c : d.fraction) if (c != '0') return false;
+    return true;
+}
+
 /// A leading non-negative decimal of `s` as text and as a double; `rest` gets what follows
 /// (trimmed). Returns false if `s` does not start with a number.
 inline bool leading_number(std::string_view s, surge::detail::decimal& d, double& value, std::string_view& rest) {
@@ -32,15 +38,12 @@ inline bool leading_number(std::string_view s, surge::detail::decimal& d, double
     if (!digits.empty() && digits.back() == '.') digits.pop_back();
     if (!digits.empty() && digits.front() == '.') digits.insert(digits.begin(), '0');
     const auto res = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (res.ec == std::errc::result_out_of_range) value = std::numeric_limits<double>::infinity();
+    // Out of range is too large with a non-zero integer part, else too small ("0.000…1"): 0 then,
+    // which the callers tell from a written zero by the digits (is_zero).
+    if (res.ec == std::errc::result_out_of_range)
+        value = is_zero(surge::detail::decimal{d.integer, {}}) ? 0.0 : std::numeric_limits<double>::infinity();
     else if (res.ec != std::errc{} || res.ptr != digits.data() + digits.size()) return false;
     rest = surge::detail::trim(rest);
-    return true;
-}
-
-inline bool is_zero(const surge::detail::decimal& d) noexcept {
-    for (char c : d.integer) if (c != '0') return false;
-    for (char c : d.fraction) if (c != '0') return false;
     return true;
 }
 
@@ -98,6 +101,7 @@ inline models::rate parse_rate(std::string_view text) {
     if (ns == 0) return fail("unknown time unit \"" + std::string(unit) + "\"");
     const double per_second = value * (1e9 / static_cast<double>(ns));
     if (!std::isfinite(per_second)) return fail("it is too large");
+    if (!(per_second > 0) && !units_detail::is_zero(d)) return fail("it is too small to represent (write 0 for no events)");
     return models::rate{per_second};
 }
 

@@ -43,14 +43,75 @@ inline std::string pointer_token(std::string_view key) {
     return out;
 }
 
-/// A JSON value as the user wrote it, cut short (at a UTF-8 character boundary) if long.
+/// How many bytes of a value a message quotes: longer values are cut to a prefix of about this
+/// many bytes and say how long they were (docs/scenarios.md, "Limits").
+inline constexpr std::size_t quote_limit = 60;
+
+/// The length of `s` cut back to a UTF-8 character boundary at or below `n`.
+inline std::size_t utf8_cut(std::string_view s, std::size_t n) {
+    if (n >= s.size()) return s.size();
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    return n;
+}
+
+/// `s` itself if short, else its first ~quote_limit bytes, "…" and "(N bytes)".
+inline std::string quote_prefix(std::string_view s) {
+    if (s.size() <= quote_limit) return std::string(s);
+    return std::string(s.substr(0, utf8_cut(s, quote_limit - 3))) + "\u2026 (" + std::to_string(s.size()) + " bytes)";
+}
+
+namespace show_detail {
+/// Appends `j` as JSON text to `out`, stopping soon after `out` passes `budget` bytes: the work is
+/// bounded by the budget, not by the value's size or depth (each level writes a byte first).
+inline void write(const json& j, std::string& out, std::size_t budget) {
+    const auto string_prefix = [&](const std::string& s) {
+        const std::size_t room = budget + 1 > out.size() ? budget + 1 - out.size() : 1;
+        out += json(s.substr(0, utf8_cut(s, room))).dump(-1, ' ', false, json::error_handler_t::replace);
+        if (s.size() > room) out.pop_back();  // the value goes on: no closing quote
+    };
+    if (j.is_string()) {
+        string_prefix(j.get_ref<const std::string&>());
+    } else if (j.is_array()) {
+        out += '[';
+        bool first = true;
+        for (const auto& e : j) {
+            if (out.size() > budget) return;
+            if (!first) out += ',';
+            first = false;
+            write(e, out, budget);
+        }
+        out += ']';
+    } else if (j.is_object()) {
+        out += '{';
+        bool first = true;
+        for (const auto& item : j.items()) {
+            if (out.size() > budget) return;
+            if (!first) out += ',';
+            first = false;
+            string_prefix(item.key());
+            if (out.size() > budget) return;
+            out += ':';
+            write(item.value(), out, budget);
+        }
+        out += '}';
+    } else {
+        out += j.dump();
+    }
+}
+} // namespace show_detail
+
+/// A JSON value as the user wrote it; a long one is cut (at a UTF-8 character boundary) to a prefix
+/// of about quote_limit bytes followed by "…" and its size.
 inline std::string show(const json& j) {
-    constexpr std::size_t limit = 60;
-    std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (s.size() <= limit) return s;
-    std::size_t cut = limit - 3;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    return s.substr(0, cut) + "...";
+    std::string s;
+    show_detail::write(j, s, quote_limit);
+    if (s.size() <= quote_limit) return s;
+    s.resize(utf8_cut(s, quote_limit - 3));
+    std::string size;
+    if (j.is_string()) size = std::to_string(j.get_ref<const std::string&>().size()) + " bytes";
+    else if (j.is_array()) size = "an array of " + std::to_string(j.size()) + " elements";
+    else if (j.is_object()) size = "an object of " + std::to_string(j.size()) + " keys";
+    return s + "\u2026" + (size.empty() ? std::string() : " (" + size + ")");
 }
 
 // Appended piece by piece: GCC 12 at -O3 (the Release build of tools/surge) reports a false
@@ -88,9 +149,17 @@ inline std::string join_quoted(const std::vector<std::string>& items) {
     return join(q);
 }
 
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+/// The largest edit distance "did you mean" accepts, and the longest word it compares: the names
+/// it suggests are short, so a longer word cannot be within the distance of any of them.
+inline constexpr std::size_t suggest_distance = 2;
+inline constexpr std::size_t suggest_max_length = 64;
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), computed only
+/// for words of at most suggest_max_length characters (else suggest_distance + 1 is returned
+/// without work). `cells`, if given, counts the table cells computed.
+inline std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t* cells = nullptr) {
     const std::size_t n = a.size(), m = b.size();
+    if (n > suggest_max_length || m > suggest_max_length) return suggest_distance + 1;
     std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1, 0));
     for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
     for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
@@ -101,23 +170,28 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
         }
+    if (cells != nullptr) *cells += n * m;
     return d[n][m];
 }
 
 /// The candidate `word` was most likely meant to be: edit distance <= 2 (and less than the word's
 /// length, so that "ab" does not suggest "xy"), else one is a prefix of the other (3+ characters).
-/// Ties go to the earlier candidate. Empty if none is close.
-inline std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
+/// Ties go to the earlier candidate. Empty if none is close. A candidate whose length differs from
+/// the word's by more than the distance is not compared (its distance cannot be small), so a
+/// megabyte-long word costs one length comparison per candidate; `cells` counts the work done.
+inline std::string closest(std::string_view word, const std::vector<std::string>& candidates, std::size_t* cells = nullptr) {
     std::size_t best = std::numeric_limits<std::size_t>::max();
     std::string pick;
     for (const auto& c : candidates) {
-        const std::size_t d = edit_distance(word, c);
+        const std::size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+        if (gap > suggest_distance) continue;
+        const std::size_t d = edit_distance(word, c, cells);
         if (d < best) {
             best = d;
             pick = c;
         }
     }
-    if (!pick.empty() && best <= 2 && best < word.size()) return pick;
+    if (!pick.empty() && best <= suggest_distance && best < word.size()) return pick;
     for (const auto& c : candidates)
         if ((word.size() >= 3 && c.starts_with(word)) || (c.size() >= 3 && word.starts_with(c))) return c;
     return {};
@@ -131,14 +205,44 @@ inline std::string unknown_key_message(std::string_view key, const std::vector<s
     return "unknown " + std::string(noun) + "; allowed: " + join(allowed);
 }
 
+/// A message part that may quote user text (a parser's reason): kept whole up to 200 bytes.
+inline std::string quote_prefix_long(std::string_view s) {
+    constexpr std::size_t limit = 200;
+    if (s.size() <= limit) return std::string(s);
+    return std::string(s.substr(0, utf8_cut(s, limit - 3))) + "\u2026 (" + std::to_string(s.size()) + " bytes)";
+}
+
+/// A JSON pointer for a message: each reference token cut to a prefix (quote_prefix), and at most
+/// 16 tokens (the first 8 and the last 8), so that a long key or a deep path stays readable.
+inline std::string show_pointer(std::string_view ptr) {
+    if (ptr.size() <= 200) return std::string(ptr);
+    std::vector<std::string> tokens;
+    std::size_t start = 1;
+    while (start <= ptr.size()) {
+        const std::size_t slash = ptr.find('/', start);
+        const std::size_t end = slash == std::string_view::npos ? ptr.size() : slash;
+        tokens.push_back(quote_prefix(ptr.substr(start, end - start)));
+        start = end + 1;
+    }
+    std::string out;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (tokens.size() > 16 && i == 8) {
+            out += "/\u2026(" + std::to_string(tokens.size() - 16) + " more)";
+            i = tokens.size() - 8;
+        }
+        out += "/" + tokens[i];
+    }
+    return out;
+}
+
 /// The reason part of a surge::parse_error of the form `invalid KIND "TEXT": WHY; expected ...`.
 inline std::string parse_error_reason(const std::exception& e, std::string_view kind, std::string_view text) {
     const std::string what = e.what();
     const std::string prefix = "invalid " + std::string(kind) + " \"" + std::string(text) + "\": ";
     const std::size_t end = what.rfind("; expected");
     if (what.starts_with(prefix) && end != std::string::npos && end >= prefix.size())
-        return what.substr(prefix.size(), end - prefix.size());
-    return what;
+        return quote_prefix_long(what.substr(prefix.size(), end - prefix.size()));
+    return quote_prefix_long(what);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,11 +261,11 @@ struct context {
 
     /// "FILE: /pointer: WHAT", noting the --set that put a value there, if one did.
     [[noreturn]] void fail(const std::string& ptr, const std::string& what) const {
-        std::string msg = file + ": " + (ptr.empty() ? std::string() : ptr + ": ") + what;
+        std::string msg = file + ": " + (ptr.empty() ? std::string() : show_pointer(ptr) + ": ") + what;
         for (auto it = overrides.rbegin(); it != overrides.rend(); ++it)
             if (ptr == it->pointer || ptr.starts_with(it->pointer + "/")) {
                 const std::string& spec = it->spec;
-                msg += " (the value comes from --set " + (spec.size() <= 80 ? spec : spec.substr(0, 77) + "...") + ")";
+                msg += " (the value comes from --set " + quote_prefix(spec) + ")";
                 break;
             }
         throw input_error(msg);

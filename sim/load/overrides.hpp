@@ -44,7 +44,7 @@ inline std::optional<std::size_t> array_index(const std::string& token) {
 
 /// Applies one "POINTER=VALUE" to `doc`; returns where it landed.
 inline override_origin apply_override(json& doc, const std::string& spec) {
-    const auto fail = [&](const std::string& why) -> override_origin { throw input_error("--set " + spec + ": " + why); };
+    const auto fail = [&](const std::string& why) -> override_origin { throw input_error("--set " + quote_prefix(spec) + ": " + why); };
     const std::size_t eq = spec.find('=');
     if (eq == std::string::npos) return fail("expected POINTER=VALUE, e.g. --set /server/workers=16 (there is no '=')");
     const std::string pointer = spec.substr(0, eq);
@@ -63,12 +63,9 @@ inline override_origin apply_override(json& doc, const std::string& spec) {
         return fail("bad JSON pointer: " + syntax_error_text(e.what()));
     }
 
-    json value;
-    try {
-        value = json::parse(text);
-    } catch (const json::exception&) {
-        value = text;  // not JSON: a string, so --set /duration=30s works unquoted
-    }
+    // Not JSON: a string, so --set /duration=30s works unquoted. JSON is read like a file: a
+    // duplicate key or too deep a nesting is an error, not a string.
+    json value = json::accept(text) ? parse_strict<json>(text, "--set " + quote_prefix(spec)) : json(text);
 
     json* node = &doc;
     std::string where;

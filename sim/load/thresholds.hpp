@@ -62,6 +62,14 @@ inline std::optional<double> plain_number(std::string_view s) {
     return v;
 }
 
+/// True if `s` is a whole plain number (exponent allowed) that a double cannot hold: "1e309",
+/// "1e-400". Without this check such a number falls through to the duration parser.
+inline bool plain_number_out_of_range(std::string_view s) {
+    double v = 0;
+    const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+    return res.ec == std::errc::result_out_of_range && res.ptr == s.data() + s.size();
+}
+
 inline threshold read_threshold(const context& c, const std::string& metric, const json& j, const std::string& ptr) {
     const char* form = "a comparison like \"< 1s\" or \">= 0.95\" (an operator <, <=, >, >=, ==, != and a value)";
     if (!j.is_string()) c.expected(ptr, form, j);
@@ -80,17 +88,18 @@ inline threshold read_threshold(const context& c, const std::string& metric, con
     if (op_text.empty()) c.expected(ptr, form, j);
     s.remove_prefix(op_text.size());
     s = surge::detail::trim(s);
-    if (s.empty()) c.fail(ptr, "\"" + t.expression + "\": the value after the operator is missing");
+    const std::string quoted = in_quotes(quote_prefix(t.expression));
+    if (s.empty()) c.fail(ptr, quoted + ": the value after the operator is missing");
 
     const std::string_view unit = metric_unit(metric);
     bool negative = false;
     if (s.front() == '-') {
-        if (unit != "B/s") c.fail(ptr, "\"" + t.expression + "\": " + metric + " is never negative");
+        if (unit != "B/s") c.fail(ptr, quoted + ": " + metric + " is never negative");
         negative = true;
         s = surge::detail::trim(s.substr(1));
     }
 
-    const auto bad = [&](const std::string& why) { c.fail(ptr, "\"" + t.expression + "\": " + why); };
+    const auto bad = [&](const std::string& why) { c.fail(ptr, quoted + ": " + why); };
     value_kind k = value_kind::plain;
     double v = 0;
     try {
@@ -117,6 +126,8 @@ inline threshold read_threshold(const context& c, const std::string& metric, con
             surge::detail::decimal d;
             std::string_view rest;
             if (!surge::detail::split_decimal(s, d, rest)) bad("expected a number after the operator");
+            if (plain_number_out_of_range(s))
+                bad("the number is out of range (a value is between about 1e-308 and 1.8e308 in size)");
             if (units_detail::size_unit(surge::detail::trim(rest)) != 0) {
                 k = value_kind::size;
                 v = static_cast<double>(parse_size(s));
@@ -126,7 +137,7 @@ inline threshold read_threshold(const context& c, const std::string& metric, con
             }
         }
     } catch (const surge::parse_error& e) {
-        bad(e.what());
+        bad(quote_prefix_long(e.what()));
     }
     if (negative) v = -v;
 
@@ -142,7 +153,7 @@ inline threshold read_threshold(const context& c, const std::string& metric, con
     }();
     if (!ok) {
         if (k == value_kind::plain) bad("the unit is missing: " + metric + " " + unit_advice(unit));
-        bad(std::string(surge::detail::trim(s)) + " is " + value_kind_name(k) + ", but " + metric + " " + unit_advice(unit));
+        bad(quote_prefix(surge::detail::trim(s)) + " is " + value_kind_name(k) + ", but " + metric + " " + unit_advice(unit));
     }
     if (unit == "ratio" && !(v >= 0 && v <= 1))
         bad("a ratio is between 0 and 1; write e.g. \">= 0.95\" or, as a percentage, \">= 95%\"");

@@ -88,6 +88,34 @@ surge_cli_test(run_set_bad_protocol EXIT 2 ARGS run ${PROJECT_SOURCE_DIR}/tests/
   STDERR "^surge: [^\n]*live_protocol\\.json: /protocol/publish/via: expected one of \"http\", \"websocket\", found \"pigeon\" \\(the value comes from --set /protocol/publish/via=pigeon\\)\n$")
 surge_cli_test(golden_bad_protocol EXIT 2 ARGS golden --dir ${SURGE_CLI_DIR} ${tool_bad}/protocol_unknown_key.json STDOUT_EMPTY
   STDERR "^surge: [^\n]*protocol_unknown_key\\.json: /protocol/publish/evnt: ")
+# Input limits (docs/scenarios.md, "Limits"): an endless or too large input, too deep a nesting and a
+# bad SURGE_MAX_INPUT_BYTES end in exit 2 and a message naming the file and the limit. The deep
+# inputs are generated here (a few kilobytes).
+surge_cli_test(validate_endless_input EXIT 2 ARGS validate /dev/zero STDOUT_EMPTY
+  STDERR "^surge: /dev/zero: larger than the input size limit of 64 MiB \\(67108864 bytes\\). set SURGE_MAX_INPUT_BYTES")
+surge_cli_test(validate_input_limit_from_env EXIT 2 ARGS validate ${SURGE_CLI_SCENARIOS}/baseline.json STDOUT_EMPTY
+  STDERR "^surge: [^\n]*baseline\\.json: larger than the input size limit of 100 bytes. set SURGE_MAX_INPUT_BYTES")
+set_tests_properties(cli.validate_input_limit_from_env PROPERTIES ENVIRONMENT SURGE_MAX_INPUT_BYTES=100)
+surge_cli_test(validate_bad_input_limit EXIT 2 ARGS validate ${SURGE_CLI_SCENARIOS}/baseline.json STDOUT_EMPTY
+  STDERR "^surge: SURGE_MAX_INPUT_BYTES=lots: expected a positive number of bytes")
+set_tests_properties(cli.validate_bad_input_limit PROPERTIES ENVIRONMENT SURGE_MAX_INPUT_BYTES=lots)
+string(REPEAT "[" 5000 surge_deep_open)
+string(REPEAT "]" 5000 surge_deep_close)
+file(WRITE ${SURGE_CLI_DIR}/deep-name.json
+  "{\"name\": ${surge_deep_open}1${surge_deep_close}, \"duration\": \"60s\", \"load\": [{\"at\": \"0s\", \"rate\": \"10/s\"}]}\n")
+file(WRITE ${SURGE_CLI_DIR}/deep-auth.json
+  "{\"name\": \"m\", \"duration\": \"1s\", \"load\": [{\"at\": \"0s\", \"rate\": \"10/s\"}], \"protocol\": {\"auth\": {\"a\": ${surge_deep_open}${surge_deep_close}}}}\n")
+file(WRITE ${SURGE_CLI_DIR}/deep-report.json "{\"metrics\": ${surge_deep_open}${surge_deep_close}}\n")
+surge_cli_test(validate_deep_nesting EXIT 2 ARGS validate ${SURGE_CLI_DIR}/deep-name.json STDOUT_EMPTY
+  STDERR "^surge: [^\n]*deep-name\\.json:1:138: JSON nested more than 128 levels deep")
+surge_cli_test(run_deep_protocol_auth EXIT 2 ARGS run ${SURGE_CLI_DIR}/deep-auth.json
+  --output ${SURGE_CLI_DIR}/deep-auth-report.json STDOUT_EMPTY
+  STDERR "^surge: [^\n]*deep-auth\\.json:1:[0-9]+: JSON nested more than 128 levels deep"
+  NO_FILE ${SURGE_CLI_DIR}/deep-auth-report.json)
+surge_cli_test(diff_deep_report EXIT 2 ARGS diff ${SURGE_CLI_DIR}/deep-report.json ${SURGE_CLI_DIR}/deep-report.json
+  STDOUT_EMPTY STDERR "^surge: [^\n]*deep-report\\.json:1:[0-9]+: JSON nested more than 160 levels deep")
+surge_cli_test(run_set_duplicate_key EXIT 2 ARGS run ${SURGE_CLI_SCENARIOS}/baseline.json
+  "--set=/users={\"count\": 1, \"count\": 2}" STDOUT_EMPTY STDERR "^surge: --set /users=[^\n]*: /count: duplicate key")
 
 # surge replay: the conventions of surge run (seed, durations, output, -q), checked before a packet
 # is sent. 192.0.2.1 (TEST-NET-1) without --yes is refused before any connection: a command line

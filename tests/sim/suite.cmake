@@ -75,7 +75,7 @@ surge_cli_test(diff_suite_removed_test EXIT 1 ARGS diff ${d}/suite-new.json ${d}
 surge_cli_test(diff_missing_file EXIT 2 ARGS diff ${d}/old.json no-such-report.json STDOUT_EMPTY
   STDERR "^surge: no-such-report\\.json: cannot read: No such file or directory\n$")
 surge_cli_test(diff_invalid_json EXIT 2 ARGS diff ${d}/old.json ${d}/invalid.json STDOUT_EMPTY
-  STDERR "^surge: [^\n]*invalid\\.json: not valid JSON: ")
+  STDERR "^surge: [^\n]*invalid\\.json:[0-9]+:[0-9]+: JSON syntax error: ")
 surge_cli_test(diff_not_a_report EXIT 2 ARGS diff ${d}/not-a-report.json ${d}/old.json STDOUT_EMPTY
   STDERR "^surge: [^\n]*not-a-report\\.json: not a surge report \\(no \"schema_version\"\\)\n$")
 surge_cli_test(diff_suite_vs_single EXIT 2 ARGS diff ${d}/old.json ${d}/suite-old.json STDOUT_EMPTY

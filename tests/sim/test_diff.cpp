@@ -270,7 +270,7 @@ BOOST_AUTO_TEST_CASE(bad_reports) {
         }
         return "no error";
     };
-    BOOST_TEST(message("{").starts_with("f.json: not valid JSON: "));
+    BOOST_TEST(message("{").starts_with("f.json:1:2: JSON syntax error: "));
     BOOST_TEST(message("[1]") == "f.json: not a surge report (not a JSON object)");
     BOOST_TEST(message("{}") == "f.json: not a surge report (no \"schema_version\")");
     BOOST_TEST(message(R"({"schema_version": "1"})") ==

@@ -235,7 +235,7 @@ inline protocol_config load_protocol_text(const std::string& text, const std::st
 }
 
 inline protocol_config load_protocol_file(const std::string& path, protocol_config base = {}) {
-    return load_protocol_text(sim::read_input_file(path), path, std::move(base));
+    return load_protocol_text(sim::read_text_file(path), path, std::move(base));
 }
 
 } // namespace surge::replay

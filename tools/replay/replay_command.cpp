@@ -121,12 +121,7 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
 
     // The comparison report is read before the run: a bad file should not cost a live run.
     if (!o.compare_file.empty()) {
-        std::ifstream f(o.compare_file);
-        if (!f) throw usage_error(o.compare_file + ": cannot read");
-        std::stringstream ss;
-        ss << f.rdbuf();
-        const auto j = nlohmann::json::parse(ss.str(), nullptr, false);
-        if (j.is_discarded()) throw usage_error(o.compare_file + ": not valid JSON");
+        const auto j = sim::read_report_json(o.compare_file);
         p.sim_metrics = replay::metrics_of_report(j);
         if (p.sim_metrics->size() == 0) throw usage_error(o.compare_file + ": no metrics in this report");
     }

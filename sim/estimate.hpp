@@ -65,9 +65,10 @@ inline constexpr double events_per_request = 6;
 inline constexpr double events_per_delivery = 1;
 inline constexpr double events_per_sample = 1;
 
-// Simulator bytes, measured with peak RSS (docs/scenarios.md, "Limits").
-inline constexpr double base_bytes = 16e6;             // the program, its libraries, the scenario
-inline constexpr double bytes_per_user = 700;          // link table, behaviour, queues, streams, timers
+// Simulator bytes, from peak RSS: capacity-100k (100 000 users, 14.8M events) peaks at 52 MB, and
+// 400 000 users take 65 MB more than 100 000.
+inline constexpr double base_bytes = 6e6;              // the program, its libraries, the scenario
+inline constexpr double bytes_per_user = 450;          // link table, behaviour, queues, streams, timers
 inline constexpr double bytes_per_process = 600;       // a coroutine frame and its name (workers, clients, phases)
 inline constexpr double bytes_per_message = 40;        // a pooled message and its queue links
 inline constexpr double bytes_per_sample = 16;
@@ -100,7 +101,11 @@ inline work_estimate estimate_work(const models::scenario& sc) {
     const double online_users = users * online_fraction;
     if (sc.links.mean_time_between_drops)
         sessions_per_user += online_fraction * length / seconds(*sc.links.mean_time_between_drops);
-    w.connections = users * sessions_per_user;
+    // First connects are spread uniformly over [start, start + ramp]: those after the end never happen.
+    const double ramp = seconds(sc.users.connect_ramp);
+    const double before_end = length - seconds(sc.users.connect_start);
+    const double connecting = ramp > 0 ? std::clamp(before_end / ramp, 0.0, 1.0) : (before_end > 0 ? 1.0 : 0.0);
+    w.connections = users * (connecting + (sessions_per_user - 1));
     w.client_messages = online_users * sc.users.messages.per_second * length;
 
     // The load: requests per phase, notifications and deliveries.

@@ -16,7 +16,7 @@ namespace surge::sim::limits {
 using namespace surge::literals;
 
 /// users.count: users are numbered with 32-bit ids (and 2^32 - 1 means "no user"); a billion
-/// users would take about 1 TB of simulator memory, so the estimate stops far sooner.
+/// users would take about 450 GB of simulator memory, so the estimate stops far sooner.
 inline constexpr std::int64_t max_users = 1'000'000'000;
 /// server.workers: one coroutine each; a real service has tens or hundreds.
 inline constexpr std::int64_t max_workers = 1'000'000;

@@ -34,7 +34,7 @@ inline models::user_params read_users(const object_view& o) {
     models::user_params u;
     if (o.has("count"))
         u.count = read_count(o.ctx(), o["count"], o.at("count"), 0, limits::max_users,
-                             "users.count: users have 32-bit ids, and a billion users need about a terabyte");
+                             "users.count: users have 32-bit ids, and a billion users need about 450 GB");
     if (o.has("connect")) {
         const object_view cn = o.object("connect", {"start", "ramp"});
         cn.get("start", u.connect_start);

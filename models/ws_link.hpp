@@ -19,6 +19,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace surge::models {
@@ -71,11 +73,13 @@ public:
         message& msg = (*pool_)[m];
         const double bw = slow_[u] != 0 ? p_.slow_bandwidth_bytes_per_s : p_.bandwidth_bytes_per_s;
         std::int64_t start = std::max(at.count(), busy_until_[u]);
-        if (bw > 0) start += static_cast<std::int64_t>(static_cast<double>(msg.bytes) * 1e9 / bw);
+        if (bw > 0) start = (time_point::from_ns(start) + on_the_wire(msg.bytes, bw)).count();
         busy_until_[u] = start;
         rng& r = rng_[u];
-        std::int64_t arrive = start + one_way(u).count();
-        if (p_.loss > 0 && r.uniform01() < p_.loss) arrive += p_.retransmit.count();
+        // time_point arithmetic saturates: a latency draw near the top of the range cannot wrap.
+        time_point arrival = time_point::from_ns(start) + one_way(u);
+        if (p_.loss > 0 && r.uniform01() < p_.loss) arrival += p_.retransmit;
+        std::int64_t arrive = arrival.count();
         arrive = std::max(arrive, last_arrival_[u]);
         last_arrival_[u] = arrive;
         fifo_[u].push(*pool_, m);
@@ -118,7 +122,22 @@ public:
 
     [[nodiscard]] const link_params& params() const noexcept { return p_; }
 
+    /// How long `bytes` take at `bytes_per_s` (> 0), truncated to whole nanoseconds. A frame that
+    /// would stay on the wire past the event queue's horizon (a bandwidth of a few bits per second
+    /// and a large frame) throws, and the run stops naming the link, instead of converting an
+    /// out-of-range double to an integer (undefined behaviour).
+    [[nodiscard]] static duration on_the_wire(std::int64_t bytes, double bytes_per_s) {
+        const double ns = static_cast<double>(bytes) * 1e9 / bytes_per_s;
+        if (!(ns < wire_limit_ns))
+            throw std::out_of_range("link: a " + std::to_string(bytes) + "-byte frame at a bandwidth of " +
+                                    std::to_string(bytes_per_s) +
+                                    " bytes/s stays on the wire beyond the event queue's horizon (2^55 ns, about 417 days)");
+        return duration::nanoseconds(static_cast<std::int64_t>(ns));
+    }
+
 private:
+    static constexpr double wire_limit_ns = 0x1p55;
+
     [[nodiscard]] duration scaled(duration d) const {
         return factor_ == 1.0 ? d : duration::from_seconds(d.seconds_f() * factor_);
     }

@@ -3,14 +3,15 @@
 // against a live server.
 //
 //   surge run SCENARIO [--seed N] [--output report.json] [--trace trace.jsonl] [--set PATH=VALUE]... [--quiet]
+//             [--force] [--verbose]
 //   surge suite [--suites notification websocket memory | all] [--output report.json] [--verbose]
-//               [--seed N] [--set PATH=VALUE]... [--dir DIR]
+//               [--seed N] [--set PATH=VALUE]... [--dir DIR] [--force]
 //   surge golden [--update] [--dir tests/golden] [--scenarios DIR] [SCENARIO...]
 //   surge diff OLD.json NEW.json [--tolerance 5%] [--metric-tolerance NAME=PCT]... [--ignore NAME]...
 //              [--changed-only] [--exact]
 //   surge replay SCENARIO --target URL [--protocol socketio|ws-json] [--time-scale K] [--seed N]
 //                [--output report.json] [--compare sim.json] [--set PATH=VALUE]... [--quiet] ...
-//   surge validate SCENARIO...
+//   surge validate SCENARIO... [--force] [--verbose]
 //   surge version | surge --version
 //
 // Exit codes: 0 every threshold holds (suite: of every test; golden: every file matches; diff:
@@ -27,7 +28,11 @@
 // sim/golden.hpp's; this file prints its results.
 //
 // Wall-clock time is measured here only for the progress line; the simulation never sees it.
+//
+// Before anything runs, validate, run and suite estimate each scenario's work (sim/estimate.hpp)
+// and refuse, as bad input, one beyond the work limits unless --force; --verbose prints it.
 #include <sim/diff.hpp>
+#include <sim/estimate.hpp>
 #include <sim/golden.hpp>
 #include <sim/load.hpp>
 #include <sim/report.hpp>
@@ -155,6 +160,16 @@ struct subcommand {
     surge::cli::definition define;
 };
 
+constexpr const char* force_help = "Run even if the work estimate is beyond the limits (10^10 events, this machine's memory)";
+
+/// The work estimate of a loaded scenario, checked against the default limits: throws usage_error
+/// (exit 2) naming `file` when it is beyond them and `force` is off.
+sim::work_estimate check_work(const std::string& file, const sim::scenario& sc, bool force) {
+    const sim::work_estimate w = sim::estimate_work(sc);
+    if (const auto why = sim::beyond_limits(w, sim::default_work_limits()); why && !force) throw usage_error(file + ": " + *why);
+    return w;
+}
+
 action define_run(CLI::App& cmd) {
     struct options {
         std::string scenario;
@@ -163,6 +178,8 @@ action define_run(CLI::App& cmd) {
         std::string trace;
         std::vector<std::string> sets;
         bool quiet = false;
+        bool force = false;
+        bool verbose = false;
     };
     auto o = std::make_shared<options>();
     cmd.add_option("SCENARIO", o->scenario, "Scenario file (JSON)")->required();
@@ -174,12 +191,16 @@ action define_run(CLI::App& cmd) {
         ->allow_extra_args(false)  // one value per --set: a following SCENARIO stays positional
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd.add_flag("--quiet,-q", o->quiet, "Print only the verdict line");
+    cmd.add_flag("--force", o->force, force_help);
+    cmd.add_flag("--verbose,-v", o->verbose, "Print the work estimate (events, memory) before the run");
 
     return [o]() -> int {
         // Everything that can be bad input is checked before the run starts.
         std::optional<std::uint64_t> seed;
         if (o->seed) seed = parse_seed(*o->seed);
         const sim::loaded_scenario loaded = load_checked(o->scenario, o->sets);
+        const sim::work_estimate estimate = check_work(o->scenario, loaded.scenario, o->force);
+        if (o->verbose) complain(o->scenario + ": estimate: " + sim::estimate_text(estimate));
         std::optional<std::ofstream> report_file, trace_file;
         if (!o->output.empty()) report_file.emplace(open_output(o->output, "report"));
         if (!o->trace.empty()) trace_file.emplace(open_output(o->trace, "trace"));
@@ -285,6 +306,7 @@ action define_suite(CLI::App& cmd) {
         std::optional<std::string> seed;
         std::vector<std::string> sets;
         std::string dir;
+        bool force = false;
     };
     auto o = std::make_shared<options>();
     cmd.add_option("--suites", o->suites, "Suites to run: notification websocket memory, or all (the default)")
@@ -300,6 +322,7 @@ action define_suite(CLI::App& cmd) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd.add_option("--dir", o->dir, "The suites' directory (default: the built-in sim/scenarios/suite)")
         ->type_name("DIR");
+    cmd.add_flag("--force", o->force, force_help);
 
     return [o]() -> int {
         const auto wall0 = std::chrono::steady_clock::now();
@@ -308,7 +331,10 @@ action define_suite(CLI::App& cmd) {
         const fs::path dir = o->dir.empty() ? default_scenarios_dir() / "suite" : fs::path(o->dir);
         if (!is_dir(dir)) throw usage_error("--dir " + dir.string() + ": not a directory");
         const sim::suite_plan plan = sim::plan_suite(dir, o->suites, o->sets);
-        for (const auto& t : plan.tests) check_tool_sections(t.loaded);
+        for (const auto& t : plan.tests) {
+            check_tool_sections(t.loaded);
+            (void)check_work(t.file, t.loaded.scenario, o->force);
+        }
         std::optional<std::ofstream> report_file;
         if (!o->output.empty()) report_file.emplace(open_output(o->output, "report"));
         for (const auto& skip : plan.skipped) {
@@ -478,18 +504,31 @@ action define_diff(CLI::App& cmd) {
 }
 
 action define_validate(CLI::App& cmd) {
-    auto files = std::make_shared<std::vector<std::string>>();
-    cmd.add_option("SCENARIO", *files, "Scenario files (JSON)")->required();
-    return [files]() -> int {
+    struct options {
+        std::vector<std::string> files;
+        bool force = false;
+        bool verbose = false;
+    };
+    auto o = std::make_shared<options>();
+    cmd.add_option("SCENARIO", o->files, "Scenario files (JSON)")->required();
+    cmd.add_flag("--force", o->force, "Accept a scenario whose work estimate is beyond the limits (10^10 events, this machine's memory)");
+    cmd.add_flag("--verbose,-v", o->verbose, "Print each scenario's work estimate (events, memory)");
+    return [o]() -> int {
         int code = exit_ok;
-        for (const auto& f : *files) {
+        for (const auto& f : o->files) {
             try {
                 const auto loaded = load_checked(f);
                 const auto& sc = loaded.scenario;
+                const sim::work_estimate estimate = check_work(f, sc, o->force);
                 std::cout << f << ": ok (" << sc.name << ", " << plural(sc.load.size(), "phase", "phases") << ", "
                           << plural(sc.faults.size(), "fault", "faults") << ", "
                           << plural(sc.thresholds.size(), "threshold", "thresholds") << ")\n";
+                if (o->verbose) std::cout << "  estimate: " << sim::estimate_text(estimate) << '\n';
             } catch (const sim::input_error& e) {
+                std::cout.flush();
+                complain(e.what());
+                code = exit_bad_input;
+            } catch (const usage_error& e) {
                 std::cout.flush();
                 complain(e.what());
                 code = exit_bad_input;

@@ -4,6 +4,12 @@
 // Virtual time never touches floating point inside the simulation: a `duration` and a
 // `time_point` are std::int64_t nanoseconds (range ±292 years). Doubles appear only at the edges:
 // when a distribution's draw becomes a delay (`from_seconds`) and when a report is written.
+//
+// Arithmetic saturates: a sum, difference or product beyond ±292 years is duration::max() (or its
+// negative end) instead of signed overflow, which is undefined behaviour. A saturated time is far
+// beyond the event queue's horizon (±2^55 ns), so scheduling at it fails with the queue's clear
+// error rather than wrapping round to the past. The scenario loader keeps runs well inside the
+// horizon (sim/limits.hpp), so a valid scenario never saturates.
 #pragma once
 
 #include <cmath>
@@ -17,6 +23,32 @@
 
 namespace surge {
 
+namespace detail {
+// Saturating std::int64_t arithmetic (the builtins compile to the operation and one overflow flag
+// test: no measurable cost on the event loop's `now + delay`).
+inline constexpr std::int64_t time_max = std::numeric_limits<std::int64_t>::max();
+inline constexpr std::int64_t time_min = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t add_sat(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t r = 0;
+    if (__builtin_add_overflow(a, b, &r)) return b > 0 ? time_max : time_min;
+    return r;
+}
+constexpr std::int64_t sub_sat(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t r = 0;
+    if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? time_max : time_min;
+    return r;
+}
+constexpr std::int64_t mul_sat(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t r = 0;
+    if (__builtin_mul_overflow(a, b, &r)) return (a < 0) != (b < 0) ? time_min : time_max;
+    return r;
+}
+/// a / b for b != 0; the one overflowing case, min / -1, saturates.
+constexpr std::int64_t div_sat(std::int64_t a, std::int64_t b) noexcept {
+    return b == -1 ? sub_sat(0, a) : a / b;
+}
+} // namespace detail
+
 /// A span of virtual time, in integer nanoseconds.
 class duration {
 public:
@@ -24,11 +56,11 @@ public:
 
     constexpr duration() noexcept = default;
     static constexpr duration nanoseconds(rep n) noexcept { return duration{n}; }
-    static constexpr duration microseconds(rep n) noexcept { return duration{n * 1'000}; }
-    static constexpr duration milliseconds(rep n) noexcept { return duration{n * 1'000'000}; }
-    static constexpr duration seconds(rep n) noexcept { return duration{n * 1'000'000'000}; }
-    static constexpr duration minutes(rep n) noexcept { return duration{n * 60'000'000'000}; }
-    static constexpr duration hours(rep n) noexcept { return duration{n * 3'600'000'000'000}; }
+    static constexpr duration microseconds(rep n) noexcept { return duration{detail::mul_sat(n, 1'000)}; }
+    static constexpr duration milliseconds(rep n) noexcept { return duration{detail::mul_sat(n, 1'000'000)}; }
+    static constexpr duration seconds(rep n) noexcept { return duration{detail::mul_sat(n, 1'000'000'000)}; }
+    static constexpr duration minutes(rep n) noexcept { return duration{detail::mul_sat(n, 60'000'000'000)}; }
+    static constexpr duration hours(rep n) noexcept { return duration{detail::mul_sat(n, 3'600'000'000'000)}; }
     static constexpr duration zero() noexcept { return duration{0}; }
     static constexpr duration max() noexcept { return duration{std::numeric_limits<rep>::max()}; }
 
@@ -58,16 +90,17 @@ public:
 
     constexpr auto operator<=>(const duration&) const noexcept = default;
 
-    constexpr duration operator-() const noexcept { return duration{-ns_}; }
-    constexpr duration& operator+=(duration d) noexcept { ns_ += d.ns_; return *this; }
-    constexpr duration& operator-=(duration d) noexcept { ns_ -= d.ns_; return *this; }
-    friend constexpr duration operator+(duration a, duration b) noexcept { return duration{a.ns_ + b.ns_}; }
-    friend constexpr duration operator-(duration a, duration b) noexcept { return duration{a.ns_ - b.ns_}; }
-    friend constexpr duration operator*(duration a, rep k) noexcept { return duration{a.ns_ * k}; }
-    friend constexpr duration operator*(rep k, duration a) noexcept { return duration{a.ns_ * k}; }
-    friend constexpr duration operator/(duration a, rep k) noexcept { return duration{a.ns_ / k}; }
-    friend constexpr rep operator/(duration a, duration b) noexcept { return a.ns_ / b.ns_; }
-    friend constexpr duration operator%(duration a, duration b) noexcept { return duration{a.ns_ % b.ns_}; }
+    // Saturating (see the top of this file). Division and remainder need a non-zero divisor.
+    constexpr duration operator-() const noexcept { return duration{detail::sub_sat(0, ns_)}; }
+    constexpr duration& operator+=(duration d) noexcept { ns_ = detail::add_sat(ns_, d.ns_); return *this; }
+    constexpr duration& operator-=(duration d) noexcept { ns_ = detail::sub_sat(ns_, d.ns_); return *this; }
+    friend constexpr duration operator+(duration a, duration b) noexcept { return duration{detail::add_sat(a.ns_, b.ns_)}; }
+    friend constexpr duration operator-(duration a, duration b) noexcept { return duration{detail::sub_sat(a.ns_, b.ns_)}; }
+    friend constexpr duration operator*(duration a, rep k) noexcept { return duration{detail::mul_sat(a.ns_, k)}; }
+    friend constexpr duration operator*(rep k, duration a) noexcept { return duration{detail::mul_sat(a.ns_, k)}; }
+    friend constexpr duration operator/(duration a, rep k) noexcept { return duration{detail::div_sat(a.ns_, k)}; }
+    friend constexpr rep operator/(duration a, duration b) noexcept { return detail::div_sat(a.ns_, b.ns_); }
+    friend constexpr duration operator%(duration a, duration b) noexcept { return duration{b.ns_ == -1 ? 0 : a.ns_ % b.ns_}; }
 
 private:
     constexpr explicit duration(rep n) noexcept : ns_(n) {}
@@ -89,10 +122,11 @@ public:
 
     constexpr auto operator<=>(const time_point&) const noexcept = default;
 
-    constexpr time_point& operator+=(duration d) noexcept { ns_ += d.count(); return *this; }
-    friend constexpr time_point operator+(time_point t, duration d) noexcept { return time_point{t.ns_ + d.count()}; }
-    friend constexpr time_point operator-(time_point t, duration d) noexcept { return time_point{t.ns_ - d.count()}; }
-    friend constexpr duration operator-(time_point a, time_point b) noexcept { return duration::nanoseconds(a.ns_ - b.ns_); }
+    // Saturating, like duration's.
+    constexpr time_point& operator+=(duration d) noexcept { ns_ = detail::add_sat(ns_, d.count()); return *this; }
+    friend constexpr time_point operator+(time_point t, duration d) noexcept { return time_point{detail::add_sat(t.ns_, d.count())}; }
+    friend constexpr time_point operator-(time_point t, duration d) noexcept { return time_point{detail::sub_sat(t.ns_, d.count())}; }
+    friend constexpr duration operator-(time_point a, time_point b) noexcept { return duration::nanoseconds(detail::sub_sat(a.ns_, b.ns_)); }
 
 private:
     constexpr explicit time_point(rep n) noexcept : ns_(n) {}

@@ -2,6 +2,7 @@
 // fields of that kind only (a field of another kind is an error naming the kinds it belongs to).
 #pragma once
 
+#include <sim/limits.hpp>
 #include <sim/load/json_values.hpp>
 #include <sim/load/object_view.hpp>
 #include <sim/load/unit_values.hpp>
@@ -64,6 +65,19 @@ inline models::fault read_fault(const context& c, const json& j, const std::stri
                    o["workers"]);
     o.get("error_after", f.error_after);
     return f;
+}
+
+/// The "faults" array: at most limits::max_faults entries.
+inline std::vector<models::fault> read_faults(const context& c, const json& j, const std::string& ptr,
+                                              const models::scenario& sc) {
+    if (!j.is_array()) c.expected(ptr, "an array of faults", j);
+    if (j.size() > limits::max_faults)
+        c.fail(ptr, "expected at most " + std::to_string(limits::max_faults) + " faults (the limit on faults: a timer pair " +
+                        "each; see \"Limits\" in docs/scenarios.md), found " + std::to_string(j.size()));
+    std::vector<models::fault> faults;
+    faults.reserve(j.size());
+    for (std::size_t i = 0; i < j.size(); ++i) faults.push_back(read_fault(c, j[i], ptr + "/" + std::to_string(i), sc));
+    return faults;
 }
 
 } // namespace surge::sim::load_detail

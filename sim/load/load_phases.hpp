@@ -3,6 +3,7 @@
 // start inside the run and be sorted by "at".
 #pragma once
 
+#include <sim/limits.hpp>
 #include <sim/load/distributions.hpp>
 #include <sim/load/json_values.hpp>
 #include <sim/load/object_view.hpp>
@@ -62,7 +63,8 @@ inline models::load_phase read_phase(const object_view& o, const models::scenari
             if (o.has(key))
                 c.fail(o.at(key), std::string("'") + key + "' applies to open phases; a closed phase (one with \"clients\") "
                                   "has no rate: remove \"" + key + "\" or \"clients\"");
-        p.clients = read_int(c, o["clients"], o.at("clients"), 1);
+        p.clients = read_count(c, o["clients"], o.at("clients"), 1, limits::max_clients,
+                               "closed-phase clients, all phases together: one coroutine each");
         get_dist(o, "think", p.think);
         o.get("requests", p.requests_per_client, 0);
     } else {
@@ -77,7 +79,9 @@ inline models::load_phase read_phase(const object_view& o, const models::scenari
         }
         o.get_enum("arrivals", p.spacing);
     }
-    o.get("batch", p.batch, 1);
+    if (o.has("batch"))
+        p.batch = read_count(c, o["batch"], o.at("batch"), 1, limits::max_batch,
+                             "a phase's batch: notifications per request, carried in 32 bits");
     o.get_enum("target", p.target);
     if (o.has("recipients")) {
         if (p.target != models::target_kind::users)
@@ -95,12 +99,22 @@ inline models::load_phase read_phase(const object_view& o, const models::scenari
 inline std::vector<models::load_phase> read_load(const context& c, const json& j, const std::string& ptr,
                                                  const models::scenario& sc) {
     if (!j.is_array() || j.empty()) c.expected(ptr, "a non-empty array of load phases", j);
+    if (j.size() > limits::max_phases)
+        c.fail(ptr, "expected at most " + std::to_string(limits::max_phases) + " load phases (the limit on phases: one " +
+                        "process each; see \"Limits\" in docs/scenarios.md), found " + std::to_string(j.size()));
     std::vector<models::load_phase> phases;
+    std::int64_t clients = 0;  // closed-phase clients so far, all phases together
     const std::vector<std::string> keys{"at", "for", "rate", "ramp_to", "arrivals", "clients", "think", "requests",
                                         "batch", "target", "recipients", "priority", "payload"};
     for (std::size_t i = 0; i < j.size(); ++i) {
         const object_view o(c, j[i], ptr + "/" + std::to_string(i), keys, "a load phase object");
         phases.push_back(read_phase(o, sc));
+        clients += phases.back().clients;  // each <= max_clients: no overflow
+        if (clients > limits::max_clients)
+            c.expected(o.at("clients"), "clients adding up to at most " + std::to_string(limits::max_clients) +
+                                            " over all phases (the limit on closed-phase clients, all phases together: "
+                                            "one coroutine each; see \"Limits\" in docs/scenarios.md)",
+                       o["clients"]);
         if (i > 0 && phases[i].at < phases[i - 1].at)
             c.fail(o.at("at"), "phases must be sorted by \"at\": " + surge::to_string(phases[i].at.since_start()) +
                                    " comes before the previous phase's " + surge::to_string(phases[i - 1].at.since_start()));

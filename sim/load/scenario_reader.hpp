@@ -9,6 +9,7 @@
 #include <sim/load/json_values.hpp>
 #include <sim/load/load_phases.hpp>
 #include <sim/load/object_view.hpp>
+#include <sim/load/run_timing.hpp>
 #include <sim/load/service_sections.hpp>
 #include <sim/load/thresholds.hpp>
 #include <sim/load/unit_values.hpp>
@@ -35,16 +36,13 @@ inline scenario read_scenario(const context& c, const json& doc) {
     sc.name = read_string(c, o["name"], o.at("name"));
     if (sc.name.empty()) c.expected(o.at("name"), "a non-empty string", o["name"]);
     if (o.has("description")) sc.description = read_string(c, o["description"], o.at("description"));
-    o.require("duration", "how much virtual time to simulate, e.g. \"120s\"");
-    sc.length = read_duration(c, o["duration"], o.at("duration"), duration_rule::positive);
+    read_run_timing(o, sc);
     if (o.has("seed")) {
         const json& s = o["seed"];
         if (!s.is_number_integer() || (!s.is_number_unsigned() && s.get<std::int64_t>() < 0))
             c.expected(o.at("seed"), "an integer between 0 and 18446744073709551615", s);
         sc.seed = s.get<std::uint64_t>();
     }
-    o.get("sample_interval", sc.sample_interval, duration_rule::positive);
-    o.get("drain", sc.drain);
 
     // Sections the load and faults refer to (users.count, server.workers) come first.
     if (o.has("users"))
@@ -69,12 +67,7 @@ inline scenario read_scenario(const context& c, const json& doc) {
                                                     "per_buffered_message", "per_request"}));
     o.require("load", "a scenario needs at least one load phase, e.g. [{\"at\": \"0s\", \"rate\": \"100/s\"}]");
     sc.load = read_load(c, o["load"], o.at("load"), sc);
-    if (o.has("faults")) {
-        const json& f = o["faults"];
-        if (!f.is_array()) c.expected(o.at("faults"), "an array of faults", f);
-        for (std::size_t i = 0; i < f.size(); ++i)
-            sc.faults.push_back(read_fault(c, f[i], o.at("faults") + "/" + std::to_string(i), sc));
-    }
+    if (o.has("faults")) sc.faults = read_faults(c, o["faults"], o.at("faults"), sc);
     if (o.has("thresholds")) sc.thresholds = read_thresholds(c, o["thresholds"], o.at("thresholds"));
     return sc;
 }

@@ -32,7 +32,9 @@ inline void read_backoff(const object_view& o, models::backoff_params& b) {
 
 inline models::user_params read_users(const object_view& o) {
     models::user_params u;
-    o.get("count", u.count, 0);
+    if (o.has("count"))
+        u.count = read_count(o.ctx(), o["count"], o.at("count"), 0, limits::max_users,
+                             "users.count: users have 32-bit ids, and a billion users need about 450 GB");
     if (o.has("connect")) {
         const object_view cn = o.object("connect", {"start", "ramp"});
         cn.get("start", u.connect_start);
@@ -77,7 +79,9 @@ inline models::link_params read_links(const object_view& o) {
 
 inline models::server_params read_server(const object_view& o) {
     models::server_params s;
-    o.get("workers", s.workers, 1);
+    if (o.has("workers"))
+        s.workers = read_count(o.ctx(), o["workers"], o.at("workers"), 1, limits::max_workers,
+                               "server.workers: one coroutine each");
     get_dist(o, "cost_per_notification", s.cost_per_notification);
     get_dist(o, "cost_per_message", s.cost_per_message);
     get_dist(o, "cost_per_connect", s.cost_per_connect);
@@ -106,8 +110,12 @@ inline models::offline_queue_params read_offline_queue(const object_view& o) {
 
 inline models::database_params read_database(const object_view& o) {
     models::database_params d;
-    o.get("pool_size", d.pool_size, 1);
-    o.get("max_overflow", d.max_overflow, 0);
+    if (o.has("pool_size"))
+        d.pool_size = read_count(o.ctx(), o["pool_size"], o.at("pool_size"), 1, limits::max_db_connections,
+                                 "database connections, pool_size and max_overflow each");
+    if (o.has("max_overflow"))
+        d.max_overflow = read_count(o.ctx(), o["max_overflow"], o.at("max_overflow"), 0, limits::max_db_connections,
+                                    "database connections, pool_size and max_overflow each");
     o.get("checkout_timeout", d.checkout_timeout);
     get_dist(o, "connect", d.connect);
     get_dist(o, "query", d.query);

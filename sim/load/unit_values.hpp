@@ -3,7 +3,9 @@
 // parser's own complaint ("unknown unit \"parsecs\"") is kept after the loader's "expected ...".
 #pragma once
 
+#include <sim/limits.hpp>
 #include <sim/load/json_text.hpp>
+#include <sim/load/json_values.hpp>
 #include <sim/units.hpp>
 
 #include <models/distribution.hpp>
@@ -15,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace surge::sim::load_detail {
 
@@ -90,7 +93,21 @@ inline double read_bandwidth(const context& c, const json& j, const std::string&
     }
     if (!(b > 0) || !std::isfinite(b))
         c.expected(ptr, allow_unlimited ? "a bandwidth > 0 (write \"unlimited\" for no limit)" : "a bandwidth > 0", j);
+    if (b < limits::min_bandwidth_bytes_per_s)
+        c.expected(ptr, "a bandwidth >= 1bit/s (the limit on a link's bandwidth: below it one frame outlasts any run; "
+                        "see \"Limits\" in docs/scenarios.md)", j);
     return b;
+}
+
+/// A count the model allocates or carries in a fixed-width field, in [lo, limit]. Above the limit
+/// the message names it and why it is there: `why` completes "the limit on ...".
+inline std::int64_t read_count(const context& c, const json& j, const std::string& ptr, std::int64_t lo,
+                               std::int64_t limit, std::string_view why) {
+    if (j.is_number() && j.get<double>() > static_cast<double>(limit))
+        c.expected(ptr, "an integer between " + std::to_string(lo) + " and " + std::to_string(limit) + " (the limit on " +
+                            std::string(why) + "; see \"Limits\" in docs/scenarios.md)",
+                   j);
+    return read_int(c, j, ptr, lo);  // below lo, or not an integer: the usual message
 }
 
 } // namespace surge::sim::load_detail

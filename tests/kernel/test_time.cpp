@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 
 using namespace surge;
@@ -30,6 +31,36 @@ BOOST_AUTO_TEST_CASE(literals_and_arithmetic) {
     BOOST_TEST(t.seconds_f() == 1.5);
     BOOST_TEST(duration::from_seconds(1.5e-9).count() == 2);  // rounds half away from zero
     BOOST_CHECK_THROW(duration::from_seconds(1e300), std::domain_error);
+}
+
+// Issue 12, item 6: a duration of "2562047h" plus a drain of the same overflowed std::int64_t
+// (undefined behaviour, then a hang). Arithmetic saturates at the ends of the range instead, and
+// stays exact everywhere below them.
+BOOST_AUTO_TEST_CASE(arithmetic_saturates_instead_of_overflowing) {
+    const duration big = parse_duration("2562047h");
+    BOOST_TEST(big.count() == 2562047LL * 3'600'000'000'000LL);
+    BOOST_TEST((big + big) == duration::max());
+    BOOST_TEST((time_point{} + big + big) == time_point::max());
+    BOOST_TEST((duration::max() + 1_ns) == duration::max());
+    BOOST_TEST((duration::max() - 1_ns).count() == std::numeric_limits<std::int64_t>::max() - 1);
+    const duration lowest = -duration::max() - 1_ns;
+    BOOST_TEST(lowest.count() == std::numeric_limits<std::int64_t>::min());
+    BOOST_TEST((lowest - 1_ns) == lowest);
+    BOOST_TEST((-lowest) == duration::max());
+    BOOST_TEST((lowest / -1) == duration::max());
+    BOOST_TEST((lowest / -1_ns) == std::numeric_limits<std::int64_t>::max());
+    BOOST_TEST((lowest % -1_ns) == duration::zero());
+    BOOST_TEST((big * 4) == duration::max());
+    BOOST_TEST((-4 * big).count() == std::numeric_limits<std::int64_t>::min());
+    BOOST_TEST(duration::hours(3'000'000) == duration::max());
+    BOOST_TEST(duration::seconds(-10'000'000'000'000) == lowest);
+    BOOST_TEST((time_point::max() - time_point{} - 1_ns) == duration::max() - 1_ns);
+    BOOST_TEST(((time_point{} + lowest) - time_point::max()) == lowest);
+    // Exact just inside the range.
+    BOOST_TEST((duration::max() - 1_ns + 1_ns) == duration::max());
+    BOOST_TEST((big - 1_h + 1_h) == big);
+    BOOST_TEST((big + big - big) == duration::max() - big);  // saturated first, then exact
+    static_assert((duration::max() + 1_s) == duration::max(), "saturation is constexpr");
 }
 
 // from_seconds rounds without calling llround; it must agree with llround on every double it

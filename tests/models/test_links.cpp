@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -107,6 +109,27 @@ BOOST_AUTO_TEST_CASE(bandwidth_serialises_frames_bytes_over_bandwidth) {
     BOOST_TEST(b.got[1].first == ns(12_ms));
     BOOST_TEST(b.got[2].first == ns(12_ms + 500_us));
     BOOST_TEST(b.got[3].first == ns(112_ms));
+}
+
+// Issue 12, item 7: a bandwidth of "0.000...1bit/s" made bytes / bandwidth a double far beyond
+// std::int64_t, converted anyway (undefined behaviour; UBSan's float-cast-overflow). Now the send
+// throws an error that names the bandwidth, and the time on the wire is exact below the limit.
+BOOST_AUTO_TEST_CASE(a_frame_beyond_the_horizon_on_a_tiny_bandwidth_is_an_error_not_an_overflow) {
+    auto p = fixed_link();
+    p.bandwidth_bytes_per_s = 1e-20;
+    bench b(p);
+    b.links.open(0);
+    try {
+        b.send(0, 1, 1000);
+        BOOST_FAIL("a 1000-byte frame at 1e-20 bytes/s must not be sent");
+    } catch (const std::out_of_range& e) {
+        BOOST_TEST(std::string(e.what()).find("bandwidth") != std::string::npos, e.what());
+    }
+    BOOST_CHECK_THROW((void)m::link_table::on_the_wire(1, 1e-300), std::out_of_range);
+    // 2^55 ns is the limit: just below it is a duration, at it an error.
+    BOOST_TEST(m::link_table::on_the_wire(36028797, 1.0) == duration::nanoseconds(36'028'797'000'000'000));
+    BOOST_CHECK_THROW((void)m::link_table::on_the_wire(36028798, 1.0), std::out_of_range);
+    BOOST_TEST(m::link_table::on_the_wire(1000, 1'000'000) == 1_ms);
 }
 
 BOOST_AUTO_TEST_CASE(slow_fraction_one_puts_every_link_on_the_slow_bandwidth) {

@@ -15,6 +15,7 @@
 // file reads and writes are read_golden_file, write_golden_file and remove_golden_file.
 #pragma once
 
+#include "sim/atomic_write.hpp"
 #include "sim/load.hpp"
 #include "sim/report.hpp"
 #include "sim/run.hpp"
@@ -205,16 +206,7 @@ inline std::optional<nlohmann::ordered_json> read_golden_file(const std::filesys
 inline void write_golden_file(const std::filesystem::path& path, const nlohmann::ordered_json& golden) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
-    errno = 0;
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) {
-        const int err = errno;
-        throw input_error("cannot write the golden file " + path.string() + ": " +
-                          (err != 0 ? std::strerror(err) : "cannot open the file"));
-    }
-    out << golden_text(golden);
-    out.close();
-    if (!out) throw input_error("cannot write the golden file " + path.string() + ": write failed");
+    write_file_atomically(path.string(), golden_text(golden), "golden file");
 }
 
 inline void remove_golden_file(const std::filesystem::path& path) {

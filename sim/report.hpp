@@ -11,6 +11,8 @@
 #pragma once
 
 #include "sim/run.hpp"
+#include "sim/stop_signal.hpp"
+#include "sim/terminal_text.hpp"
 #include "sim/threshold.hpp"
 
 #include <models/metric_catalogue.hpp>
@@ -114,6 +116,26 @@ inline std::string verdict_line(const std::vector<threshold_verdict>& verdicts, 
     return "FAIL: " + std::to_string(failed) + " of " + n + noun + " failed";
 }
 
+/// exit_code() for a run: an interrupted run exits 128 + the signal (130 SIGINT, 143 SIGTERM),
+/// whatever its thresholds say about the part that ran.
+inline int exit_code(const std::vector<threshold_verdict>& verdicts, const run_result& result) {
+    if (result.interrupted != 0) return interrupted_exit_code(result.interrupted);
+    return exit_code(verdicts, result.completed);
+}
+
+/// verdict_line() for a run: "INTERRUPTED by SIGINT (partial run); 1 of 3 thresholds failed"
+/// when a signal stopped it.
+inline std::string verdict_line(const std::vector<threshold_verdict>& verdicts, const run_result& result) {
+    if (result.interrupted == 0) return verdict_line(verdicts, result.completed);
+    const auto failed = static_cast<std::size_t>(
+        std::count_if(verdicts.begin(), verdicts.end(), [](const threshold_verdict& v) { return !v.pass; }));
+    std::string s = "INTERRUPTED by " + signal_name(result.interrupted) + " (partial run)";
+    if (failed > 0)
+        s += "; " + std::to_string(failed) + " of " + std::to_string(verdicts.size()) +
+             (verdicts.size() == 1 ? " threshold" : " thresholds") + " failed";
+    return s;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The JSON report
 // ---------------------------------------------------------------------------------------------
@@ -199,7 +221,8 @@ inline nlohmann::ordered_json units_json(const models::metric_set& metrics) {
 
 /// The report of one run. Keys, in order: schema_version, surge_version, mode, scenario {name,
 /// file, overrides, document}, seed, trace_hash, virtual_seconds, wall_seconds, events,
-/// completed, error (only when the run did not complete), metrics, units, thresholds, simulator
+/// completed, error (only when the run did not complete), interrupted (only when a signal stopped
+/// it), metrics, units, thresholds, simulator
 /// {peak_rss_bytes, events_per_wall_second}.
 inline nlohmann::ordered_json make_report(const run_result& result, const scenario_info& info,
                                           const std::vector<threshold_verdict>& verdicts,
@@ -228,6 +251,7 @@ inline nlohmann::ordered_json make_report(const run_result& result, const scenar
     r["events"] = result.events;
     r["completed"] = result.completed;
     if (!result.completed) r["error"] = result.error;
+    if (result.interrupted != 0) r["interrupted"] = signal_name(result.interrupted);
     r["metrics"] = metrics_json(result.metrics);
     r["units"] = units_json(result.metrics);
 
@@ -407,8 +431,8 @@ inline std::string summary_table(const run_result& result, const std::vector<thr
         out += value;
         out += '\n';
     };
-    std::string name = result.scenario;
-    if (!file.empty()) name += " (" + std::string(file) + ")";
+    std::string name = terminal_text(result.scenario);
+    if (!file.empty()) name += " (" + terminal_text(file) + ")";
     out += "scenario " + name + "\n";
     line("seed", std::to_string(result.seed));
     line("virtual time", short_number(result.virtual_seconds) + " s");
@@ -418,7 +442,8 @@ inline std::string summary_table(const run_result& result, const std::vector<thr
     if (result.wall_seconds > 0)
         wall += " (" + rate_text(static_cast<double>(result.events) / result.wall_seconds) + " events/s)";
     line("wall time", wall);
-    if (!result.completed) line("stopped on an error", result.error);
+    if (result.interrupted != 0) line("interrupted", terminal_text(result.error));
+    else if (!result.completed) line("stopped on an error", terminal_text(result.error));
 
     for (const auto& g : key_metrics()) {
         std::string body;
@@ -439,21 +464,21 @@ inline std::string summary_table(const run_result& result, const std::vector<thr
     if (!verdicts.empty()) {
         out += "\nthresholds\n";
         std::size_t width = 0;
-        for (const auto& v : verdicts) width = std::max(width, v.metric.size() + 1 + v.expression.size());
+        for (const auto& v : verdicts) width = std::max(width, terminal_text(v.metric + " " + v.expression).size());
         for (const auto& v : verdicts) {
             std::string s = "  ";
             s += v.pass ? "PASS  " : "FAIL  ";
-            s += padded(v.metric + " " + v.expression, width + 2);
+            s += padded(terminal_text(v.metric + " " + v.expression), width + 2);
             if (v.measured) {
                 const models::metric* m = result.metrics.find(v.metric);
                 s += "measured " + value_text(*v.measured, m != nullptr ? m->unit : std::string_view{});
             }
-            if (!v.note.empty()) s += v.measured ? " (" + v.note + ")" : v.note;
+            if (!v.note.empty()) s += terminal_text(v.measured ? " (" + v.note + ")" : v.note);
             while (!s.empty() && s.back() == ' ') s.pop_back();
             out += s + "\n";
         }
     }
-    out += "\nverdict: " + verdict_line(verdicts, result.completed) + "\n";
+    out += "\nverdict: " + verdict_line(verdicts, result) + "\n";
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include <models/metrics.hpp>
 #include <models/params.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -26,9 +27,14 @@ struct progress {
 struct run_options {
     std::optional<std::uint64_t> seed;          // overrides the scenario's seed
     std::ostream* trace_out = nullptr;          // JSON-lines model trace, if wanted
-    /// Called every `progress_every` of virtual time (from inside the run; keep it cheap).
+    /// Called every `progress_every` of virtual time and every `check_every` events (from inside
+    /// the run; keep it cheap: a progress line throttles itself by the wall clock).
     std::function<void(const progress&)> on_progress;
     surge::duration progress_every = surge::duration::seconds(1);
+    /// Polled every `check_every` events: once it holds a signal number (sim/stop_signal.hpp), the
+    /// run stops there, as a failed run does, with run_result::interrupted naming the signal.
+    const std::atomic<int>* stop = nullptr;
+    std::uint64_t check_every = 16384;
 };
 
 struct run_result {
@@ -40,9 +46,12 @@ struct run_result {
     std::uint64_t events = 0;                   // kernel events executed
     std::int64_t peak_rss_bytes = 0;            // the simulator's own peak resident set
     models::metric_set metrics;
-    /// False if the run stopped on an error; the metrics then hold what was measured until then.
+    /// False if the run stopped on an error or was interrupted; the metrics then hold what was
+    /// measured until then.
     bool completed = true;
     std::string error;
+    /// The signal that interrupted the run (SIGINT, SIGTERM; sim/stop_signal.hpp); 0 if none did.
+    int interrupted = 0;
 };
 
 /// Runs `sc`. Never throws for a model failure: the error goes into run_result::error.

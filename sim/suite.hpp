@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -170,16 +171,24 @@ struct suite_result {
     int code = 0;                       // exit_code(): 0 pass, 1 fail
 };
 
-/// Runs one test. `seed` overrides the scenario's.
-inline suite_result run_suite_test(const suite_test& t, std::optional<std::uint64_t> seed) {
+/// Runs one test. `seed` overrides the scenario's; `stop` as run_options::stop (an interrupted
+/// test's code is 128 + the signal, and the suite runs no further test).
+inline suite_result run_suite_test(const suite_test& t, std::optional<std::uint64_t> seed,
+                                   const std::atomic<int>* stop = nullptr) {
     suite_result r;
     r.test = &t;
     run_options opt;
     opt.seed = seed;
+    opt.stop = stop;
     r.result = run(t.loaded.scenario, opt);
     r.verdicts = evaluate(t.loaded.scenario.thresholds, r.result.metrics);
-    r.code = exit_code(r.verdicts, r.result.completed);
+    r.code = exit_code(r.verdicts, r.result);
     return r;
+}
+
+/// The signal that interrupted the suite (its last test's), 0 if none did.
+inline int suite_interrupted(const std::vector<suite_result>& results) {
+    return results.empty() ? 0 : results.back().result.interrupted;
 }
 
 /// The 2-3 metrics a test's line shows: its failed thresholds first, then the others, in the
@@ -196,27 +205,32 @@ inline std::vector<const threshold_verdict*> key_verdicts(const std::vector<thre
 /// One line for a test: "  PASS  notification/high-volume-delivery  METRIC 100.00 % ...". `name_width` aligns the metrics column.
 inline std::string suite_line(const suite_result& r, std::size_t name_width) {
     using namespace report_detail;
-    std::string s = r.code == 0 ? "  PASS  " : "  FAIL  ";
-    s += padded(r.result.scenario, name_width + 2);
+    std::string s = r.code == 0 ? "  PASS  " : r.result.interrupted != 0 ? "  STOP  " : "  FAIL  ";
+    s += padded(terminal_text(r.result.scenario), name_width + 2);
     std::string metrics;
     for (const auto* v : key_verdicts(r.verdicts)) {
         if (!metrics.empty()) metrics += "   ";
-        metrics += v->metric + " ";
+        metrics += terminal_text(v->metric) + " ";
         if (v->measured) {
             const models::metric* m = r.result.metrics.find(v->metric);
             metrics += value_text(*v->measured, m != nullptr ? m->unit : std::string_view{});
         } else {
-            metrics += v->note.empty() ? "n/a" : v->note;
+            metrics += v->note.empty() ? "n/a" : terminal_text(v->note);
         }
-        if (!v->pass) metrics += " (" + v->expression + " fails)";
+        if (!v->pass) metrics += " (" + terminal_text(v->expression) + " fails)";
     }
-    if (!r.result.completed) metrics = "stopped on an error: " + r.result.error + (metrics.empty() ? "" : "; " + metrics);
+    if (!r.result.completed) {
+        const std::string why = r.result.interrupted != 0 ? "" : "stopped on an error: ";
+        metrics = why + terminal_text(r.result.error) + (metrics.empty() ? "" : "; " + metrics);
+    }
     s += metrics;
     return s + "\n";
 }
 
 /// The suite report: {schema_version, surge_version, mode: "suite", seed (null: each test's own),
-/// suites, overrides, passed, failed, wall_seconds, tests: [each test's report]}.
+/// suites, overrides, passed, failed, completed, [interrupted, not_run,] wall_seconds, tests: [each
+/// test's report]}. An interrupted suite (`completed` false) names the signal and lists the scenario
+/// files of the tests it did not run; its last test's report is that test's partial report.
 inline nlohmann::ordered_json suite_report(const suite_plan& plan, const std::vector<suite_result>& results,
                                            std::optional<std::uint64_t> seed,
                                            const std::vector<std::string>& sets, double wall_seconds) {
@@ -232,6 +246,14 @@ inline nlohmann::ordered_json suite_report(const suite_plan& plan, const std::ve
     for (const auto& x : results) passed += x.code == 0 ? 1 : 0;
     r["passed"] = passed;
     r["failed"] = results.size() - passed;
+    const int interrupted = suite_interrupted(results);
+    r["completed"] = interrupted == 0 && results.size() == plan.tests.size();
+    if (interrupted != 0) {
+        r["interrupted"] = signal_name(interrupted);
+        ordered_json not_run = ordered_json::array();
+        for (std::size_t i = results.size(); i < plan.tests.size(); ++i) not_run.push_back(plan.tests[i].file);
+        r["not_run"] = std::move(not_run);
+    }
     r["wall_seconds"] = report_detail::number(wall_seconds);
     ordered_json tests = ordered_json::array();
     for (const auto& x : results) {

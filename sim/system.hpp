@@ -6,10 +6,13 @@
 
 #include "sim/host.hpp"
 #include "sim/run.hpp"
+#include "sim/stop_signal.hpp"
 
 #include <models/notification_system.hpp>
 
 #include <surge/simulation.hpp>
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -36,17 +39,43 @@ inline run_result run(const models::scenario& sc, const run_options& opt) {
     try {
         system = std::make_unique<models::notification_system>(sim, sc);
         system->start();
-        // Run in slices so the progress callback sees the clock move; slicing adds no events.
+        // Run in slices so the progress callback sees the clock move, and in bursts of at most
+        // check_every events so that a stop request and the progress line are seen even while
+        // the virtual clock crawls. Neither adds or reorders events: the same events run in the
+        // same order as one run_until(stop) would run them.
+        const std::uint64_t burst = std::max<std::uint64_t>(opt.check_every, 1);
+        bool stopped = false;
+        auto stop_requested = [&] {
+            if (opt.stop == nullptr) return false;
+            const int signal = opt.stop->load(std::memory_order_relaxed);
+            if (signal == 0) return false;
+            res.interrupted = signal;
+            return stopped = true;
+        };
+        auto report = [&] {
+            if (opt.on_progress) opt.on_progress(progress{sim.now(), sc.length + sc.drain, sim.events_processed()});
+        };
         auto run_to = [&](time_point until) {
-            while (sim.now() < until) {
+            while (!stopped && sim.now() < until) {
                 const time_point next = std::min(until, sim.now() + step);
-                sim.run_until(next);
-                if (opt.on_progress) opt.on_progress(progress{sim.now(), sc.length + sc.drain, sim.events_processed()});
+                while (!sim.run_until(next, burst)) {
+                    if (stop_requested()) return;
+                    report();
+                }
+                if (stop_requested()) return;
+                report();
             }
         };
         run_to(load_end);
-        system->end_load();
-        run_to(stop);
+        if (!stopped) {
+            system->end_load();
+            run_to(stop);
+        }
+        if (stopped) {
+            res.completed = false;
+            res.error = "interrupted by " + signal_name(res.interrupted) + " at " + fmt::format("{:.3f}", sim.now().seconds_f()) +
+                        " s of virtual time";
+        }
     } catch (const std::exception& e) {
         res.completed = false;
         res.error = e.what();

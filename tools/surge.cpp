@@ -18,8 +18,13 @@
 // nothing regressed); 1 a threshold failed or the run stopped on an error (the report is still
 // written; golden: a file differs or is missing; diff: a metric regressed beyond the tolerance);
 // 2 bad input (a scenario that cannot be read or validated, a bad option, an output file that
-// cannot be written, a file that is not a surge report), checked before anything runs. Every
-// message on stderr starts with "surge: ". The report's schema is docs/report.md; the suite,
+// cannot be written, a file that is not a surge report), checked before anything runs; 130 / 143
+// (128 + the signal) run, suite or replay interrupted by SIGINT / SIGTERM: the run stops at its
+// next safe point, the partial report is written (completed false, interrupted naming the signal)
+// and the summary printed; a second signal ends the process at once with the same code. Reports,
+// traces and golden files are replaced atomically (sim/atomic_write.hpp): a killed run leaves the
+// previous file whole. Every message on stderr starts with "surge: ", and text from input is
+// escaped for the terminal (sim/terminal_text.hpp). The report's schema is docs/report.md; the suite,
 // golden and diff commands are described in docs/ci.md, replay in docs/replay.md. The options and
 // conventions shared by the commands are in tools/commands/command.hpp; `surge replay` is its own
 // translation unit (tools/replay/replay_command.cpp, on Beast and OpenSSL), so this file compiles
@@ -28,6 +33,7 @@
 // sim/golden.hpp's; this file prints its results.
 //
 // Wall-clock time is measured here only for the progress line; the simulation never sees it.
+#include <sim/atomic_write.hpp>
 //
 // Before anything runs, validate, run and suite estimate each scenario's work (sim/estimate.hpp)
 // and refuse, as bad input, one beyond the work limits unless --force; --verbose prints it.
@@ -37,8 +43,10 @@
 #include <sim/load.hpp>
 #include <sim/report.hpp>
 #include <sim/run.hpp>
+#include <sim/stop_signal.hpp>
 #include <sim/suite.hpp>
 #include <sim/system.hpp>
+#include <sim/terminal_text.hpp>
 
 #include "commands/command.hpp"
 #include "replay/protocol_section.hpp"
@@ -201,38 +209,41 @@ action define_run(CLI::App& cmd) {
         const sim::loaded_scenario loaded = load_checked(o->scenario, o->sets);
         const sim::work_estimate estimate = check_work(o->scenario, loaded.scenario, o->force);
         if (o->verbose) complain(o->scenario + ": estimate: " + sim::estimate_text(estimate));
-        std::optional<std::ofstream> report_file, trace_file;
-        if (!o->output.empty()) report_file.emplace(open_output(o->output, "report"));
-        if (!o->trace.empty()) trace_file.emplace(open_output(o->trace, "trace"));
+        // Both files are replaced atomically (sim/atomic_write.hpp): a run that dies leaves the
+        // previous report and trace in place. The report is only probed now; the trace is written
+        // to its temporary file during the run.
+        if (!o->output.empty()) sim::check_writable(o->output, "report");
+        std::optional<sim::atomic_file> trace_file;
+        if (!o->trace.empty()) trace_file.emplace(o->trace, "trace");
 
         sim::run_options opt;
         opt.seed = seed;
-        if (trace_file) opt.trace_out = &*trace_file;
+        if (trace_file) opt.trace_out = &trace_file->stream();
+        opt.stop = &sim::stop_requested;
         progress_line progress;
         if (!o->quiet && ::isatty(STDERR_FILENO) == 1) {
             opt.on_progress = [&progress](const sim::progress& p) { progress(p); };
             opt.progress_every = surge::duration::seconds(1);
         }
+        sim::install_stop_handlers();
         const sim::run_result result = sim::run(loaded.scenario, opt);
         progress.clear();
 
         const auto verdicts = sim::evaluate(loaded.scenario.thresholds, result.metrics);
-        const int code = sim::exit_code(verdicts, result.completed);
-        if (!result.completed) complain(o->scenario + ": the run stopped on an error: " + result.error);
+        const int code = sim::exit_code(verdicts, result);
+        if (result.interrupted != 0)
+            complain(o->scenario + ": " + result.error + (o->output.empty() ? "" : "; the partial report is in " + o->output));
+        else if (!result.completed)
+            complain(o->scenario + ": the run stopped on an error: " + result.error);
 
-        if (report_file) {
+        if (!o->output.empty()) {
             const sim::scenario_info info{loaded.scenario.name, o->scenario, o->sets, loaded.document};
-            *report_file << sim::report_text(sim::make_report(result, info, verdicts));
-            report_file->close();
-            if (!*report_file) throw usage_error("cannot write the report " + o->output + ": write failed");
+            sim::write_file_atomically(o->output, sim::report_text(sim::make_report(result, info, verdicts)), "report");
         }
-        if (trace_file) {
-            trace_file->close();
-            if (!*trace_file) throw usage_error("cannot write the trace " + o->trace + ": write failed");
-        }
+        if (trace_file) trace_file->commit();
 
-        if (o->quiet) std::cout << result.scenario << ": " << sim::verdict_line(verdicts, result.completed) << '\n';
-        else std::cout << sim::summary_table(result, verdicts, o->scenario);
+        if (o->quiet) std::cout << sim::terminal_text(result.scenario) << ": " << sim::verdict_line(verdicts, result) << '\n';
+        else std::cout << sim::terminal_lines(sim::summary_table(result, verdicts, o->scenario));
         std::cout.flush();
         return code;
     };
@@ -335,8 +346,7 @@ action define_suite(CLI::App& cmd) {
             check_tool_sections(t.loaded);
             (void)check_work(t.file, t.loaded.scenario, o->force);
         }
-        std::optional<std::ofstream> report_file;
-        if (!o->output.empty()) report_file.emplace(open_output(o->output, "report"));
+        if (!o->output.empty()) sim::check_writable(o->output, "report");
         for (const auto& skip : plan.skipped) {
             std::string files;
             for (const auto& f : skip.tests) files += (files.empty() ? "" : ", ") + fs::path(f).lexically_relative(dir).generic_string();
@@ -346,35 +356,45 @@ action define_suite(CLI::App& cmd) {
 
         std::string suites;
         for (const auto& s : plan.suites) suites += (suites.empty() ? "" : ", ") + s;
-        std::cout << "suite " << suites << ": " << plural(plan.tests.size(), "test", "tests");
+        std::cout << "suite " << sim::terminal_text(suites) << ": " << plural(plan.tests.size(), "test", "tests");
         if (seed) std::cout << ", seed " << *seed;
         std::cout << "\n" << std::flush;
         std::size_t width = 0;
-        for (const auto& t : plan.tests) width = std::max(width, t.loaded.scenario.name.size());
+        for (const auto& t : plan.tests) width = std::max(width, sim::terminal_text(t.loaded.scenario.name).size());
 
+        // SIGINT/SIGTERM stop the running test (its partial report is kept) and the suite.
+        sim::install_stop_handlers();
         std::vector<sim::suite_result> results;
         results.reserve(plan.tests.size());
         for (const auto& t : plan.tests) {
-            results.push_back(sim::run_suite_test(t, seed));
+            results.push_back(sim::run_suite_test(t, seed, &sim::stop_requested));
             const auto& r = results.back();
             std::cout << sim::suite_line(r, width);
-            if (o->verbose) std::cout << "\n" << sim::summary_table(r.result, r.verdicts, t.file) << "\n";
+            if (o->verbose) std::cout << "\n" << sim::terminal_lines(sim::summary_table(r.result, r.verdicts, t.file)) << "\n";
             std::cout.flush();
+            if (r.result.interrupted != 0) break;
         }
+        const int interrupted = sim::suite_interrupted(results);
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
         std::size_t passed = 0;
         for (const auto& r : results) passed += r.code == 0 ? 1 : 0;
         const std::size_t failed = results.size() - passed;
 
-        if (report_file) {
-            *report_file << sim::report_text(sim::suite_report(plan, results, seed, o->sets, wall));
-            report_file->close();
-            if (!*report_file) throw usage_error("cannot write the report " + o->output + ": write failed");
-        }
-        std::cout << "\n" << (failed == 0 ? "PASS" : "FAIL") << ": " << passed << " passed, " << failed << " failed ("
-                  << plural(results.size(), "test", "tests") << ") in "
-                  << sim::report_detail::printf_string("%.2f", wall) << " s wall\n";
+        if (!o->output.empty())
+            sim::write_file_atomically(o->output, sim::report_text(sim::suite_report(plan, results, seed, o->sets, wall)),
+                                       "report");
+        const std::string verdict = interrupted != 0 ? "INTERRUPTED by " + sim::signal_name(interrupted)
+                                                     : failed == 0 ? "PASS" : "FAIL";
+        std::cout << "\n" << verdict << ": " << passed << " passed, " << failed << " failed ("
+                  << plural(results.size(), "test", "tests");
+        if (results.size() < plan.tests.size()) std::cout << "; " << plan.tests.size() - results.size() << " not run";
+        std::cout << ") in " << sim::report_detail::printf_string("%.2f", wall) << " s wall\n";
         std::cout.flush();
+        if (interrupted != 0) {
+            complain(std::string("the suite was interrupted by ") + sim::signal_name(interrupted) +
+                     (o->output.empty() ? "" : "; the partial report is in " + o->output));
+            return sim::interrupted_exit_code(interrupted);
+        }
         return failed == 0 ? exit_ok : 1;
     };
 }
@@ -414,8 +434,10 @@ action define_golden(CLI::App& cmd) {
 
         using status = sim::golden_result::status;
         const auto print = [&](const sim::golden_result& r) {
-            const std::string label = "golden " + r.name + ": ";
-            const std::string golden_file = r.golden_file.string();
+            const std::string name = sim::terminal_text(r.name);
+            const std::string label = "golden " + name + ": ";
+            const std::string golden_file = sim::terminal_text(r.golden_file.string());
+            const std::string scenario_file = sim::terminal_text(scenario_file);
             switch (r.what) {
             case status::unchanged: std::cout << label << "unchanged\n"; break;
             case status::written:
@@ -427,7 +449,7 @@ action define_golden(CLI::App& cmd) {
                 break;
             case status::missing:
                 std::cout << label << "MISSING: no golden file " << golden_file << "\n  (write it with: surge golden --update "
-                          << r.name << ")\n";
+                          << name << ")\n";
                 break;
             case status::match:
                 std::cout << label << "ok (trace hash " << sim::format_trace_hash(r.trace_hash) << ", "
@@ -437,10 +459,10 @@ action define_golden(CLI::App& cmd) {
                 std::cout << label << "DIFFERS from " << golden_file << " (" << plural(r.changes.size(), "change", "changes")
                           << ", old -> new)\n";
                 for (const auto& c : r.changes) std::cout << "  " << c << '\n';
-                std::cout << "  (if the change is intended: surge golden --update " << r.name << ", and review the diff)\n";
+                std::cout << "  (if the change is intended: surge golden --update " << name << ", and review the diff)\n";
                 break;
-            case status::removed: std::cout << label << "removed (no scenario " << r.scenario_file.string() << ")\n"; break;
-            case status::orphan: std::cout << label << "ORPHAN: no scenario " << r.scenario_file.string() << "\n"; break;
+            case status::removed: std::cout << label << "removed (no scenario " << scenario_file << ")\n"; break;
+            case status::orphan: std::cout << label << "ORPHAN: no scenario " << scenario_file << "\n"; break;
             }
         };
         const sim::golden_check check = sim::check_goldens(plan, print);
@@ -497,7 +519,7 @@ action define_diff(CLI::App& cmd) {
         const auto old_report = sim::read_report(o->old_file);
         const auto new_report = sim::read_report(o->new_file);
         const auto d = sim::compare_reports(old_report, new_report, opt);
-        std::cout << sim::diff_text(d, o->changed_only);
+        std::cout << sim::terminal_lines(sim::diff_text(d, o->changed_only));
         std::cout.flush();
         return d.regression_count() == 0 ? exit_ok : 1;
     };
@@ -520,7 +542,7 @@ action define_validate(CLI::App& cmd) {
                 const auto loaded = load_checked(f);
                 const auto& sc = loaded.scenario;
                 const sim::work_estimate estimate = check_work(f, sc, o->force);
-                std::cout << f << ": ok (" << sc.name << ", " << plural(sc.load.size(), "phase", "phases") << ", "
+                std::cout << sim::terminal_text(f) << ": ok (" << sim::terminal_text(sc.name) << ", " << plural(sc.load.size(), "phase", "phases") << ", "
                           << plural(sc.faults.size(), "fault", "faults") << ", "
                           << plural(sc.thresholds.size(), "threshold", "thresholds") << ")\n";
                 if (o->verbose) std::cout << "  estimate: " << sim::estimate_text(estimate) << '\n';
@@ -565,11 +587,12 @@ const std::vector<subcommand>& subcommands() {
 int main_impl(int argc, char** argv) {
     CLI::App app{"surge — deterministic simulation of a notification system in virtual time, and its replay against "
                  "a live server.\n"
-                 "Exit codes: 0 all thresholds hold, 1 a threshold failed or the run stopped on an error, 2 bad input.",
+                 "Exit codes: 0 all thresholds hold, 1 a threshold failed or the run stopped on an error, 2 bad input, "
+                 "130/143 interrupted by SIGINT/SIGTERM (the partial report is written).",
                  "surge"};
     // Set before the subcommands are added: they inherit it.
     app.failure_message([](const CLI::App*, const CLI::Error& e) {
-        return "surge: " + std::string(e.what()) + " (run 'surge --help' for usage)\n";
+        return "surge: " + sim::terminal_text(e.what()) + " (run 'surge --help' for usage)\n";
     });
     app.set_version_flag("--version", std::string("surge ") + SURGE_VERSION);
     app.require_subcommand(1);
@@ -619,6 +642,9 @@ int main(int argc, char** argv) {
         complain(e.what());
         return exit_bad_input;
     } catch (const sim::report_error& e) {
+        complain(e.what());
+        return exit_bad_input;
+    } catch (const sim::write_error& e) {
         complain(e.what());
         return exit_bad_input;
     } catch (const std::exception& e) {

@@ -109,6 +109,24 @@ public:
     }
     void run_for(duration d) { run_until(now_ + d); }
 
+    /// run_until() in bursts: runs at most `max_events` of the events at or before `until`. Returns
+    /// true when none is left (the clock is then at `until`, as after run_until), false when it
+    /// stopped after `max_events` or on stop(). Lets a caller poll something between bursts without
+    /// changing which events run or their order.
+    bool run_until(time_point until, std::uint64_t max_events) {
+        if (until < now_)
+            throw std::invalid_argument("simulation::run_until: " + to_string(until) + " is before now (" +
+                                        to_string(now_) + ")");
+        stopped_ = false;
+        for (std::uint64_t n = 0; !stopped_ && !queue_.empty() && queue_.next_time() <= until; ++n) {
+            if (n == max_events) return false;
+            run_one();
+        }
+        if (stopped_) return false;
+        now_ = until;
+        return true;
+    }
+
     /// Makes run()/run_until() return after the event being executed.
     void stop() noexcept { stopped_ = true; }
     [[nodiscard]] bool stopped() const noexcept { return stopped_; }

@@ -17,6 +17,7 @@
 //   --schema FILE                  the report's top-level keys must be those FILE allows
 //   --stdout-contains S / --stderr-contains S / --output-lacks S (stdout, stderr and report)
 //   --stdout-matches REGEX         the whole of stdout matches (e.g. -q's one verdict line)
+//   --signal SIG@MS                send the replay SIG (SIGINT, SIGTERM) MS milliseconds after its start
 // Exit: 0 all checks pass, 1 a check failed, 77 skipped (no node_modules).
 'use strict';
 
@@ -40,7 +41,7 @@ if (sep < 0 || sep === argv.length - 1) {
   process.exit(1);
 }
 const opts = { server: 'socketio', serverArgs: [], expectExit: 0, timeout: 60, checks: [], stdoutContains: [],
-               stderrContains: [], stdoutMatches: [], lacks: [], workdir: null, schema: null };
+               stderrContains: [], stdoutMatches: [], lacks: [], workdir: null, schema: null, signal: null };
 for (let i = 0; i < sep; i++) {
   const a = argv[i];
   const v = () => argv[++i];
@@ -56,6 +57,12 @@ for (let i = 0; i < sep; i++) {
     case '--stderr-contains': opts.stderrContains.push(v()); break;
     case '--stdout-matches': opts.stdoutMatches.push(new RegExp(v())); break;
     case '--output-lacks': opts.lacks.push(v()); break;
+    case '--signal': {
+      const m = v().match(/^(SIG[A-Z]+)@(\d+)$/);
+      if (!m) { console.error('--signal: expected SIG@MS, e.g. SIGINT@2500'); process.exit(1); }
+      opts.signal = { name: m[1], ms: Number(m[2]) };
+      break;
+    }
     default: console.error(`unknown option ${a}`); process.exit(1);
   }
 }
@@ -169,8 +176,10 @@ async function main() {
   replay.stderr.on('data', (d) => { stderr += d; process.stderr.write(d); });
   let hung = false;
   const killer = setTimeout(() => { hung = true; replay.kill('SIGKILL'); }, opts.timeout * 1000);
+  const signaller = opts.signal ? setTimeout(() => replay.kill(opts.signal.name), opts.signal.ms) : null;
   const code = await new Promise((resolve) => replay.on('exit', (c, s) => resolve(c ?? (s ? 128 : -1))));
   clearTimeout(killer);
+  if (signaller) clearTimeout(signaller);
   const seconds = (Date.now() - started) / 1000;
   const stats = server && !server.exited ? await serverStats(port) : null;
   if (server && !server.exited) server.child.kill('SIGTERM');

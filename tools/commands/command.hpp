@@ -7,6 +7,8 @@
 // (tools/replay/replay_command.cpp: the live replay, on Beast and OpenSSL).
 #pragma once
 
+#include <sim/terminal_text.hpp>
+
 #include <surge/time.hpp>
 
 #include <CLI/CLI.hpp>
@@ -28,6 +30,7 @@ namespace surge::cli {
 
 constexpr int exit_ok = 0;
 constexpr int exit_bad_input = 2;
+// An interrupted run (SIGINT, SIGTERM) exits 128 + the signal: sim::interrupted_exit_code().
 
 /// What a subcommand does once the command line is parsed; returns the exit code.
 using action = std::function<int()>;
@@ -35,8 +38,9 @@ using action = std::function<int()>;
 /// Declares a subcommand's options on `cmd` and returns what to run once the command line is parsed.
 using definition = std::function<action(CLI::App& cmd)>;
 
-/// A message for the user on stderr, prefixed "surge: ".
-inline void complain(const std::string& message) { std::cerr << "surge: " << message << '\n'; }
+/// A message for the user on stderr, prefixed "surge: ", on one line: whatever it quotes from input
+/// is escaped for the terminal (sim/terminal_text.hpp).
+inline void complain(const std::string& message) { std::cerr << "surge: " << sim::terminal_text(message) << '\n'; }
 
 /// Bad input found by the command line itself (the loader throws sim::input_error): exit 2.
 struct usage_error : std::runtime_error {

@@ -79,6 +79,7 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     out.run.peak_rss_bytes = sim::peak_rss_bytes();
     out.run.completed = completed_;
     out.run.error = redact(error_, opt_.headers);
+    out.run.interrupted = interrupted_;
     live.publish_requests = publish_requests_;
     live.scheduling_lag = lag_;
     live.peak_open = peak_open_.load();

@@ -11,14 +11,19 @@
 // report file). Exit codes: 0 every threshold holds;
 // 1 a threshold failed or the run broke off (the target went away: the partial report is still
 // written); 2 bad input or a run that could not start (target refused, not on loopback without
-// --yes, ...). Every message passes redact(): header values (tokens) never reach the terminal.
+// --yes, ...); 130 / 143 interrupted by SIGINT / SIGTERM (sim/stop_signal.hpp): the run stops
+// publishing at its next tick, closes its connections and writes the partial report; a second
+// signal ends the process at once. The report is replaced atomically (sim/atomic_write.hpp). Every message passes redact(): header values (tokens) never reach the terminal.
 #include "live_report.hpp"
 #include "replay.hpp"
 
 #include "../commands/command.hpp"
 
+#include <sim/atomic_write.hpp>
 #include <sim/load.hpp>
 #include <sim/report.hpp>
+#include <sim/stop_signal.hpp>
+#include <sim/terminal_text.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -125,7 +130,7 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
         p.sim_metrics = replay::metrics_of_report(j);
         if (p.sim_metrics->size() == 0) throw usage_error(o.compare_file + ": no metrics in this report");
     }
-    if (!o.output.empty()) check_output_writable(o.output, "report");
+    if (!o.output.empty()) sim::check_writable(o.output, "report");
     return p;
 }
 
@@ -142,8 +147,9 @@ std::string live_summary(const replay_command_options& o, const prepared_replay&
         if (m.name.rfind("live.", 0) == 0)
             summary += "  " + m.name.substr(5) + std::string(m.name.size() < 39 ? 39 - m.name.size() : 1, ' ') +
                        sim::value_text_of(m.value, m.unit) + "\n";
-    for (const auto& w : result.live.warnings) summary += "  warning: " + w + "\n";
-    for (const auto& e : result.live.errors) summary += "  error seen: " + e + "\n";
+    // The server's own words: escaped one by one, so that none can start a line of its own.
+    for (const auto& w : result.live.warnings) summary += "  warning: " + sim::terminal_text(w) + "\n";
+    for (const auto& e : result.live.errors) summary += "  error seen: " + sim::terminal_text(e) + "\n";
     return summary;
 }
 
@@ -164,6 +170,9 @@ int run_replay(const replay_command_options& o) {
 
     replay::replay_result result;
     try {
+        // SIGINT/SIGTERM from here on: the run stops at its next tick and reports what it measured.
+        p.options.stop = &sim::stop_requested;
+        sim::install_stop_handlers();
         result = replay::run_live(p.loaded.scenario, p.options);
     } catch (const replay::start_error& e) {
         return fail(e.what());
@@ -176,25 +185,23 @@ int run_replay(const replay_command_options& o) {
     const sim::scenario_info info{p.loaded.scenario.name, o.scenario, o.sets, p.loaded.document};
     if (!o.output.empty()) {
         try {
-            std::ofstream report_file = open_output(o.output, "report");
-            report_file << replay::redact(sim::report_text(replay::make_live_report(result, info, verdicts)), headers);
-            report_file.close();
-            if (!report_file) throw usage_error("cannot write the report " + o.output + ": write failed");
-        } catch (const usage_error& e) {
+            sim::write_file_atomically(
+                o.output, replay::redact(sim::report_text(replay::make_live_report(result, info, verdicts)), headers), "report");
+        } catch (const sim::write_error& e) {
             return fail(e.what());
         }
     }
 
     std::string out;
-    if (o.quiet) out = result.run.scenario + ": " + sim::verdict_line(verdicts, result.run.completed) + "\n";
+    if (o.quiet) out = sim::terminal_text(result.run.scenario) + ": " + sim::verdict_line(verdicts, result.run) + "\n";
     else out = live_summary(o, p, result, verdicts);
     // Asked for explicitly, so printed with -q too.
     if (p.sim_metrics) out += "\n" + replay::compare_table(*p.sim_metrics, result.run.metrics);
-    std::fputs(replay::redact(out, headers).c_str(), stdout);
+    std::fputs(sim::terminal_lines(replay::redact(out, headers)).c_str(), stdout);
     std::fflush(stdout);
     if (!result.run.completed)
         complain(replay::redact(result.run.error, headers) + (o.output.empty() ? "" : "; the partial report is in " + o.output));
-    return sim::exit_code(verdicts, result.run.completed);
+    return sim::exit_code(verdicts, result.run);
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 
 #include <surge/stats.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -66,6 +67,10 @@ struct replay_options {
     std::optional<std::uint64_t> seed;
     std::ostream* progress = nullptr;  // live progress line; nullptr = none
     bool progress_tty = false;         // rewrite one line (\r) instead of printing lines
+    /// Polled by the control loop (every 250 ms): once it holds a signal number
+    /// (sim/stop_signal.hpp) the run stops publishing, closes its connections and returns its
+    /// partial result, with run.interrupted naming the signal.
+    const std::atomic<int>* stop = nullptr;
 };
 
 /// What only a live run measures, beside the metrics the simulation also has.

@@ -32,6 +32,7 @@
 #include <models/recorder.hpp>
 #include <models/user_behaviour.hpp>
 #include <sim/run.hpp>
+#include <sim/stop_signal.hpp>
 
 #include <surge/random.hpp>
 #include <surge/stats.hpp>
@@ -159,6 +160,7 @@ private:
     bool finished_ = false;
     bool completed_ = true;
     std::string error_;
+    int interrupted_ = 0;  // the signal that stopped the run (tick), 0 if none
     std::int64_t end_ns_ = 0;
     std::vector<std::string> warnings_;
     std::mutex errors_mutex_;
@@ -208,6 +210,14 @@ inline void replay_run::schedule_faults() {
 inline void replay_run::tick() {
     if (finished_) return;
     const auto now = steady_ns();
+    // SIGINT/SIGTERM: stop here, as a run that lost its target does; the result is partial.
+    if (const int signal = opt_.stop != nullptr ? opt_.stop->load(std::memory_order_relaxed) : 0; signal != 0) {
+        interrupted_ = signal;
+        char at[64];
+        std::snprintf(at, sizeof at, " at %.3f s of scenario time", static_cast<double>(std::max<std::int64_t>(scenario_ns(now), 0)) * 1e-9);
+        finish(false, "interrupted by " + sim::signal_name(signal) + at);
+        return;
+    }
     std::int64_t open = 0;
     std::uint64_t received = 0, errors = 0, attempts_failed = 0;
     for (auto& sh : shards_) {

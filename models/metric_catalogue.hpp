@@ -182,6 +182,9 @@ enum class metric_id : std::uint8_t {
     live_protocol_errors,
     live_transport_errors,
     live_received_without_sent_at,
+    live_received_unknown_id,
+    live_received_duplicate,
+    live_received_wrong_recipient,
     live_publish_requests,
     live_connections_peak_open,
     live_scheduling_lag_p50,
@@ -314,6 +317,9 @@ inline constexpr metric_entry table[] = {
     {live_protocol_errors, "live.protocol_errors", count, lower, live_only, live, {}},
     {live_transport_errors, "live.transport_errors", count, lower, live_only, live, {}},
     {live_received_without_sent_at, "live.received_without_sent_at", count, lower, live_only, live, {}},
+    {live_received_unknown_id, "live.received_unknown_id", count, lower, live_only, live, {}},  // not delivered: a stray
+    {live_received_duplicate, "live.received_duplicate", count, lower, live_only, live, {}},  // not delivered: a repeat
+    {live_received_wrong_recipient, "live.received_wrong_recipient", count, lower, live_only, live, {}},  // not delivered: misrouted
     {live_publish_requests, "live.publish_requests", count, neutral, live_only, live, {}},  // the load
     {live_connections_peak_open, "live.connections.peak_open", count, higher, live_only, live, {}},  // of the same users, more got in
     {live_scheduling_lag_p50, "live.scheduling_lag.p50", seconds, lower, live_only, live, {}},

@@ -6,13 +6,15 @@
 //
 // In ARGS, {PORT} becomes the server's port and {OUT} the report path (in --workdir).
 // Launcher options:
-//   --server socketio|ws|none      which server to start (none: {PORT} is a closed port)
+//   --server socketio|ws|raw-ws|none  which server to start (none: {PORT} is a closed port;
+//                                  raw-ws: raw-ws-server.js, a hostile WebSocket server)
 //   --server-arg ARG               passed to the server (repeatable)
 //   --workdir DIR                  where the report goes (default: a temporary directory)
 //   --expect-exit N                the replay's exit code (default 0)
 //   --timeout S                    the replay must end within S seconds (default 60)
 //   --check "PATH OP VALUE"        on the report (or server stats with PATH server.KEY; a+b sums):
 //                                  OP in == != < <= > >= ; VALUE a number, true/false or a string;
+//                                  PATH and VALUE may be sums a+b or a quotient a/b of such paths;
 //                                  "PATH exists" checks presence
 //   --schema FILE                  the report's top-level keys must be those FILE allows
 //   --stdout-contains S / --stderr-contains S / --output-lacks S (stdout, stderr and report)
@@ -74,7 +76,8 @@ const pass = (msg) => console.log(`ok: ${msg}`);
 
 function startServer() {
   return new Promise((resolve, reject) => {
-    const script = path.join(here, opts.server === 'ws' ? 'ws-server.js' : 'socketio-server.js');
+    const scripts = { ws: 'ws-server.js', 'raw-ws': 'raw-ws-server.js', socketio: 'socketio-server.js' };
+    const script = path.join(here, scripts[opts.server] ?? 'socketio-server.js');
     const child = spawn(process.execPath, [script, ...opts.serverArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('server did not print its port within 10 s')); }, 10000);
@@ -119,8 +122,15 @@ function lookup(obj, dotted) {
 }
 
 // A value: a dotted path into the report, server.KEY from the server's /stats, or a sum of those
-// ("metrics.delivery.delivered+metrics.offline_queue.delivered").
+// ("metrics.delivery.delivered+metrics.offline_queue.delivered"), or a quotient of two of those
+// ("metrics.delivery.delivered/metrics.delivery.attempted", computed in doubles as the replay does).
 function valueOf(p, report, stats) {
+  if (p.includes('/')) {
+    const [num, den] = p.split('/');
+    const a = valueOf(num, report, stats);
+    const b = valueOf(den, report, stats);
+    return typeof a === 'number' && typeof b === 'number' ? a / b : undefined;
+  }
   if (p.includes('+')) {
     let sum = 0;
     for (const part of p.split('+')) {

@@ -7,6 +7,9 @@ function parseOptions(argv) {
     port: Number(env.PORT ?? 0),
     queueMax: 1000,
     malformed: 0,
+    stray: 0,
+    duplicate: 0,
+    misroute: 0,
     exitAfter: 0,
     pingInterval: 25000,
     pingTimeout: 20000,
@@ -24,6 +27,9 @@ function parseOptions(argv) {
       case '--port': opt.port = Number(value()); break;
       case '--queue-max': opt.queueMax = Number(value()); break;
       case '--malformed': opt.malformed = Number(value()); break;
+      case '--stray': opt.stray = Number(value()); break;
+      case '--duplicate': opt.duplicate = Number(value()); break;
+      case '--misroute': opt.misroute = Number(value()); break;
       case '--exit-after': opt.exitAfter = Number(value()); break;
       case '--ping-interval': opt.pingInterval = Number(value()); break;
       case '--ping-timeout': opt.pingTimeout = Number(value()); break;
@@ -67,8 +73,33 @@ class OfflineQueues {
 
 function newStats() {
   return { published: 0, emitted: 0, queued: 0, dequeued: 0, broadcasts: 0, connections: 0,
-           disconnections: 0, malformed: 0, bad_requests: 0, messages: 0 };
+           disconnections: 0, malformed: 0, bad_requests: 0, messages: 0, stray: 0, duplicates: 0, misrouted: 0 };
 }
+
+// A broken server (--stray, --duplicate, --misroute N): after every N-th notification a socket
+// gets, it also sends a notification with an id nobody published, the same notification again, or
+// the notification to a socket of another user. `sendRaw(socket, n)` sends without counting;
+// `otherSocket(user)` finds a socket of another user (or null). Counted apart from "emitted" (which
+// are the genuine deliveries), so a test can compare the replay's counters with these.
+let strayId = 1e12;
+function misbehave(opt, stats, socket, sent, n, sendRaw, otherSocket) {
+  if (opt.stray > 0 && sent % opt.stray === 0) {
+    sendRaw(socket, { ...n, id: ++strayId });
+    stats.stray++;
+  }
+  if (opt.duplicate > 0 && sent % opt.duplicate === 0) {
+    sendRaw(socket, n);
+    stats.duplicates++;
+  }
+  if (opt.misroute > 0 && sent % opt.misroute === 0 && n.target !== 'broadcast') {
+    const other = otherSocket(String(n.user));
+    if (other) {
+      sendRaw(other, n);
+      stats.misrouted++;
+    }
+  }
+}
+const misbehaving = (opt) => opt.stray > 0 || opt.duplicate > 0 || opt.misroute > 0;
 
 // POST /publish: one notification object or an array of them. GET /stats: counters.
 function handleHttp(req, res, stats, publish) {
@@ -131,4 +162,4 @@ function listen(server, opt) {
   process.on('SIGINT', stop);
 }
 
-module.exports = { createServer, parseOptions, headerAllowed, OfflineQueues, newStats, handleHttp, listen };
+module.exports = { createServer, parseOptions, headerAllowed, OfflineQueues, newStats, handleHttp, listen, misbehave, misbehaving };

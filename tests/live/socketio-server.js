@@ -17,6 +17,9 @@
 //   --ping-interval MS          Engine.IO pingInterval (default 25000)
 //   --ping-timeout MS           Engine.IO pingTimeout (default 20000)
 //   --require-header NAME:VALUE refuse handshakes without this header (token tests)
+//   --stray N / --duplicate N / --misroute N   a broken server: after every N-th notification to a
+//                               socket, one with an unpublished id, the same one again, or the same
+//                               one to another user's socket (stats: stray, duplicates, misrouted)
 //   --tls-cert FILE --tls-key FILE   serve https:// and wss:// with this certificate (PEM)
 'use strict';
 
@@ -46,6 +49,12 @@ const online = (user) => (io.sockets.adapter.rooms.get(room(user))?.size ?? 0) >
 function emitTo(socket, n) {
   socket.emit('notification', n);
   stats.emitted++;
+  if (common.misbehaving(opt)) {
+    common.misbehave(opt, stats, socket, ++socket.data.wrong, n, (s, m) => s.emit('notification', m), (user) => {
+      for (const s of io.sockets.sockets.values()) if (s.data.user !== undefined && s.data.user !== user) return s;
+      return null;
+    });
+  }
   if (opt.malformed > 0 && ++socket.data.sent % opt.malformed === 0) {
     const ws = socket.conn.transport && socket.conn.transport.socket;
     if (ws && ws.readyState === 1) {
@@ -60,7 +69,7 @@ function emitTo(socket, n) {
 function publish(n) {
   stats.published++;
   if (n.target === 'broadcast') {
-    if (opt.malformed > 0) {
+    if (opt.malformed > 0 || common.misbehaving(opt)) {
       for (const socket of io.sockets.sockets.values()) emitTo(socket, n);
     } else {
       io.emit('notification', n);  // encoded once for every socket
@@ -88,6 +97,8 @@ io.on('connection', (socket) => {
     return;
   }
   socket.data.sent = 0;
+  socket.data.wrong = 0;
+  socket.data.user = user;
   stats.connections++;
   socket.join(room(user));
   for (const n of queues.take(user)) {

@@ -12,7 +12,8 @@
 //   HTTP POST /publish               as for the Socket.IO server
 //
 // Options: the same as socketio-server.js (--port, --queue-max, --malformed, --exit-after,
-// --require-header); --malformed sends a non-JSON text frame, a JSON array and a binary frame.
+// --require-header, --stray, --duplicate, --misroute); --malformed sends a non-JSON text frame, a
+// JSON array and a binary frame.
 'use strict';
 
 const { WebSocketServer } = require('ws');
@@ -65,6 +66,12 @@ function send(ws, n, frame) {
   if (frame) ws._socket.write(frame);
   else ws.send(JSON.stringify({ type: 'notification', ...n }));
   stats.emitted++;
+  if (common.misbehaving(opt)) {
+    common.misbehave(opt, stats, ws, ++ws.wrong, n, (s, m) => s.send(JSON.stringify({ type: 'notification', ...m })), (user) => {
+      for (const s of wss.clients) if (s.readyState === 1 && s.user !== user) return s;
+      return null;
+    });
+  }
   if (opt.malformed > 0 && ++ws.sent % opt.malformed === 0) {
     ws.send('{"type": "notification", "id": ');  // truncated JSON
     ws.send('[1, 2, 3]');                          // JSON, but not an object
@@ -93,6 +100,8 @@ function publish(n) {
 
 wss.on('connection', (ws, user) => {
   ws.sent = 0;
+  ws.wrong = 0;
+  ws.user = user;
   stats.connections++;
   let set = byUser.get(user);
   if (!set) { set = new Set(); byUser.set(user, set); }

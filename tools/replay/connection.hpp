@@ -13,6 +13,7 @@
 // ours notes the time of the last frame and re-arms only when it fires.
 #pragma once
 
+#include "prompt_teardown.hpp"
 #include "protocol.hpp"
 #include "target.hpp"
 
@@ -150,7 +151,7 @@ private:
         if constexpr (std::is_same_v<Next, beast::tcp_stream>) {
             upgrade();
         } else {
-            auto& tls = ws_.next_layer();
+            auto& tls = ws_.next_layer().next_layer();
             if (!SSL_set_tlsext_host_name(tls.native_handle(), settings_.target.host.c_str()))
                 return fail(close_reason::connect_failed, "TLS: cannot set SNI");
             tls.set_verify_callback(ssl::host_name_verification(settings_.target.host));
@@ -222,6 +223,10 @@ private:
             if (closing_) return finish(close_reason::by_client, "");
             if (ec == websocket::error::closed || ec == net::error::eof || ec == net::error::connection_reset)
                 return finish(close_reason::by_server, ec.message());
+            if (ec == websocket::error::message_too_big)  // on the frame header already (read_message_max)
+                return finish(state_ == state::up ? close_reason::error : close_reason::connect_failed,
+                              "a frame announced a message over the limit of " + std::to_string(settings_.max_message) +
+                                  " bytes; connection closed");
             if (ec == beast::error::timeout)
                 return finish(state_ == state::up ? close_reason::timeout : close_reason::connect_failed,
                               "no traffic within the idle limit");
@@ -355,7 +360,7 @@ private:
 
     const connection_settings& settings_;
     session_events* owner_;
-    websocket::stream<Next> ws_;
+    websocket::stream<prompt_teardown<Next>> ws_;  // a failed connection closes at once
     beast::flat_buffer buf_;
     std::vector<std::string> out_;   // frames waiting for the one in flight
     std::string current_;            // the frame being written (stable while the write runs)

@@ -36,6 +36,9 @@ inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
     m.set(id::live_protocol_errors, static_cast<double>(live.protocol_errors));
     m.set(id::live_transport_errors, static_cast<double>(live.transport_errors));
     m.set(id::live_received_without_sent_at, static_cast<double>(live.received_without_time));
+    m.set(id::live_received_unknown_id, static_cast<double>(live.received_unknown_id));
+    m.set(id::live_received_duplicate, static_cast<double>(live.received_duplicate));
+    m.set(id::live_received_wrong_recipient, static_cast<double>(live.received_wrong_recipient));
     m.set(id::live_publish_requests, static_cast<double>(live.publish_requests));
     m.set(id::live_connections_peak_open, static_cast<double>(live.peak_open));
     if (live.scheduling_lag.count() > 0) {

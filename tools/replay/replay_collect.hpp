@@ -37,6 +37,9 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
         live.protocol_errors += s.protocol_errors.load();
         live.transport_errors += s.transport_errors.load();
         live.received_without_time += s.no_time.load();
+        live.received_unknown_id += s.unknown_ids.load();
+        live.received_duplicate += s.duplicates.load();
+        live.received_wrong_recipient += s.wrong_recipients.load();
         rec.delivery_latency.merge(s.delivery_latency);
         rec.offline_latency.merge(s.offline_latency);
         rec.connect_time.merge(s.connect_time);

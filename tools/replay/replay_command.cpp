@@ -71,6 +71,7 @@ struct replay_command_options {
     std::string batch = "200", spin = "1000", slice = "100";
     std::string connect_timeout = "10s", request_timeout = "10s", idle_timeout = "60s", give_up = "5s", grace = "1s";
     std::size_t publish_connections = 32;
+    std::size_t track_ids = replay::delivery_ledger::default_window;
     std::string user_prefix = "u";
     bool yes = false, insecure = false, quiet = false, realtime = false;
 };
@@ -119,6 +120,8 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
     opt.ca_file = o.ca_file;
     opt.publish_connections = std::max<std::size_t>(o.publish_connections, 1);
     opt.user_prefix = o.user_prefix;
+    if (o.track_ids < 1) throw usage_error("--track-ids: at least 1");
+    opt.track_ids = o.track_ids;
     if (!o.quiet) {
         opt.progress = &std::cerr;
         opt.progress_tty = ::isatty(STDERR_FILENO) != 0;
@@ -268,6 +271,11 @@ action define_replay(CLI::App& cmd) {
         ->type_name("DURATION")
         ->capture_default_str();
     cmd.add_option("--publish-connections", o->publish_connections, "HTTP keep-alive connections for publishing")
+        ->capture_default_str();
+    cmd.add_option("--track-ids", o->track_ids,
+                   "How many of the latest notification ids to remember (16 bytes each); a notification with an "
+                   "older id counts as live.received_unknown_id")
+        ->type_name("N")
         ->capture_default_str();
     cmd.add_option("--user-prefix", o->user_prefix, "User ids are PREFIX0, PREFIX1, ...")->type_name("PREFIX")->capture_default_str();
     cmd.add_flag("--yes", o->yes, "Allow a target that is not on loopback (this sends real load)");

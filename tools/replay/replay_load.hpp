@@ -140,15 +140,15 @@ inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns,
         ++count;
     };
     for (const auto& recipients : p.recipients) {
-        const auto id = next_id_++;
         if (p.target == models::target_kind::broadcast) {
-            add(id, "broadcast", std::nullopt);
+            add(ledger_->publish_broadcast(), "broadcast", std::nullopt);
             const auto open = std::max<std::int64_t>(open_total_.load(std::memory_order_relaxed), 0);
             rec_.attempted += static_cast<std::uint64_t>(open);
             ++rec_.broadcasts;
             rec_.broadcast_recipients.add(static_cast<double>(open));
             continue;
         }
+        const auto id = ledger_->publish(recipients);
         for (const std::uint32_t u : recipients) {
             add(id, "user", u);
             if (online_[u].load(std::memory_order_relaxed)) ++rec_.attempted;

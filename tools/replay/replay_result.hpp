@@ -3,6 +3,7 @@
 // replay.hpp so that the report and its tests do not compile the Asio/Beast machinery.
 #pragma once
 
+#include "delivery_ledger.hpp"
 #include "protocol.hpp"
 #include "target.hpp"
 
@@ -63,6 +64,9 @@ struct replay_options {
     bool realtime = false;
     std::size_t publish_connections = 32;
     std::size_t max_backlog = 200'000;
+    /// --track-ids: how many of the latest notification ids the delivery ledger remembers (a
+    /// notification with an older id counts as an unknown id).
+    std::size_t track_ids = delivery_ledger::default_window;
     std::string user_prefix = "u";
     std::optional<std::uint64_t> seed;
     std::ostream* progress = nullptr;  // live progress line; nullptr = none
@@ -78,6 +82,8 @@ struct live_figures {
     std::uint64_t protocol_errors = 0;
     std::uint64_t transport_errors = 0;          // connections lost to errors or timeouts
     std::uint64_t received_without_time = 0;     // notifications without a usable sent_at
+    // received, but not deliveries (delivery_ledger)
+    std::uint64_t received_unknown_id = 0, received_duplicate = 0, received_wrong_recipient = 0;
     std::uint64_t publish_requests = 0;
     std::uint64_t frames_received = 0;
     histogram scheduling_lag;                    // how late the generator issued requests, ns

@@ -18,6 +18,7 @@
 #pragma once
 
 #include "connection.hpp"
+#include "delivery_ledger.hpp"
 #include "http_publisher.hpp"
 #include "process_info.hpp"
 #include "protocol.hpp"
@@ -83,6 +84,7 @@ public:
     [[nodiscard]] std::int64_t intended_from_unix_ms(double ms) const override {
         return steady_origin_ + static_cast<std::int64_t>(ms * 1e6) - unix_origin_;
     }
+    receipt classify(std::optional<std::int64_t> id, std::uint32_t user) override { return ledger_->receive(id, user); }
     void note_error(const std::string& e) override {
         std::lock_guard lock(errors_mutex_);
         last_error_ = e;
@@ -146,7 +148,7 @@ private:
     std::vector<std::unique_ptr<net::steady_timer>> timers_;
     std::unique_ptr<http_publisher> http_;
     std::unique_ptr<ws_publisher> wsp_;
-    std::int64_t next_id_ = 1;
+    std::unique_ptr<delivery_ledger> ledger_;  // the ids published and to whom (control thread writes)
     models::recorder rec_;                 // publishing side, filled on the control thread
     histogram lag_;
     std::uint64_t publish_requests_ = 0;

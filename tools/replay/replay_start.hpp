@@ -60,6 +60,7 @@ inline void replay_run::prepare() {
         auto& sh = *shards_[static_cast<std::size_t>(u) % shards_.size()];
         sh.users.push_back(std::make_unique<user_client>(sh, static_cast<std::uint32_t>(u)));
     }
+    ledger_ = std::make_unique<delivery_ledger>(static_cast<std::uint32_t>(std::max<std::int64_t>(n, 0)), opt_.track_ids);
     generator_.emplace(sc_, seed());
     // What a client cannot do to a server.
     for (const auto& f : sc_.faults) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "connection.hpp"
+#include "delivery_ledger.hpp"
 #include "replay_result.hpp"
 
 #include <models/params.hpp>
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,6 +41,9 @@ public:
     [[nodiscard]] virtual double unix_ms_of(std::int64_t steady) const = 0;
     [[nodiscard]] virtual std::int64_t intended_from_unix_ms(double ms) const = 0;
     virtual void note_error(const std::string& e) = 0;
+    /// What a notification that `user` received with `id` was (delivery_ledger): only a
+    /// `delivered` one counts as a delivery.
+    virtual receipt classify(std::optional<std::int64_t> id, std::uint32_t user) = 0;
 
 protected:
     ~run_context() = default;
@@ -50,6 +55,7 @@ struct alignas(64) shard_stats {
     std::atomic<std::int64_t> open{0};
     std::atomic<std::uint64_t> received{0}, received_live{0}, received_offline{0};
     std::atomic<std::uint64_t> protocol_errors{0}, transport_errors{0}, no_time{0}, frames{0};
+    std::atomic<std::uint64_t> unknown_ids{0}, duplicates{0}, wrong_recipients{0};  // received, not delivered
     std::atomic<std::int64_t> last_delivery_ns{0};
     // client -> server messages (users.messages)
     std::atomic<std::uint64_t> messages_sent{0}, messages_replied{0}, random_drops{0};

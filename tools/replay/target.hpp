@@ -118,9 +118,16 @@ inline header parse_header(std::string_view s) {
     header h;
     h.name = std::string(s.substr(0, colon));
     while (!h.name.empty() && h.name.back() == ' ') h.name.pop_back();
-    for (const char c : h.name)
-        if (c <= ' ' || c >= 127 || c == ':')
-            throw target_error("--header: bad header name \"" + h.name + "\"");
+    // A misplaced colon ("Authorization Bearer SECRET: x") puts the secret into the name: the
+    // message names the offending character's position and kind, never the text itself.
+    for (std::size_t i = 0; i < h.name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(h.name[i]);
+        if (c <= ' ' || c >= 127)
+            throw target_error("--header: the text before the first ':' is not a header name (" +
+                               std::string(c == ' ' ? "a space" : c == '\t' ? "a tab" : c < ' ' || c == 127 ? "a control character" : "a non-ASCII byte") +
+                               " at character " + std::to_string(i + 1) +
+                               "); expected \"Name: value\" (the argument is not shown: it may hold a secret)");
+    }
     std::string_view v = s.substr(colon + 1);
     while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
     for (const char c : v)

@@ -129,6 +129,12 @@ inline void user_client::on_inbound(const inbound& m) {
     auto& st = sh_.stats;
     const auto now = steady_ns();
     st.received.fetch_add(1, std::memory_order_relaxed);
+    switch (sh_.run.classify(m.id, index_)) {
+    case receipt::delivered: break;
+    case receipt::unknown_id: st.unknown_ids.fetch_add(1, std::memory_order_relaxed); return;
+    case receipt::duplicate: st.duplicates.fetch_add(1, std::memory_order_relaxed); return;
+    case receipt::wrong_recipient: st.wrong_recipients.fetch_add(1, std::memory_order_relaxed); return;
+    }
     st.last_delivery_ns.store(now, std::memory_order_relaxed);
     if (!m.sent_at_ms) {
         st.no_time.fetch_add(1, std::memory_order_relaxed);

@@ -1,0 +1,89 @@
+// The replay's delivery ledger (tools/replay/delivery_ledger.hpp, issue 12 item 9): a received
+// notification counts as delivered only with a published id, to a targeted user, the first time;
+// and the ledger's memory stays within its window and broadcast budget.
+#include <boost/test/unit_test.hpp>
+
+#include "delivery_ledger.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+using surge::replay::delivery_ledger;
+using surge::replay::receipt;
+
+BOOST_AUTO_TEST_SUITE(delivery_ledger_tests)
+
+BOOST_AUTO_TEST_CASE(one_recipient_first_time_only) {
+    delivery_ledger l(10);
+    const std::vector<std::uint32_t> to3{3}, to4{4};
+    const auto a = l.publish(to3);
+    const auto b = l.publish(to4);
+    BOOST_TEST(a == 1);
+    BOOST_TEST(b == 2);
+    BOOST_TEST((l.receive(a, 3) == receipt::delivered));
+    BOOST_TEST((l.receive(a, 3) == receipt::duplicate));
+    BOOST_TEST((l.receive(a, 4) == receipt::wrong_recipient));
+    BOOST_TEST((l.receive(b, 3) == receipt::wrong_recipient));
+    BOOST_TEST((l.receive(b, 4) == receipt::delivered));
+    // Never published: no id, zero, negative, the next id, far beyond.
+    BOOST_TEST((l.receive(std::nullopt, 3) == receipt::unknown_id));
+    BOOST_TEST((l.receive(0, 3) == receipt::unknown_id));
+    BOOST_TEST((l.receive(-1, 3) == receipt::unknown_id));
+    BOOST_TEST((l.receive(3, 3) == receipt::unknown_id));
+    BOOST_TEST((l.receive(1'000'000'000'000, 3) == receipt::unknown_id));
+}
+
+BOOST_AUTO_TEST_CASE(several_recipients_each_once) {
+    delivery_ledger l(10);
+    const std::vector<std::uint32_t> to{1, 5, 7};
+    const auto id = l.publish(to);
+    BOOST_TEST((l.receive(id, 5) == receipt::delivered));
+    BOOST_TEST((l.receive(id, 1) == receipt::delivered));
+    BOOST_TEST((l.receive(id, 5) == receipt::duplicate));
+    BOOST_TEST((l.receive(id, 2) == receipt::wrong_recipient));
+    BOOST_TEST((l.receive(id, 7) == receipt::delivered));
+    BOOST_TEST((l.receive(id, 7) == receipt::duplicate));
+}
+
+BOOST_AUTO_TEST_CASE(broadcast_every_user_once) {
+    delivery_ledger l(130);  // three words of bits
+    const auto id = l.publish_broadcast();
+    for (std::uint32_t u = 0; u < 130; ++u) BOOST_TEST((l.receive(id, u) == receipt::delivered));
+    for (std::uint32_t u = 0; u < 130; ++u) BOOST_TEST((l.receive(id, u) == receipt::duplicate));
+    BOOST_TEST((l.receive(id, 130) == receipt::wrong_recipient));  // not a user of the run
+}
+
+BOOST_AUTO_TEST_CASE(memory_stays_within_the_window) {
+    delivery_ledger l(10, 4);
+    const std::vector<std::uint32_t> two{1, 2};
+    for (int i = 0; i < 100; ++i) l.publish(i % 2 == 0 ? std::vector<std::uint32_t>{1} : two);
+    BOOST_TEST(l.slots() == 4U);
+    BOOST_TEST(l.several_remembered() <= 4U);
+    // The last four ids are known; older ones are forgotten and count as unknown.
+    BOOST_TEST((l.receive(100, 2) == receipt::delivered));
+    BOOST_TEST((l.receive(97, 1) == receipt::delivered));
+    BOOST_TEST((l.receive(96, 1) == receipt::unknown_id));
+    BOOST_TEST((l.receive(1, 1) == receipt::unknown_id));
+}
+
+BOOST_AUTO_TEST_CASE(broadcasts_within_their_budget) {
+    // 64 users: one 8-byte word per broadcast; a 24-byte budget keeps the last three.
+    delivery_ledger l(64, 1000, 24);
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 10; ++i) ids.push_back(l.publish_broadcast());
+    BOOST_TEST(l.broadcasts_remembered() == 3U);
+    BOOST_TEST((l.receive(ids[9], 5) == receipt::delivered));
+    BOOST_TEST((l.receive(ids[7], 5) == receipt::delivered));
+    BOOST_TEST((l.receive(ids[6], 5) == receipt::unknown_id));  // no longer remembered
+    // A broadcast whose ring slot was reused is forgotten with it.
+    delivery_ledger small(64, 2);
+    const auto b = small.publish_broadcast();
+    const std::vector<std::uint32_t> to{1};
+    small.publish(to);
+    small.publish(to);
+    BOOST_TEST(small.broadcasts_remembered() == 0U);
+    BOOST_TEST((small.receive(b, 1) == receipt::unknown_id));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

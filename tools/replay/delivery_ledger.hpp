@@ -1,0 +1,165 @@
+// tools/replay/delivery_ledger.hpp — which notifications a live run published, to whom, and who
+// got them, so that a notification counts as delivered only if it carries the id of one the run
+// published, reaches a user it targeted, and arrives there for the first time (issue 12, item 9).
+// Everything else is counted apart: an unknown id, a duplicate, a wrong recipient. A server that
+// sends stray or repeated ids can no longer deliver more than was attempted.
+//
+// Memory is bounded: the ledger remembers the last `window` ids (ids are sequential from 1, so a
+// ring indexed by id), one 16-byte slot each, plus the recipients of the ids of a users target and,
+// for the most recent broadcasts (at most `broadcast_budget` bytes), one bit per user. An id older
+// than the window, or a broadcast no longer remembered, counts as unknown: the ledger cannot tell
+// whether it was delivered before. Pure C++ with a mutex, no sockets: the control thread publishes,
+// the shards' threads receive.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace surge::replay {
+
+/// What one received notification was.
+enum class receipt : std::uint8_t {
+    delivered,        // a published id, to a user it targeted, the first time
+    unknown_id,       // no id, an id never published, or one older than the ledger remembers
+    duplicate,        // this user already got this id
+    wrong_recipient,  // the id was published, but not to this user
+};
+
+class delivery_ledger {
+public:
+    static constexpr std::size_t default_window = std::size_t{1} << 21;               // ids remembered
+    static constexpr std::size_t default_broadcast_budget = std::size_t{16} << 20;    // bytes of broadcast bits
+
+    explicit delivery_ledger(std::uint32_t users, std::size_t window = default_window,
+                             std::size_t broadcast_budget = default_broadcast_budget)
+        : users_(users), window_(std::max<std::size_t>(window, 1)),
+          words_per_broadcast_((static_cast<std::size_t>(users) + 63) / 64),
+          max_broadcasts_(std::max<std::size_t>(1, broadcast_budget / std::max<std::size_t>(1, words_per_broadcast_ * 8))) {}
+
+    /// Records the publish of a notification to `recipients` (one or more users); returns its id.
+    /// Ids are handed out here, sequential from 1, so that the ring stays dense.
+    std::int64_t publish(std::span<const std::uint32_t> recipients) {
+        std::lock_guard lock(mutex_);
+        const auto id = next_++;
+        slot& s = claim(id);
+        if (recipients.size() == 1) {
+            s.what = kind::one;
+            s.user = recipients[0];
+        } else {
+            s.what = kind::several;
+            auto& list = several_[id];
+            list.reserve(recipients.size());
+            for (const auto u : recipients) list.emplace_back(u, false);
+        }
+        return id;
+    }
+
+    /// Records the publish of a broadcast (every user is a recipient); returns its id.
+    std::int64_t publish_broadcast() {
+        std::lock_guard lock(mutex_);
+        const auto id = next_++;
+        slot& s = claim(id);
+        s.what = kind::broadcast;
+        broadcast_order_.push_back(id);
+        broadcasts_[id].assign(words_per_broadcast_, 0);
+        while (broadcast_order_.size() > max_broadcasts_) {
+            broadcasts_.erase(broadcast_order_.front());
+            broadcast_order_.pop_front();
+        }
+        return id;
+    }
+
+    /// Classifies a notification `user` received with `id` (none: it had no usable id), and
+    /// remembers a delivery.
+    receipt receive(std::optional<std::int64_t> id, std::uint32_t user) {
+        if (!id || *id < 1) return receipt::unknown_id;
+        std::lock_guard lock(mutex_);
+        if (*id >= next_ || next_ - *id > static_cast<std::int64_t>(window_)) return receipt::unknown_id;
+        slot& s = ring_[index(*id)];
+        switch (s.what) {
+        case kind::one:
+            if (s.user != user) return receipt::wrong_recipient;
+            if (s.got) return receipt::duplicate;
+            s.got = true;
+            return receipt::delivered;
+        case kind::several: {
+            auto& list = several_[*id];
+            const auto it = std::find_if(list.begin(), list.end(), [&](const auto& r) { return r.first == user; });
+            if (it == list.end()) return receipt::wrong_recipient;
+            if (it->second) return receipt::duplicate;
+            it->second = true;
+            return receipt::delivered;
+        }
+        case kind::broadcast: {
+            const auto b = broadcasts_.find(*id);
+            if (b == broadcasts_.end()) return receipt::unknown_id;  // no longer remembered
+            if (user >= users_) return receipt::wrong_recipient;
+            auto& word = b->second[user / 64];
+            const auto bit = std::uint64_t{1} << (user % 64);
+            if (word & bit) return receipt::duplicate;
+            word |= bit;
+            return receipt::delivered;
+        }
+        case kind::none: break;
+        }
+        return receipt::unknown_id;
+    }
+
+    /// Slots in use (for tests of the memory bound).
+    [[nodiscard]] std::size_t slots() const {
+        std::lock_guard lock(mutex_);
+        return ring_.size();
+    }
+    [[nodiscard]] std::size_t broadcasts_remembered() const {
+        std::lock_guard lock(mutex_);
+        return broadcasts_.size();
+    }
+    [[nodiscard]] std::size_t several_remembered() const {
+        std::lock_guard lock(mutex_);
+        return several_.size();
+    }
+
+private:
+    enum class kind : std::uint8_t { none, one, several, broadcast };
+    struct slot {
+        std::int64_t id = 0;
+        std::uint32_t user = 0;
+        kind what = kind::none;
+        bool got = false;
+    };
+
+    [[nodiscard]] std::size_t index(std::int64_t id) const { return static_cast<std::size_t>(id - 1) % window_; }
+
+    /// The slot of a new id; the id it held before (window ids ago) is forgotten.
+    slot& claim(std::int64_t id) {
+        const auto i = index(id);
+        if (i >= ring_.size()) ring_.resize(i + 1);
+        slot& s = ring_[i];
+        if (s.what == kind::several) several_.erase(s.id);
+        if (s.what == kind::broadcast) broadcasts_.erase(s.id);  // its entry in broadcast_order_ goes in turn
+        s = slot{};
+        s.id = id;
+        return s;
+    }
+
+    mutable std::mutex mutex_;
+    std::uint32_t users_;
+    std::size_t window_;
+    std::size_t words_per_broadcast_;
+    std::size_t max_broadcasts_;
+    std::int64_t next_ = 1;
+    std::vector<slot> ring_;
+    std::map<std::int64_t, std::vector<std::pair<std::uint32_t, bool>>> several_;
+    std::map<std::int64_t, std::vector<std::uint64_t>> broadcasts_;
+    std::deque<std::int64_t> broadcast_order_;
+};
+
+} // namespace surge::replay

@@ -204,7 +204,7 @@ inline loaded_report parse_report(const std::string& text, const std::string& fi
     nlohmann::ordered_json doc;
     try {
         doc = nlohmann::ordered_json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range.406 for a number like 1e999
         std::string what = e.what();
         if (const auto colon = what.find("] "); colon != std::string::npos) what = what.substr(colon + 2);
         throw report_error(file + ": not valid JSON: " + what);

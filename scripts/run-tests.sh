@@ -10,6 +10,10 @@
 #                                     build/no-replay: configures without Boost.Beast and OpenSSL,
 #                                     builds surge only, checks that it runs a scenario and that
 #                                     `surge replay` exits 2 and says why
+#   scripts/run-tests.sh --fuzz [SECONDS]
+#                                     the libFuzzer targets (tests/fuzz; clang++, ASan + UBSan) in
+#                                     build/fuzz, each run SECONDS (default 45) on a copy of its seed
+#                                     corpus; any finding fails (docs/ci.md: running them for hours)
 #   scripts/run-tests.sh --compare-builds DIR DIR...
 #                                     cross-build determinism, directly: the seed suite run by
 #                                     each build's surge gives the same report (trace hashes and
@@ -37,6 +41,19 @@ if [ "${1:-}" = "--compare-builds" ]; then
     fi
     echo "cross-build: $first and $b agree: ${out##*$'\n'}"
   done
+  exit 0
+fi
+if [ "${1:-}" = "--fuzz" ]; then
+  seconds=${2:-45}
+  dir=build/fuzz
+  # Only the fuzz targets: no tests, tools, benchmarks or examples in this configuration.
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DSURGE_BUILD_FUZZ=ON -DSURGE_BUILD_TESTS=OFF \
+    -DSURGE_BUILD_TOOLS=OFF -DSURGE_BUILD_BENCH=OFF -DSURGE_BUILD_EXAMPLES=OFF >/dev/null
+  cmake --build "$dir"
+  # A fresh copy of the corpora each time: what one CI run found does not carry over silently.
+  rm -rf "$dir/fuzz-work"
+  FUZZ_WORK="$dir/fuzz-work" tests/fuzz/run.sh "$dir" "$seconds"
   exit 0
 fi
 if [ "${1:-}" = "--without-replay" ]; then

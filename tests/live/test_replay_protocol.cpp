@@ -25,6 +25,28 @@ BOOST_AUTO_TEST_CASE(open_packet_gives_heartbeat) {
     BOOST_TEST(m.ping_timeout_ms == 200);
 }
 
+BOOST_AUTO_TEST_CASE(open_packet_with_a_heartbeat_out_of_range_is_malformed) {
+    // Found by tests/fuzz/fuzz_frames: a string threw nlohmann's type_error out of the read
+    // handler, 1e300 overflowed the conversion to int64 (UB), and huge or negative values
+    // overflowed the connection's idle limit or switched it off.
+    const protocol_config cfg;
+    for (const char* bad : {R"(0{"pingInterval":"25000"})", R"(0{"pingInterval":1e300})", R"(0{"pingTimeout":-1})",
+                            R"(0{"pingInterval":0})", R"(0{"pingInterval":9223372036854775807})",
+                            R"(0{"pingTimeout":86400001})", R"(0{"pingTimeout":null})"}) {
+        const auto m = decode_socketio(bad, cfg);
+        BOOST_TEST(int(m.what) == int(kind::error), bad);
+        BOOST_TEST(m.detail.starts_with("Engine.IO open packet with a pingInterval or pingTimeout"), bad);
+    }
+    const auto edge = decode_socketio(R"(0{"pingInterval":86400000,"pingTimeout":0})", cfg);
+    BOOST_TEST(int(edge.what) == int(kind::opened));
+    BOOST_TEST(edge.ping_interval_ms == 86'400'000);
+    BOOST_TEST(edge.ping_timeout_ms == 0);
+    const auto defaults = decode_socketio(R"(0{"sid":"x"})", cfg);
+    BOOST_TEST(int(defaults.what) == int(kind::opened));
+    BOOST_TEST(defaults.ping_interval_ms == 25000);
+    BOOST_TEST(defaults.ping_timeout_ms == 20000);
+}
+
 BOOST_AUTO_TEST_CASE(server_ping_is_answered_with_pong) {
     const protocol_config cfg;
     const auto m = decode_socketio("2", cfg);

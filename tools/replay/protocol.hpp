@@ -448,9 +448,26 @@ inline inbound decode_socketio(std::string_view frame, const protocol_config& cf
     case '0': {  // open
         auto j = nlohmann::json::parse(rest, nullptr, false);
         if (j.is_discarded() || !j.is_object()) return detail::make_error("Engine.IO open packet without a JSON object");
+        // The connection turns (pingInterval + pingTimeout) ms into its idle limit in ns: a value
+        // of another type, negative or beyond a day is a malformed packet, not a timer that
+        // overflows (or, at <= 0, no idle limit at all). Found by tests/fuzz/fuzz_frames.
+        const auto heartbeat = [&j](const char* key, std::int64_t fallback, std::int64_t lowest, std::int64_t& out) {
+            constexpr double day_ms = 86'400'000;
+            const auto it = j.find(key);
+            if (it == j.end()) {
+                out = fallback;
+                return true;
+            }
+            if (!it->is_number()) return false;
+            const double v = it->get<double>();
+            if (!(v >= static_cast<double>(lowest) && v <= day_ms)) return false;
+            out = static_cast<std::int64_t>(v);
+            return true;
+        };
+        if (!heartbeat("pingInterval", 25000, 1, r.ping_interval_ms) || !heartbeat("pingTimeout", 20000, 0, r.ping_timeout_ms))
+            return detail::make_error("Engine.IO open packet with a pingInterval or pingTimeout that is not a number of "
+                                      "milliseconds up to a day (pingInterval at least 1)");
         r.what = inbound::kind::opened;
-        r.ping_interval_ms = j.value("pingInterval", std::int64_t{25000});
-        r.ping_timeout_ms = j.value("pingTimeout", std::int64_t{20000});
         return r;
     }
     case '1': r.what = inbound::kind::disconnect; r.detail = "Engine.IO close"; return r;

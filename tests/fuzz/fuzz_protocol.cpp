@@ -12,7 +12,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     try {
-        const auto cfg = surge::sim::load_protocol_text(text, "fuzz-protocol.json");
+        const auto cfg = surge::replay::load_protocol_text(text, "fuzz-protocol.json");
         (void)surge::replay::socketio_connect_frame(cfg, "u1");
         (void)surge::replay::ws_request_target(cfg, "/base", "u1");
     } catch (const surge::sim::input_error&) {

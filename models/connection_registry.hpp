@@ -6,7 +6,8 @@
 #pragma once
 
 #include "models/params.hpp"
-#include "models/recorder.hpp"
+#include "models/connection_meter.hpp"
+#include "models/memory_meter.hpp"
 
 #include <surge/simulation.hpp>
 
@@ -30,13 +31,14 @@ public:
 
 class connection_registry {
 public:
-    connection_registry(simulation& sim, std::size_t users, const memory_params& mem, recorder& rec)
-        : sim_(&sim), rec_(&rec), per_connection_(mem.per_connection), connected_(users, 0), generation_(users, 0) {}
+    connection_registry(simulation& sim, std::size_t users, const memory_params& mem, connection_meter& meter,
+                        memory_meter& memory)
+        : sim_(&sim), meter_(&meter), memory_(&memory), per_connection_(mem.per_connection), connected_(users, 0), generation_(users, 0) {}
 
     [[nodiscard]] bool connected(std::uint32_t u) const noexcept { return connected_[u] != 0; }
     /// Changes at every registration and unregistration of user u.
     [[nodiscard]] std::uint32_t generation(std::uint32_t u) const noexcept { return generation_[u]; }
-    [[nodiscard]] std::int64_t count() const noexcept { return count_; }
+    [[nodiscard]] std::int64_t count() const noexcept { return meter_->connected_now(); }
     [[nodiscard]] std::size_t users() const noexcept { return connected_.size(); }
 
     /// Registers user u's new connection, first dropping a stale one the ping has not caught yet.
@@ -44,9 +46,8 @@ public:
         if (connected_[u] != 0) remove(u);
         connected_[u] = 1;
         ++generation_[u];
-        ++count_;
-        rec_->connection_change(sim_->now(), +1);
-        rec_->memory.add(sim_->now(), memory_meter::connections, per_connection_);
+        meter_->on_opened(sim_->now());
+        memory_->add(sim_->now(), memory_meter::connections, per_connection_);
         sim_->trace().record(sim_->now(), "connect", u);
     }
 
@@ -54,19 +55,18 @@ public:
     void remove(std::uint32_t u) {
         connected_[u] = 0;
         ++generation_[u];
-        --count_;
-        rec_->connection_change(sim_->now(), -1);
-        rec_->memory.add(sim_->now(), memory_meter::connections, -per_connection_);
+        meter_->on_closed(sim_->now());
+        memory_->add(sim_->now(), memory_meter::connections, -per_connection_);
         sim_->trace().record(sim_->now(), "disconnect", u);
     }
 
 private:
     simulation* sim_;
-    recorder* rec_;
+    connection_meter* meter_;  // holds the one count of connections
+    memory_meter* memory_;
     std::int64_t per_connection_;
     std::vector<std::uint8_t> connected_;
     std::vector<std::uint32_t> generation_;
-    std::int64_t count_ = 0;
 };
 
 } // namespace surge::models

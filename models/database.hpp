@@ -12,7 +12,7 @@
 #pragma once
 
 #include "models/params.hpp"
-#include "models/recorder.hpp"
+#include "models/database_meter.hpp"
 
 #include <surge/resource.hpp>
 #include <surge/simulation.hpp>
@@ -25,8 +25,8 @@ namespace surge::models {
 
 class database {
 public:
-    database(simulation& sim, const database_params& p, recorder& rec)
-        : p_(p), rec_(&rec), pool_(sim, p.pool_size + p.max_overflow) {}
+    database(simulation& sim, const database_params& p, database_meter& meter)
+        : sim_(&sim), p_(p), meter_(&meter), pool_(sim, p.pool_size + p.max_overflow) {}
 
     struct query_result {
         duration time;
@@ -44,8 +44,7 @@ public:
             return duration::zero();
         }
         ++open_;
-        rec_->db_connections_max = std::max(rec_->db_connections_max, open_);
-        rec_->db_overflow_max = std::max(rec_->db_overflow_max, open_ - p_.pool_size);
+        meter_->on_open_connections(sim_->now(), open_, p_.pool_size);
         return p_.connect.sample(r);
     }
 
@@ -64,15 +63,15 @@ public:
     /// One query: its duration under the current fault state, and whether it fails (outage or
     /// statement timeout).
     [[nodiscard]] query_result query(rng& r) {
-        ++rec_->db_queries;
+        meter_->on_query(sim_->now());
         if (outage_ > 0) {
-            ++rec_->db_failures;
+            meter_->on_query_failed(sim_->now());
             return {error_after_, false};
         }
         duration t = p_.query.sample(r);
         if (slowdown_ != 1.0) t = duration::from_seconds(t.seconds_f() * slowdown_);
         if (p_.query_timeout && t > *p_.query_timeout) {
-            ++rec_->db_failures;
+            meter_->on_query_failed(sim_->now());
             return {*p_.query_timeout, false};
         }
         return {t, true};
@@ -96,8 +95,9 @@ public:
     [[nodiscard]] const database_params& params() const noexcept { return p_; }
 
 private:
+    simulation* sim_;
     database_params p_;
-    recorder* rec_;
+    database_meter* meter_;
     resource pool_;
     std::int64_t open_ = 0;   // connections open (idle + in use)
     std::int64_t idle_ = 0;

@@ -16,7 +16,7 @@
 #include "models/database.hpp"
 #include "models/degradation.hpp"
 #include "models/params.hpp"
-#include "models/recorder.hpp"
+#include "models/database_meter.hpp"
 
 #include <surge/random.hpp>
 #include <surge/simulation.hpp>
@@ -30,8 +30,8 @@ namespace surge::models {
 class db_client {
 public:
     /// `r` is the server's stream (connection opening and query draws, backoff jitter).
-    db_client(simulation& sim, database& db, const degradation_params& deg, recorder& rec, rng& r)
-        : sim_(&sim), db_(&db), retry_(deg.retry), breaker_(deg.circuit_breaker), rec_(&rec), rng_(&r) {}
+    db_client(simulation& sim, database& db, const degradation_params& deg, database_meter& meter, rng& r)
+        : sim_(&sim), db_(&db), retry_(deg.retry), breaker_(deg.circuit_breaker), meter_(&meter), rng_(&r) {}
 
     /// One transaction of `queries` queries (> 0) under the circuit breaker, attempted up to
     /// retry.max_attempts times with backoff between attempts. True if it committed.
@@ -39,17 +39,17 @@ public:
         for (std::int64_t attempt = 1;; ++attempt) {
             bool ok = false;
             if (!breaker_.allow(sim_->now())) {
-                ++rec_->breaker_rejected;
+                meter_->on_breaker_rejected(sim_->now());
             } else {
                 const outcome o = co_await transaction(queries, timing::open_then_queries, true);
-                if (o == outcome::pool_timeout) ++rec_->db_timeouts;
+                if (o == outcome::pool_timeout) meter_->on_pool_timeout(sim_->now());
                 ok = o == outcome::ok;
                 if (ok) breaker_.success();
-                else if (breaker_.failure(sim_->now())) ++rec_->breaker_opens;
+                else if (breaker_.failure(sim_->now())) meter_->on_breaker_opened(sim_->now());
             }
             if (ok) co_return true;
             if (attempt >= retry_.max_attempts) co_return false;
-            ++rec_->db_retries;
+            meter_->on_retry(sim_->now());
             co_await sim_->delay(backoff_delay(retry_.backoff, attempt, *rng_));
         }
     }
@@ -69,7 +69,7 @@ private:
     task<outcome> transaction(std::int64_t queries, timing t, bool measure_pool_wait) {
         const time_point asked = sim_->now();
         auto conn = co_await db_->checkout();
-        if (measure_pool_wait) rec_->pool_wait.record((sim_->now() - asked).count());
+        if (measure_pool_wait) meter_->on_checkout(sim_->now(), asked);
         if (!conn) co_return outcome::pool_timeout;
         duration spent{};
         if (t == timing::open_then_queries) co_await sim_->delay(db_->open_cost(*rng_));
@@ -89,7 +89,7 @@ private:
     database* db_;
     degradation_params::retry_params retry_;
     circuit_breaker breaker_;
-    recorder* rec_;
+    database_meter* meter_;
     rng* rng_;
 };
 

@@ -30,7 +30,7 @@ namespace surge::models {
 /// time from publish to the last arrival is recorded.
 class broadcast_tracker {
 public:
-    explicit broadcast_tracker(recorder& rec) : rec_(&rec) {}
+    broadcast_tracker(simulation& sim, broadcast_meter& meter) : sim_(&sim), meter_(&meter) {}
 
     /// A new broadcast published at `created`; copies are added until seal().
     std::uint32_t open(time_point created) {
@@ -66,10 +66,11 @@ private:
         state& s = states_[b];
         if (!s.sealed || s.outstanding != 0) return;
         s.sealed = false;  // settle once
-        if (s.any) rec_->broadcast_time.record((s.last - s.created).count());
+        if (s.any) meter_->on_completed(sim_->now(), s.last - s.created);
     }
 
-    recorder* rec_;
+    simulation* sim_;
+    broadcast_meter* meter_;
     std::vector<state> states_;
 };
 
@@ -80,7 +81,7 @@ public:
     fan_out(simulation& sim, const server_params& p, const memory_params& mem, link_table& links,
             offline_queues& offline, message_pool& pool, recorder& rec, connection_registry& registry, rng& emit_rng)
         : sim_(&sim), p_(p), mem_(mem), links_(&links), offline_(&offline), pool_(&pool), rec_(&rec),
-          registry_(&registry), emit_rng_(&emit_rng), broadcasts_(rec), buffered_(links.size(), 0) {
+          registry_(&registry), emit_rng_(&emit_rng), broadcasts_(sim, rec.broadcasts), buffered_(links.size(), 0) {
         links.on_arrival(&fan_out::arrival_thunk, this);
     }
     fan_out(const fan_out&) = delete;
@@ -97,7 +98,7 @@ public:
         const auto users = static_cast<std::uint32_t>(links_->size());
         auto emit = [&](std::uint32_t u, std::uint32_t bcast) {
             offset += p_.cost_per_message.sample(*emit_rng_);
-            ++rec_->attempted;
+            rec_->delivery.on_attempted(t0);
             message m;
             m.created = q.created;
             m.bytes = q.payload;
@@ -105,19 +106,16 @@ public:
             deliver(u, pool_->make(m), t0 + offset);
         };
         for (std::uint32_t k = 0; k < q.batch; ++k) {
-            ++rec_->notifications_created;
-            const std::int64_t obj = mem_.per_notification + q.payload;
-            rec_->notification_bytes_sum += static_cast<std::uint64_t>(obj);
+            rec_->memory.on_notification_created(t0, mem_.per_notification + q.payload);
             if (q.target == target_kind::broadcast) {
                 const std::uint32_t b = broadcasts_.open(q.created);
-                ++rec_->broadcasts;
                 std::uint32_t n = 0;
                 for (std::uint32_t u = 0; u < users; ++u)
                     if (registry_->connected(u)) {
                         emit(u, b);
                         ++n;
                     }
-                rec_->broadcast_recipients.add(n);
+                rec_->broadcasts.on_broadcast(t0, n);
                 broadcasts_.seal(b);
             } else {
                 choose_recipients(q.target, q.recipients, users, targets, chosen_);
@@ -171,21 +169,21 @@ private:
 
     void send(std::uint32_t u, std::uint32_t m, time_point at, std::uint32_t bcast) {
         if (!links_->alive(u)) {
-            if ((*pool_)[m].kind == message_kind::notification) ++rec_->lost;
+            if ((*pool_)[m].kind == message_kind::notification) rec_->delivery.on_lost(sim_->now());
             pool_->free(m);
             return;
         }
         if (static_cast<std::int64_t>(buffered_[u]) >= p_.send_buffer) {
             switch (p_.slow_consumer) {
             case slow_consumer_policy::drop_newest:
-                ++rec_->dropped_send_buffer;
+                rec_->delivery.on_dropped_send_buffer(sim_->now());
                 pool_->free(m);
                 return;
             case slow_consumer_policy::drop_oldest:
                 drop_oldest(u);
                 break;
             case slow_consumer_policy::disconnect:
-                ++rec_->dropped_send_buffer;
+                rec_->delivery.on_dropped_send_buffer(sim_->now());
                 pool_->free(m);
                 close_slow_consumer(u);
                 return;
@@ -203,14 +201,14 @@ private:
             message& msg = (*pool_)[i];
             if (msg.dropped) continue;
             msg.dropped = true;
-            ++rec_->dropped_send_buffer;
+            rec_->delivery.on_dropped_send_buffer(sim_->now());
             unbuffer(u, i);
             return;
         }
     }
 
     void close_slow_consumer(std::uint32_t u) {
-        ++rec_->drops;
+        rec_->connections.on_drop(sim_->now());
         close_link(u);
         registry_->remove(u);
         if (clients_ != nullptr) clients_->closed_by_server(u);
@@ -220,7 +218,7 @@ private:
     void write_off(std::uint32_t u, std::uint32_t m) {
         message& msg = (*pool_)[m];
         if (!msg.dropped) {
-            if (msg.kind == message_kind::notification) ++rec_->lost;
+            if (msg.kind == message_kind::notification) rec_->delivery.on_lost(sim_->now());
             unbuffer(u, m);
         }
         pool_->free(m);
@@ -245,13 +243,17 @@ private:
         if (!msg.dropped) {
             const std::int64_t lat = (now - msg.created).count();
             if (msg.kind == message_kind::notification) {
-                ++rec_->delivered;
-                rec_->delivering.note(now);
-                (msg.queued ? rec_->offline_latency : rec_->delivery_latency).record(lat);
+                if (msg.queued) {
+                    rec_->delivery.on_delivered(now);
+                    rec_->offline.on_arrived(now, lat);
+                } else {
+                    rec_->delivery.on_delivered(now, lat);
+                }
+                rec_->delivery.active_at(now);
                 if (msg.broadcast != no_index) broadcasts_.copy_arrived(msg.broadcast, now);
                 sim_->trace().record(now, "deliver", u, lat);
             } else {
-                rec_->message_latency.record(lat);
+                rec_->messages.on_answered(now, lat);
                 sim_->trace().record(now, "reply", u, lat);
             }
             unbuffer(u, m);

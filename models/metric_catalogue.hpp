@@ -8,7 +8,7 @@
 // docs/report.md. A metric's name is written here and nowhere else in the sources.
 //
 // Adding a metric: an identifier in metric_id and an entry at the same position in the table,
-// then its measurement (models/recorder.hpp's to_metrics, or the replay's live metrics). The
+// then its measurement (a meter's emit, models/*_meter.hpp, or the replay's live metrics). The
 // table's order is the report's order.
 #pragma once
 

@@ -8,6 +8,7 @@
 #include <surge/stats.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,19 @@ enum class histogram_statistic : std::uint8_t { mean, p50, p90, p99, p999, max }
     case histogram_statistic::max: return static_cast<double>(h.max()) * 1e-9;
     }
     return 0;
+}
+
+/// Sets each (metric, statistic) of a histogram of nanoseconds, in seconds, when something was
+/// measured: a metric nothing measured is absent, and a threshold on it fails with "not measured".
+inline void emit_latency(metric_set& m, const histogram& h,
+                         std::initializer_list<std::pair<metric_id, histogram_statistic>> which) {
+    if (h.count() == 0) return;
+    for (const auto& [entry, statistic] : which) m.set(entry, seconds_of(h, statistic));
+}
+
+/// a / b, 1 when nothing was tried.
+[[nodiscard]] inline double success_ratio(std::uint64_t a, std::uint64_t b) noexcept {
+    return b == 0 ? 1.0 : static_cast<double>(a) / static_cast<double>(b);
 }
 
 } // namespace surge::models

@@ -1,7 +1,7 @@
 // models/notification_system.hpp — the whole notification system of a scenario, wired together:
 // users and their links, the server and its workers, offline queues, the database, the load and
-// the fault timeline, all recording into one recorder. sim/ builds one from a scenario file and
-// runs it; tests and benchmarks build one directly.
+// the fault timeline, each measuring into its meters (held together by one recorder). sim/ builds
+// one from a scenario file and runs it; tests and benchmarks build one directly.
 #pragma once
 
 #include "models/database.hpp"
@@ -25,11 +25,11 @@ class notification_system {
 public:
     notification_system(simulation& sim, const scenario& sc)
         : sim_(&sim), sc_(sc),
-          db_(sim, sc.database, rec_),
+          db_(sim, sc.database, rec_.db),
           links_(sim, sc.links, static_cast<std::size_t>(sc.users.count), pool_),
-          offline_(sim, sc.offline_queue, sc.memory, static_cast<std::size_t>(sc.users.count), pool_, rec_),
+          offline_(sim, sc.offline_queue, sc.memory, static_cast<std::size_t>(sc.users.count), pool_, rec_.offline, rec_.memory),
           server_(sim, sc.server, sc.degradation, sc.memory, db_, links_, offline_, pool_, rec_),
-          users_(sim, sc.users, links_, server_, rec_),
+          users_(sim, sc.users, links_, server_, rec_.connections, rec_.messages),
           producer_(sim, sc.load, time_point{} + sc.length, server_),
           faults_(sim, sc.faults, db_, links_, server_, users_) {}
     notification_system(const notification_system&) = delete;

@@ -6,7 +6,8 @@
 
 #include "models/message.hpp"
 #include "models/params.hpp"
-#include "models/recorder.hpp"
+#include "models/memory_meter.hpp"
+#include "models/offline_queue_meter.hpp"
 
 #include <surge/simulation.hpp>
 
@@ -20,15 +21,15 @@ namespace surge::models {
 class offline_queues {
 public:
     offline_queues(simulation& sim, const offline_queue_params& p, const memory_params& mem, std::size_t users,
-                   message_pool& pool, recorder& rec)
-        : sim_(&sim), p_(p), mem_(mem), pool_(&pool), rec_(&rec), q_(users) {}
+                   message_pool& pool, offline_queue_meter& meter, memory_meter& memory)
+        : sim_(&sim), p_(p), mem_(mem), pool_(&pool), meter_(&meter), memory_(&memory), q_(users) {}
 
     /// Queues message `m` (in the pool) for user `u`. Returns false if it was not kept (queues
     /// disabled, or full under drop "newest"); the message is then freed and counted.
     bool enqueue(std::uint32_t u, std::uint32_t m) {
         const time_point now = sim_->now();
         if (!p_.enabled) {
-            ++rec_->dropped_offline;
+            meter_->on_dropped(now);
             pool_->free(m);
             return false;
         }
@@ -36,20 +37,17 @@ public:
         message_fifo& q = q_[u];
         if (p_.max_messages > 0 && static_cast<std::int64_t>(q.size) >= p_.max_messages) {
             if (p_.drop == offline_drop_policy::newest) {
-                ++rec_->dropped_offline;
+                meter_->on_dropped(now);
                 pool_->free(m);
                 return false;
             }
-            ++rec_->dropped_offline;
+            meter_->on_dropped(now);
             release(u, q.pop(*pool_));
         }
         q.push(*pool_, m);
         const std::int64_t bytes = footprint(m);
-        ++rec_->offline_enqueued;
-        rec_->queued_bytes_sum += static_cast<std::uint64_t>(bytes);
-        rec_->memory.add(now, memory_meter::offline_queues, bytes);
-        rec_->offline_change(now, +1);
-        rec_->offline_longest = std::max<std::int64_t>(rec_->offline_longest, q.size);
+        meter_->on_enqueued(now, bytes, static_cast<std::int64_t>(q.size));
+        memory_->add(now, memory_meter::offline_queues, bytes);
         return true;
     }
 
@@ -63,14 +61,14 @@ public:
         while (!q.empty() && more()) {
             const std::uint32_t m = q.pop(*pool_);
             const bool expired = p_.ttl && (*pool_)[m].created + *p_.ttl <= now;
-            rec_->memory.add(now, memory_meter::offline_queues, -footprint(m));
-            rec_->offline_change(now, -1);
+            memory_->add(now, memory_meter::offline_queues, -footprint(m));
+            meter_->on_removed(now);
             if (expired) {
-                ++rec_->expired;
+                meter_->on_expired(now);
                 pool_->free(m);
                 continue;
             }
-            ++rec_->offline_delivered;
+            meter_->on_handed_over(now);
             each(m);
         }
     }
@@ -90,13 +88,13 @@ private:
         if (!p_.ttl) return;
         message_fifo& q = q_[u];
         while (!q.empty() && (*pool_)[q.head].created + *p_.ttl <= now) {
-            ++rec_->expired;
+            meter_->on_expired(now);
             release(u, q.pop(*pool_));
         }
     }
     void release(std::uint32_t, std::uint32_t m) {
-        rec_->memory.add(sim_->now(), memory_meter::offline_queues, -footprint(m));
-        rec_->offline_change(sim_->now(), -1);
+        memory_->add(sim_->now(), memory_meter::offline_queues, -footprint(m));
+        meter_->on_removed(sim_->now());
         pool_->free(m);
     }
 
@@ -104,7 +102,8 @@ private:
     offline_queue_params p_;
     memory_params mem_;
     message_pool* pool_;
-    recorder* rec_;
+    offline_queue_meter* meter_;
+    memory_meter* memory_;
     std::vector<message_fifo> q_;
 };
 

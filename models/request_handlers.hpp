@@ -46,16 +46,17 @@ public:
 
     /// A request refused before it was queued.
     void refuse(request& r) {
-        ++rec_->operations;
+        rec_->publishing.on_operation(sim_->now());
         answer(r, false);
     }
 
-    // Each serves request q, which a worker took from the queue at `start`.
+    // Each serves request q, which a worker took from the queue (publish: at `start`); the worker
+    // counts its busy time (models/server_meter.hpp).
 
     task<void> publish(request& q, time_point start) {
         if (request_timeout_ && start - q.created > *request_timeout_) {
-            rec_->timed_out += q.batch;
-            ++rec_->operations;
+            rec_->publishing.on_timed_out(start, q.batch);
+            rec_->publishing.on_operation(start);
             answer(q, false);
             co_return;
         }
@@ -67,23 +68,21 @@ public:
         if (queries > 0) stored = co_await db_->persist(queries);
         if (!stored) {
             rec_->memory.add(sim_->now(), memory_meter::notifications, -objects);
-            rec_->failed += q.batch;
-            rec_->worker_busy_s += (sim_->now() - start).seconds_f();
+            rec_->publishing.on_failed(sim_->now(), q.batch);
             finish(q, false);
             co_return;
         }
         duration cost{};
         for (std::uint32_t k = 0; k < q.batch; ++k) cost += p_.cost_per_notification.sample(*rng_);
         co_await sim_->delay(cost);
-        rec_->persisted += q.batch;
-        rec_->publishing.note(sim_->now());
+        rec_->publishing.on_stored(sim_->now(), q.batch);
+        rec_->publishing.active_at(sim_->now());
         co_await sim_->delay(out_->publish(q));
         rec_->memory.add(sim_->now(), memory_meter::notifications, -objects);
-        rec_->worker_busy_s += (sim_->now() - start).seconds_f();
         finish(q, true);
     }
 
-    task<void> connect(request& q, time_point start) {
+    task<void> connect(request& q) {
         co_await sim_->delay(p_.cost_per_connect.sample(*rng_));
         if (p_.queries_per_connect > 0) co_await db_->look_up(p_.queries_per_connect);
         const std::uint32_t u = q.user;
@@ -99,31 +98,27 @@ public:
             clients_->connect_accepted(u, q.attempt);
             co_await sim_->delay(out_->drain_offline(u));
         }
-        rec_->worker_busy_s += (sim_->now() - start).seconds_f();
     }
 
-    task<void> client_message(request& q, time_point start) {
+    task<void> client_message(request& q) {
         co_await sim_->delay(p_.cost_per_client_message.sample(*rng_));
         if (p_.queries_per_client_message > 0) co_await db_->look_up(p_.queries_per_client_message);
-        ++rec_->messages_handled;
-        rec_->messaging.note(sim_->now());
+        rec_->messages.on_handled(sim_->now());
+        rec_->messages.active_at(sim_->now());
         out_->reply(q.user, q.created, q.payload);
-        rec_->worker_busy_s += (sim_->now() - start).seconds_f();
     }
 
 private:
     /// The request is done: a success that took longer than the request timeout counts as failed.
     void finish(request& r, bool ok) {
-        ++rec_->operations;
+        rec_->publishing.on_operation(sim_->now());
         const duration took = sim_->now() - r.created;
         if (ok && request_timeout_ && took > *request_timeout_) {
-            rec_->timed_out += r.batch;
+            rec_->publishing.on_timed_out(sim_->now(), r.batch);
             ok = false;
         }
         if (ok) {
-            ++rec_->operations_ok;
-            rec_->operation_latency.record(took.count());
-            rec_->per_notification.add(took.seconds_f() / static_cast<double>(std::max<std::uint32_t>(r.batch, 1)));
+            rec_->publishing.on_succeeded(sim_->now(), took, r.batch);
         }
         answer(r, ok);
         sim_->trace().record(sim_->now(), ok ? "op.ok" : "op.fail", r.user, took.count(), r.batch);

@@ -36,8 +36,8 @@ public:
     server(simulation& sim, const server_params& p, const degradation_params& deg, const memory_params& mem,
            database& db, link_table& links, offline_queues& offline, message_pool& pool, recorder& rec)
         : sim_(&sim), p_(p), mem_(mem), links_(&links), rec_(&rec), rng_(sim.stream("server")),
-          door_(sim, static_cast<std::size_t>(p.queue_capacity), deg), registry_(sim, links.size(), mem, rec),
-          out_(sim, p, mem, links, offline, pool, rec, registry_, rng_), db_(sim, db, deg, rec, rng_),
+          door_(sim, static_cast<std::size_t>(p.queue_capacity), deg), registry_(sim, links.size(), mem, rec.connections, rec.memory),
+          out_(sim, p, mem, links, offline, pool, rec, registry_, rng_), db_(sim, db, deg, rec.db, rng_),
           handlers_(sim, p, deg, mem, db_, registry_, out_, links, rec, rng_), restored_(sim), active_(p.workers) {}
     server(const server&) = delete;
     server& operator=(const server&) = delete;
@@ -61,30 +61,30 @@ public:
         r.enqueued = now;
         const bool publish = r.type == request::kind::publish;
         if (publish) {
-            rec_->published += r.batch;
-            rec_->publishing.note(now);
-            rec_->delivering.note(now);
+            rec_->publishing.on_published(now, r.batch);
+            rec_->publishing.active_at(now);
+            rec_->delivery.active_at(now);
         }
         switch (door_.offer(r)) {
         case admission::verdict::accepted: break;
         case admission::verdict::rate_limited:
-            rec_->rate_limited += r.batch;
+            rec_->publishing.on_rate_limited(now, r.batch);
             handlers_.refuse(r);
             return false;
         case admission::verdict::shed:
-            rec_->shed += r.batch;
+            rec_->publishing.on_shed(now, r.batch);
             handlers_.refuse(r);
             return false;
         case admission::verdict::queue_full:
             if (publish) {
-                rec_->rejected += r.batch;
+                rec_->publishing.on_rejected(now, r.batch);
                 handlers_.refuse(r);
             }
             return false;
         }
-        if (publish) rec_->accepted += r.batch;
+        if (publish) rec_->publishing.on_accepted(now, r.batch);
         rec_->memory.add(now, memory_meter::requests, mem_.per_request);
-        rec_->server_queue.set(now, static_cast<double>(door_.queue_length()));
+        rec_->serving.on_queue_length(now, door_.queue_length());
         return true;
     }
 
@@ -144,14 +144,15 @@ private:
             }
             idle_[static_cast<std::size_t>(index)] = 0;
             const time_point start = sim_->now();
-            rec_->server_queue.set(start, static_cast<double>(door_.queue_length()));
+            rec_->serving.on_queue_length(start, door_.queue_length());
             rec_->memory.add(start, memory_meter::requests, -mem_.per_request);
-            rec_->queue_wait.record((start - q.enqueued).count());
+            rec_->serving.on_taken(start, q.enqueued);
             switch (q.type) {
             case request::kind::publish: co_await handlers_.publish(q, start); break;
-            case request::kind::connect: co_await handlers_.connect(q, start); break;
-            case request::kind::client_message: co_await handlers_.client_message(q, start); break;
+            case request::kind::connect: co_await handlers_.connect(q); break;
+            case request::kind::client_message: co_await handlers_.client_message(q); break;
             }
+            rec_->serving.on_served(start, sim_->now());
         }
     }
 

@@ -11,7 +11,8 @@
 
 #include "models/degradation.hpp"
 #include "models/params.hpp"
-#include "models/recorder.hpp"
+#include "models/connection_meter.hpp"
+#include "models/message_meter.hpp"
 #include "models/server.hpp"
 #include "models/user_behaviour.hpp"
 #include "models/ws_link.hpp"
@@ -34,8 +35,9 @@ public:
     enum class event : std::uint8_t { attempt, online, offline, dropped };
     using observer = std::function<void(std::uint32_t user, event what, time_point at)>;
 
-    user_population(simulation& sim, const user_params& p, link_table& links, server& srv, recorder& rec)
-        : sim_(&sim), p_(p), links_(&links), server_(&srv), rec_(&rec), state_(links.size(), state::offline),
+    user_population(simulation& sim, const user_params& p, link_table& links, server& srv, connection_meter& conns,
+                    message_meter& messages)
+        : sim_(&sim), p_(p), links_(&links), server_(&srv), conns_(&conns), messages_(&messages), state_(links.size(), state::offline),
           attempt_(links.size(), 0), session_(links.size(), 0), fails_(links.size(), 0),
           started_(links.size(), 0) {
         behaviour_.reserve(links.size());
@@ -67,10 +69,9 @@ public:
         state_[u] = state::online;
         ++online_;
         fails_[u] = 0;
-        ++rec_->connect_ok;
         // The accept reaches the client one latency later.
         const duration took = (sim_->now() - time_point::from_ns(started_[u])) + links_->one_way(u);
-        rec_->connect_time.record(took.count());
+        conns_->on_connected(sim_->now(), took);
         const std::uint32_t s = ++session_[u];
         notify(u, event::online);
         const auto plan = behaviour_[u].begin_session(p_, links_->params().mean_time_between_drops);
@@ -91,7 +92,7 @@ public:
     /// close reaches it at once. The client reconnects with backoff either way.
     void drop(std::uint32_t u, bool silent) {
         if (state_[u] != state::online) return;
-        ++rec_->drops;
+        conns_->on_drop(sim_->now());
         go_offline(u);
         notify(u, event::dropped);
         if (silent) {
@@ -116,7 +117,7 @@ private:
         notify(u, event::attempt);
         const std::uint32_t a = ++attempt_[u];
         started_[u] = sim_->now().count();
-        ++rec_->connect_attempts;
+        conns_->on_attempt(sim_->now());
         const duration hs = links_->handshake_time(u);
         const duration limit = links_->params().connect_timeout;
         if (links_->handshake_fails(u)) {
@@ -137,7 +138,7 @@ private:
 
     void fail_attempt(std::uint32_t u, std::uint32_t a) {
         if (!attempt_current(u, a)) return;
-        ++rec_->connect_failed;
+        conns_->on_failed(sim_->now());
         state_[u] = state::offline;
         sim_->trace().record(sim_->now(), "connect.fail", u, a);
         if (fails_[u] < 0xffff) ++fails_[u];
@@ -173,8 +174,8 @@ private:
 
     void send_message(std::uint32_t u, std::uint32_t s) {
         if (session_[u] != s || state_[u] != state::online || quiet_) return;
-        ++rec_->messages_sent;
-        rec_->messaging.note(sim_->now());
+        messages_->on_sent(sim_->now());
+        messages_->active_at(sim_->now());
         const time_point sent = sim_->now();
         const auto bytes = behaviour_[u].message_size(p_);
         const duration up = links_->one_way(u);
@@ -194,7 +195,8 @@ private:
     user_params p_;
     link_table* links_;
     server* server_;
-    recorder* rec_;
+    connection_meter* conns_;
+    message_meter* messages_;
     std::vector<state> state_;
     std::vector<std::uint32_t> attempt_;
     std::vector<std::uint32_t> session_;

@@ -111,12 +111,12 @@ std::vector<publish_record> simulated_publishes(const m::scenario& sc) {
     simulation sim(seed);
     m::recorder rec;
     m::message_pool pool;
-    m::database db(sim, sc.database, rec);
+    m::database db(sim, sc.database, rec.db);
     const auto users = static_cast<std::size_t>(sc.users.count);
     m::link_table links(sim, sc.links, users, pool);
-    m::offline_queues offline(sim, sc.offline_queue, sc.memory, users, pool, rec);
+    m::offline_queues offline(sim, sc.offline_queue, sc.memory, users, pool, rec.offline, rec.memory);
     m::server srv(sim, sc.server, sc.degradation, sc.memory, db, links, offline, pool, rec);
-    m::user_population people(sim, sc.users, links, srv, rec);
+    m::user_population people(sim, sc.users, links, srv, rec.connections, rec.messages);
     m::producer load(sim, sc.load, time_point{} + sc.length, srv);
     std::vector<publish_record> out;
     load.observe_publishes([&](std::size_t phase, const m::request& q) {
@@ -229,12 +229,12 @@ BOOST_AUTO_TEST_CASE(simulated_user_and_replay_user_plan_follow_one_schedule) {
     simulation sim(seed);
     m::recorder rec;
     m::message_pool pool;
-    m::database db(sim, sc.database, rec);
+    m::database db(sim, sc.database, rec.db);
     const auto users = static_cast<std::size_t>(sc.users.count);
     m::link_table links(sim, sc.links, users, pool);
-    m::offline_queues offline(sim, sc.offline_queue, sc.memory, users, pool, rec);
+    m::offline_queues offline(sim, sc.offline_queue, sc.memory, users, pool, rec.offline, rec.memory);
     m::server srv(sim, sc.server, sc.degradation, sc.memory, db, links, offline, pool, rec);
-    m::user_population people(sim, sc.users, links, srv, rec);
+    m::user_population people(sim, sc.users, links, srv, rec.connections, rec.messages);
     m::fault_timeline faults(sim, sc.faults, db, links, srv, people);
     std::vector<std::vector<user_event>> seen(users);
     people.observe([&](std::uint32_t u, m::user_population::event what, time_point at) { seen[u].push_back({what, at.count()}); });

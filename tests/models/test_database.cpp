@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_SUITE(database_tests)
 BOOST_AUTO_TEST_CASE(pool_opens_at_most_size_plus_overflow_and_closes_overflow_on_checkin) {
     simulation sim(1);
     m::recorder rec;
-    m::database db(sim, pool(2, 3, 30_s), rec);
+    m::database db(sim, pool(2, 3, 30_s), rec.db);
     rng r = sim.stream("db-test");
     std::vector<outcome> out(8);
     pool_probe probe;
@@ -94,8 +94,8 @@ BOOST_AUTO_TEST_CASE(pool_opens_at_most_size_plus_overflow_and_closes_overflow_o
     }
     BOOST_TEST(probe.max_in_use == 5);
     BOOST_TEST(probe.max_open == 5);
-    BOOST_TEST(rec.db_connections_max == 5);
-    BOOST_TEST(rec.db_overflow_max == 3);
+    BOOST_TEST(rec.db.db_connections_max() == 5);
+    BOOST_TEST(rec.db.db_overflow_max() == 3);
     // All returned: the overflow connections were closed, pool_size stay open and idle.
     BOOST_TEST(db.open_connections() == 2);
     BOOST_TEST(db.idle_connections() == 2);
@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(pool_opens_at_most_size_plus_overflow_and_closes_overflow_o
 BOOST_AUTO_TEST_CASE(idle_connections_are_reused_without_open_cost) {
     simulation sim(1);
     m::recorder rec;
-    m::database db(sim, pool(2, 0, 30_s), rec);
+    m::database db(sim, pool(2, 0, 30_s), rec.db);
     rng r = sim.stream("db-test");
     outcome a, b, c;
     pool_probe probe;
@@ -118,8 +118,8 @@ BOOST_AUTO_TEST_CASE(idle_connections_are_reused_without_open_cost) {
     BOOST_TEST(a.done == ns(105_ms));
     BOOST_TEST(b.done == ns(1100_ms));
     BOOST_TEST(c.done == ns(1155_ms));
-    BOOST_TEST(rec.db_connections_max == 2);
-    BOOST_TEST(rec.db_overflow_max == 0);
+    BOOST_TEST(rec.db.db_connections_max() == 2);
+    BOOST_TEST(rec.db.db_overflow_max() == 0);
     BOOST_TEST(db.open_connections() == 2);
     BOOST_TEST(db.idle_connections() == 2);
 }
@@ -127,7 +127,7 @@ BOOST_AUTO_TEST_CASE(idle_connections_are_reused_without_open_cost) {
 BOOST_AUTO_TEST_CASE(checkout_times_out_exactly_at_checkout_timeout) {
     simulation sim(1);
     m::recorder rec;
-    m::database db(sim, pool(1, 0, 2_s), rec);
+    m::database db(sim, pool(1, 0, 2_s), rec.db);
     rng r = sim.stream("db-test");
     std::vector<outcome> out(3);
     pool_probe probe;
@@ -150,7 +150,7 @@ BOOST_AUTO_TEST_CASE(pool_stress_never_exceeds_capacity_and_ends_with_at_most_po
     simulation sim(3);
     m::recorder rec;
     auto p = pool(20, 30, 30_s);
-    m::database db(sim, p, rec);
+    m::database db(sim, p, rec.db);
     rng r = sim.stream("db-test");
     rng arrivals = sim.stream("arrivals");
     std::vector<outcome> out(2'000);
@@ -165,9 +165,9 @@ BOOST_AUTO_TEST_CASE(pool_stress_never_exceeds_capacity_and_ends_with_at_most_po
     // Offered load 40 connections on average: the pool goes into overflow but never beyond 50.
     BOOST_TEST(probe.max_in_use <= 50);
     BOOST_TEST(probe.max_open <= 50);
-    BOOST_TEST(rec.db_connections_max <= 50);
-    BOOST_TEST(rec.db_overflow_max > 0);
-    BOOST_TEST(rec.db_overflow_max == rec.db_connections_max - 20);
+    BOOST_TEST(rec.db.db_connections_max() <= 50);
+    BOOST_TEST(rec.db.db_overflow_max() > 0);
+    BOOST_TEST(rec.db.db_overflow_max() == rec.db.db_connections_max() - 20);
     BOOST_TEST(db.in_use() == 0);
     BOOST_TEST(db.open_connections() == db.idle_connections());
     BOOST_TEST(db.open_connections() <= 20);
@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(pool_stress_never_exceeds_capacity_and_ends_with_at_most_po
 BOOST_AUTO_TEST_CASE(slowdown_multiplies_a_constant_query_exactly) {
     simulation sim(1);
     m::recorder rec;
-    m::database db(sim, pool(1, 0, 1_s), rec);
+    m::database db(sim, pool(1, 0, 1_s), rec.db);
     rng r = sim.stream("db-test");
     auto q = db.query(r);
     BOOST_TEST(q.ok);
@@ -191,14 +191,14 @@ BOOST_AUTO_TEST_CASE(slowdown_multiplies_a_constant_query_exactly) {
     db.speed_up(2);
     BOOST_TEST(ns(db.query(r).time) == ns(3_ms));
     BOOST_TEST(db.slowdown() == 1.0);
-    BOOST_TEST(rec.db_queries == 5u);
-    BOOST_TEST(rec.db_failures == 0u);
+    BOOST_TEST(rec.db.db_queries() == 5u);
+    BOOST_TEST(rec.db.db_failures() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(outage_fails_every_query_after_error_after) {
     simulation sim(1);
     m::recorder rec;
-    m::database db(sim, pool(1, 0, 1_s), rec);
+    m::database db(sim, pool(1, 0, 1_s), rec.db);
     rng r = sim.stream("db-test");
     db.begin_outage(750_ms);
     BOOST_TEST(db.in_outage());
@@ -216,8 +216,8 @@ BOOST_AUTO_TEST_CASE(outage_fails_every_query_after_error_after) {
     const auto q = db.query(r);
     BOOST_TEST(q.ok);
     BOOST_TEST(ns(q.time) == ns(3_ms));
-    BOOST_TEST(rec.db_queries == 5u);
-    BOOST_TEST(rec.db_failures == 4u);
+    BOOST_TEST(rec.db.db_queries() == 5u);
+    BOOST_TEST(rec.db.db_failures() == 4u);
 }
 
 BOOST_AUTO_TEST_CASE(query_timeout_cuts_a_slow_query_at_the_timeout) {
@@ -225,7 +225,7 @@ BOOST_AUTO_TEST_CASE(query_timeout_cuts_a_slow_query_at_the_timeout) {
     m::recorder rec;
     auto p = pool(1, 0, 1_s);
     p.query_timeout = 5_ms;
-    m::database db(sim, p, rec);
+    m::database db(sim, p, rec.db);
     rng r = sim.stream("db-test");
     BOOST_TEST(db.query(r).ok);           // 3 ms
     db.slow_down(5.0 / 3.0);              // 5 ms: not over the timeout
@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(query_timeout_cuts_a_slow_query_at_the_timeout) {
     q = db.query(r);
     BOOST_TEST(!q.ok);
     BOOST_TEST(ns(q.time) == ns(5_ms));
-    BOOST_TEST(rec.db_failures == 1u);
+    BOOST_TEST(rec.db.db_failures() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(server_counts_pool_timeouts_and_fails_those_requests) {
@@ -250,20 +250,20 @@ BOOST_AUTO_TEST_CASE(server_counts_pool_timeouts_and_fails_those_requests) {
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.db_timeouts == 2u);
-    BOOST_TEST(rec.failed == 2u);
-    BOOST_TEST(rec.persisted == 1u);
-    BOOST_TEST(rec.delivered == 1u);
-    BOOST_TEST(rec.db_queries == 1u);
-    BOOST_TEST(rec.pool_wait.count() == 3u);
-    BOOST_TEST(rec.pool_wait.min() == 0);
-    BOOST_TEST(rec.pool_wait.max() == ns(100_ms));
+    BOOST_TEST(rec.db.db_timeouts() == 2u);
+    BOOST_TEST(rec.publishing.failed() == 2u);
+    BOOST_TEST(rec.publishing.persisted() == 1u);
+    BOOST_TEST(rec.delivery.delivered() == 1u);
+    BOOST_TEST(rec.db.db_queries() == 1u);
+    BOOST_TEST(rec.db.pool_wait().count() == 3u);
+    BOOST_TEST(rec.db.pool_wait().min() == 0);
+    BOOST_TEST(rec.db.pool_wait().max() == ns(100_ms));
     BOOST_TEST(h.metric("database.timeouts") == 2.0);
     BOOST_TEST(h.metric("database.connections.max") == 1.0);
     BOOST_TEST(h.metric("operations.success_rate") == 1.0 / 3.0);
     // The stored one: 1 s query + 0.5 ms + one 20 us emit; delivered 10 ms later.
-    BOOST_TEST(rec.operation_latency.max() == ns(1000_ms + 520_us));
-    BOOST_TEST(rec.delivery_latency.max() == ns(1010_ms + 520_us));
+    BOOST_TEST(rec.publishing.operation_latency().max() == ns(1000_ms + 520_us));
+    BOOST_TEST(rec.delivery.delivery_latency().max() == ns(1010_ms + 520_us));
 }
 
 BOOST_AUTO_TEST_CASE(server_transaction_of_a_batch_runs_queries_per_notification_times_batch) {
@@ -274,11 +274,11 @@ BOOST_AUTO_TEST_CASE(server_transaction_of_a_batch_runs_queries_per_notification
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.db_queries == 8u);
-    BOOST_TEST(rec.persisted == 4u);
+    BOOST_TEST(rec.db.db_queries() == 8u);
+    BOOST_TEST(rec.publishing.persisted() == 4u);
     // 24 ms of queries + 4 x 0.5 ms + 4 x 20 us of emits.
-    BOOST_TEST(rec.operation_latency.max() == ns(24_ms + 2_ms + 80_us));
-    BOOST_TEST(rec.operation_latency.count() == 1u);
+    BOOST_TEST(rec.publishing.operation_latency().max() == ns(24_ms + 2_ms + 80_us));
+    BOOST_TEST(rec.publishing.operation_latency().count() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(connect_look_ups_check_out_once_per_query_and_pay_opening_plus_query) {
@@ -299,9 +299,9 @@ BOOST_AUTO_TEST_CASE(connect_look_ups_check_out_once_per_query_and_pay_opening_p
     BOOST_TEST_REQUIRE(a.size() == 1u);
     BOOST_TEST_REQUIRE(b.size() == 1u);
     BOOST_TEST(b[0].t - a[0].t == ns(11_ms));
-    BOOST_TEST(with.rec().db_queries == 2u);
-    BOOST_TEST(with.rec().pool_wait.count() == 0u);
-    BOOST_TEST(with.rec().db_connections_max == 1);
+    BOOST_TEST(with.rec().db.db_queries() == 2u);
+    BOOST_TEST(with.rec().db.pool_wait().count() == 0u);
+    BOOST_TEST(with.rec().db.db_connections_max() == 1);
 }
 
 BOOST_AUTO_TEST_CASE(connect_look_ups_end_at_the_first_pool_timeout_which_is_no_database_timeout) {
@@ -319,9 +319,9 @@ BOOST_AUTO_TEST_CASE(connect_look_ups_end_at_the_first_pool_timeout_which_is_no_
     const auto c = h.records("connect");
     BOOST_TEST_REQUIRE(c.size() == 2u);
     BOOST_TEST(c[1].t - c[0].t == ns(2900_ms));
-    BOOST_TEST(h.rec().db_queries == 3u);
-    BOOST_TEST(h.rec().db_timeouts == 0u);
-    BOOST_TEST(h.rec().pool_wait.count() == 0u);
+    BOOST_TEST(h.rec().db.db_queries() == 3u);
+    BOOST_TEST(h.rec().db.db_timeouts() == 0u);
+    BOOST_TEST(h.rec().db.pool_wait().count() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

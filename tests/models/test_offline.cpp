@@ -20,7 +20,7 @@ namespace {
 
 /// The parts an offline queue works on, at virtual time set by run_until.
 struct bench {
-    explicit bench(const m::offline_queue_params& p, std::size_t users = 2) : q(sim, p, mem, users, pool, rec) {}
+    explicit bench(const m::offline_queue_params& p, std::size_t users = 2) : q(sim, p, mem, users, pool, rec.offline, rec.memory) {}
     std::uint32_t msg(std::int64_t created_ns, std::uint32_t bytes = 512) {
         m::message x;
         x.created = time_point::from_ns(created_ns);
@@ -62,9 +62,9 @@ BOOST_AUTO_TEST_CASE(drain_is_in_order_per_user_and_memory_returns_to_zero) {
     BOOST_TEST(b.q.length(0) == 5u);
     BOOST_TEST(b.q.length(1) == 3u);
     BOOST_TEST(b.rec.memory.of(m::memory_meter::offline_queues) == 5 * each + 3 * (b.mem.per_queued_message + 100));
-    BOOST_TEST(b.rec.offline_total == 8);
-    BOOST_TEST(b.rec.offline_longest == 5);
-    BOOST_TEST(b.rec.queued_bytes_sum == static_cast<std::uint64_t>(5 * each + 3 * (b.mem.per_queued_message + 100)));
+    BOOST_TEST(b.rec.offline.offline_total() == 8);
+    BOOST_TEST(b.rec.offline.offline_longest() == 5);
+    BOOST_TEST(b.rec.offline.queued_bytes_sum() == static_cast<std::uint64_t>(5 * each + 3 * (b.mem.per_queued_message + 100)));
 
     BOOST_TEST(b.drain(0) == (std::vector<std::int64_t>{1, 2, 3, 4, 5}), boost::test_tools::per_element());
     BOOST_TEST(b.q.length(0) == 0u);
@@ -72,10 +72,10 @@ BOOST_AUTO_TEST_CASE(drain_is_in_order_per_user_and_memory_returns_to_zero) {
     BOOST_TEST(b.drain(1) == (std::vector<std::int64_t>{11, 12, 13}), boost::test_tools::per_element());
     BOOST_TEST(b.rec.memory.of(m::memory_meter::offline_queues) == 0);
     BOOST_TEST(b.rec.memory.total() == 0);
-    BOOST_TEST(b.rec.offline_total == 0);
-    BOOST_TEST(b.rec.offline_total_max == 8);
-    BOOST_TEST(b.rec.offline_enqueued == 8u);
-    BOOST_TEST(b.rec.offline_delivered == 8u);
+    BOOST_TEST(b.rec.offline.offline_total() == 0);
+    BOOST_TEST(b.rec.offline.offline_total_max() == 8);
+    BOOST_TEST(b.rec.offline.offline_enqueued() == 8u);
+    BOOST_TEST(b.rec.offline.offline_delivered() == 8u);
     BOOST_TEST(b.pool.live() == 0u);
     // A second drain of an empty queue hands over nothing.
     BOOST_TEST(b.drain(0).empty());
@@ -87,12 +87,12 @@ BOOST_AUTO_TEST_CASE(full_queue_drops_oldest) {
         BOOST_TEST(b.q.enqueue(0, b.msg(k)));  // the new one is always kept
         BOOST_TEST(b.q.length(0) <= 3u);
     }
-    BOOST_TEST(b.rec.dropped_offline == 2u);
-    BOOST_TEST(b.rec.offline_enqueued == 5u);
-    BOOST_TEST(b.rec.offline_longest == 3);
+    BOOST_TEST(b.rec.offline.dropped_offline() == 2u);
+    BOOST_TEST(b.rec.offline.offline_enqueued() == 5u);
+    BOOST_TEST(b.rec.offline.offline_longest() == 3);
     BOOST_TEST(b.pool.live() == 3u);  // the dropped ones were freed
     BOOST_TEST(b.drain(0) == (std::vector<std::int64_t>{3, 4, 5}), boost::test_tools::per_element());
-    BOOST_TEST(b.rec.offline_delivered == 3u);
+    BOOST_TEST(b.rec.offline.offline_delivered() == 3u);
     BOOST_TEST(b.rec.memory.total() == 0);
     BOOST_TEST(b.pool.live() == 0u);
 }
@@ -102,8 +102,8 @@ BOOST_AUTO_TEST_CASE(full_queue_drops_newest) {
     std::vector<bool> kept;
     for (std::int64_t k = 1; k <= 5; ++k) kept.push_back(b.q.enqueue(0, b.msg(k)));
     BOOST_TEST(kept == (std::vector<bool>{true, true, true, false, false}), boost::test_tools::per_element());
-    BOOST_TEST(b.rec.dropped_offline == 2u);
-    BOOST_TEST(b.rec.offline_enqueued == 3u);
+    BOOST_TEST(b.rec.offline.dropped_offline() == 2u);
+    BOOST_TEST(b.rec.offline.offline_enqueued() == 3u);
     BOOST_TEST(b.pool.live() == 3u);
     BOOST_TEST(b.drain(0) == (std::vector<std::int64_t>{1, 2, 3}), boost::test_tools::per_element());
     BOOST_TEST(b.rec.memory.total() == 0);
@@ -120,13 +120,13 @@ BOOST_AUTO_TEST_CASE(ttl_expires_on_enqueue_and_on_drain_inclusive_of_the_bounda
     // At 12 s the first (created 0, expires at 10 s) is discarded when the queue is touched.
     b.sim.run_until(mt::at(12_s));
     BOOST_TEST(b.q.enqueue(0, b.msg(ns(12_s))));
-    BOOST_TEST(b.rec.expired == 1u);
+    BOOST_TEST(b.rec.offline.expired() == 1u);
     BOOST_TEST(b.q.length(0) == 2u);
     // At exactly 15 s the second has lived its ttl: expired, not delivered.
     b.sim.run_until(mt::at(15_s));
     BOOST_TEST(b.drain(0) == (std::vector<std::int64_t>{ns(12_s)}), boost::test_tools::per_element());
-    BOOST_TEST(b.rec.expired == 2u);
-    BOOST_TEST(b.rec.offline_delivered == 1u);
+    BOOST_TEST(b.rec.offline.expired() == 2u);
+    BOOST_TEST(b.rec.offline.offline_delivered() == 1u);
     BOOST_TEST(b.rec.memory.total() == 0);
     BOOST_TEST(b.pool.live() == 0u);
 }
@@ -140,12 +140,12 @@ BOOST_AUTO_TEST_CASE(ttl_expiry_is_lazy) {
     // Nobody touched the queue: the expired message still counts, in length and in memory.
     BOOST_TEST(b.q.length(0) == 1u);
     BOOST_TEST(b.rec.memory.total() == b.mem.per_queued_message + 512);
-    BOOST_TEST(b.rec.expired == 0u);
+    BOOST_TEST(b.rec.offline.expired() == 0u);
     // Another user's queue is not touched by this user's traffic.
     BOOST_TEST(b.q.enqueue(1, b.msg(ns(100_s))));
     BOOST_TEST(b.q.length(0) == 1u);
     BOOST_TEST(b.drain(0).empty());
-    BOOST_TEST(b.rec.expired == 1u);
+    BOOST_TEST(b.rec.offline.expired() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(ttl_before_cap_an_expired_front_makes_room) {
@@ -157,10 +157,10 @@ BOOST_AUTO_TEST_CASE(ttl_before_cap_an_expired_front_makes_room) {
     BOOST_TEST(b.q.enqueue(0, b.msg(ns(1_s))));
     b.sim.run_until(mt::at(10_s));
     BOOST_TEST(b.q.enqueue(0, b.msg(ns(10_s))));
-    BOOST_TEST(b.rec.expired == 1u);
-    BOOST_TEST(b.rec.dropped_offline == 0u);
+    BOOST_TEST(b.rec.offline.expired() == 1u);
+    BOOST_TEST(b.rec.offline.dropped_offline() == 0u);
     BOOST_TEST(!b.q.enqueue(0, b.msg(ns(10_s))));
-    BOOST_TEST(b.rec.dropped_offline == 1u);
+    BOOST_TEST(b.rec.offline.dropped_offline() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(disabled_queues_drop_everything) {
@@ -168,8 +168,8 @@ BOOST_AUTO_TEST_CASE(disabled_queues_drop_everything) {
     p.enabled = false;
     bench b(p);
     for (int k = 0; k < 4; ++k) BOOST_TEST(!b.q.enqueue(0, b.msg(k)));
-    BOOST_TEST(b.rec.dropped_offline == 4u);
-    BOOST_TEST(b.rec.offline_enqueued == 0u);
+    BOOST_TEST(b.rec.offline.dropped_offline() == 4u);
+    BOOST_TEST(b.rec.offline.offline_enqueued() == 0u);
     BOOST_TEST(b.q.length(0) == 0u);
     BOOST_TEST(b.pool.live() == 0u);
     BOOST_TEST(b.rec.memory.total() == 0);
@@ -184,14 +184,14 @@ BOOST_AUTO_TEST_CASE(queued_notifications_arrive_in_order_on_reconnection) {
     sc.load.push_back(mt::uniform_phase(1, mt::at(0_s), 3500_ms));
     mt::harness h(sc);
     h.run_until(4_s);
-    BOOST_TEST(h.rec().offline_total == 3);
+    BOOST_TEST(h.rec().offline.offline_total() == 3);
     BOOST_TEST(h.rec().memory.of(m::memory_meter::offline_queues) == 3 * (600 + 512));
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.offline_enqueued == 3u);
-    BOOST_TEST(rec.offline_delivered == 3u);
-    BOOST_TEST(rec.delivered == 3u);
-    BOOST_TEST(rec.delivery_latency.count() == 0u);  // all went through the queue
+    BOOST_TEST(rec.offline.offline_enqueued() == 3u);
+    BOOST_TEST(rec.offline.offline_delivered() == 3u);
+    BOOST_TEST(rec.delivery.delivered() == 3u);
+    BOOST_TEST(rec.delivery.delivery_latency().count() == 0u);  // all went through the queue
     const auto d = h.records("deliver");
     BOOST_TEST_REQUIRE(d.size() == 3u);
     const std::int64_t accepted = ns(5021_ms);
@@ -200,8 +200,8 @@ BOOST_AUTO_TEST_CASE(queued_notifications_arrive_in_order_on_reconnection) {
         BOOST_TEST(d[k].t == accepted + static_cast<std::int64_t>(k + 1) * ns(20_us) + ns(10_ms));
         BOOST_TEST(d[k].a == d[k].t - created);
     }
-    BOOST_TEST(rec.offline_latency.min() == ns(2031_ms + 60_us));
-    BOOST_TEST(rec.offline_latency.max() == ns(4031_ms + 20_us));
+    BOOST_TEST(rec.offline.offline_latency().min() == ns(2031_ms + 60_us));
+    BOOST_TEST(rec.offline.offline_latency().max() == ns(4031_ms + 20_us));
     BOOST_TEST(h.metric("memory.bytes_per_queued_message") == 600.0 + 512.0);
     BOOST_TEST(rec.memory.of(m::memory_meter::offline_queues) == 0);
     BOOST_TEST(h.sys.pending() == 0u);
@@ -215,9 +215,9 @@ BOOST_AUTO_TEST_CASE(queued_notifications_past_ttl_expire_at_reconnection) {
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.expired == 2u);
-    BOOST_TEST(rec.offline_delivered == 1u);
-    BOOST_TEST(rec.offline_latency.max() == ns(2031_ms + 20_us));
+    BOOST_TEST(rec.offline.expired() == 2u);
+    BOOST_TEST(rec.offline.offline_delivered() == 1u);
+    BOOST_TEST(rec.offline.offline_latency().max() == ns(2031_ms + 20_us));
     BOOST_TEST(h.metric("delivery.success_rate") == 1.0 / 3.0);
     BOOST_TEST(h.metric("offline_queue.expired") == 2.0);
 }

@@ -34,7 +34,7 @@ m::scenario load_only(duration length) {
 std::uint64_t published(const m::scenario& sc, std::uint64_t seed = 1) {
     mt::harness h(sc, seed);
     h.finish();
-    return h.rec().published;
+    return h.rec().publishing.published();
 }
 
 /// The rate of a linear ramp at t, as the producer computes it.
@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(uniform_arrivals_exclude_the_phase_start_and_end) {
     sc.load.push_back(mt::uniform_phase(10));
     mt::harness h(sc);
     h.finish();
-    BOOST_TEST(h.rec().published == 99u);
+    BOOST_TEST(h.rec().publishing.published() == 99u);
     const auto ops = h.records("op.ok");
     BOOST_TEST_REQUIRE(ops.size() == 99u);
     for (std::size_t k = 0; k < ops.size(); ++k)
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(poisson_arrivals_replay_from_the_phase_stream_and_count_wit
     sc.load.push_back(ph);
     mt::harness h(sc, 17);
     h.finish();
-    const std::uint64_t n = h.rec().published;
+    const std::uint64_t n = h.rec().publishing.published();
     // Each request: an exponential gap, then one draw for its recipients' seed.
     rng replay = h.sim.stream("producer/0");
     std::int64_t t = 0;
@@ -180,8 +180,8 @@ BOOST_AUTO_TEST_CASE(closed_clients_send_requests_per_client_with_think_time) {
     sc.load.push_back(ph);
     mt::harness h(sc);
     h.finish();
-    BOOST_TEST(h.rec().published == 20u);
-    BOOST_TEST(h.rec().operations_ok == 20u);
+    BOOST_TEST(h.rec().publishing.published() == 20u);
+    BOOST_TEST(h.rec().publishing.operations_ok() == 20u);
     const auto ops = h.records("op.ok");
     BOOST_TEST_REQUIRE(ops.size() == 20u);
     for (const auto& o : ops) BOOST_TEST_REQUIRE(o.a == ns(3'520_us));
@@ -219,11 +219,11 @@ BOOST_AUTO_TEST_CASE(closed_loop_obeys_littles_law_on_a_saturated_server) {
     h.finish();
     // Client 0 submits at 1, 2, 4, 6, 8, 10 s; client 1 at 1, 3, 5, 7, 9 s (its answer at 11 s
     // comes at the end of the phase).
-    BOOST_TEST(h.rec().published == 11u);
-    BOOST_TEST(h.rec().operations_ok == 10u);
-    BOOST_TEST(h.rec().operation_latency.min() == ns(1_s));
-    BOOST_TEST(h.rec().operation_latency.max() == ns(2_s));
-    BOOST_TEST(h.rec().operation_latency.mean() == static_cast<double>(ns(1_s) + 9 * ns(2_s)) / 10.0);
+    BOOST_TEST(h.rec().publishing.published() == 11u);
+    BOOST_TEST(h.rec().publishing.operations_ok() == 10u);
+    BOOST_TEST(h.rec().publishing.operation_latency().min() == ns(1_s));
+    BOOST_TEST(h.rec().publishing.operation_latency().max() == ns(2_s));
+    BOOST_TEST(h.rec().publishing.operation_latency().mean() == static_cast<double>(ns(1_s) + 9 * ns(2_s)) / 10.0);
 }
 
 BOOST_AUTO_TEST_CASE(batches_count_every_notification) {
@@ -233,10 +233,10 @@ BOOST_AUTO_TEST_CASE(batches_count_every_notification) {
     sc.load.push_back(ph);
     mt::harness h(sc);
     h.finish();
-    BOOST_TEST(h.rec().published == 99u * 7u);
-    BOOST_TEST(h.rec().persisted == 99u * 7u);
-    BOOST_TEST(h.rec().delivered == 99u * 7u);
-    BOOST_TEST(h.rec().operations == 99u);
+    BOOST_TEST(h.rec().publishing.published() == 99u * 7u);
+    BOOST_TEST(h.rec().publishing.persisted() == 99u * 7u);
+    BOOST_TEST(h.rec().delivery.delivered() == 99u * 7u);
+    BOOST_TEST(h.rec().publishing.operations() == 99u);
 }
 
 BOOST_AUTO_TEST_CASE(priorities_are_drawn_by_weight_from_the_phase_stream) {
@@ -257,8 +257,8 @@ BOOST_AUTO_TEST_CASE(priorities_are_drawn_by_weight_from_the_phase_stream) {
         (void)replay();
         if (replay.uniform01() * 2.0 < 1.0) ++low;
     }
-    BOOST_TEST(h.rec().published == 999u);
-    BOOST_TEST(h.rec().shed == low);
+    BOOST_TEST(h.rec().publishing.published() == 999u);
+    BOOST_TEST(h.rec().publishing.shed() == low);
     BOOST_TEST(std::abs(static_cast<double>(low) - 499.5) < 5 * std::sqrt(999 * 0.25));
 }
 

@@ -62,12 +62,12 @@ BOOST_AUTO_TEST_CASE(single_user_delivery_latency_is_the_sum_of_constant_costs) 
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.published == 9u);
-    BOOST_TEST(rec.delivered == 9u);
-    BOOST_TEST(rec.delivery_latency.min() == ns(13'520_us));
-    BOOST_TEST(rec.delivery_latency.max() == ns(13'520_us));
-    BOOST_TEST(rec.operation_latency.min() == ns(3'520_us));
-    BOOST_TEST(rec.operation_latency.max() == ns(3'520_us));
+    BOOST_TEST(rec.publishing.published() == 9u);
+    BOOST_TEST(rec.delivery.delivered() == 9u);
+    BOOST_TEST(rec.delivery.delivery_latency().min() == ns(13'520_us));
+    BOOST_TEST(rec.delivery.delivery_latency().max() == ns(13'520_us));
+    BOOST_TEST(rec.publishing.operation_latency().min() == ns(3'520_us));
+    BOOST_TEST(rec.publishing.operation_latency().max() == ns(3'520_us));
     const auto d = h.records("deliver");
     BOOST_TEST_REQUIRE(d.size() == 9u);
     for (std::size_t k = 0; k < d.size(); ++k)
@@ -95,14 +95,14 @@ BOOST_AUTO_TEST_CASE(broadcast_reaches_every_online_user_in_n_emits_plus_latency
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.broadcasts == 1u);
-    BOOST_TEST(rec.attempted == static_cast<std::uint64_t>(n));
-    BOOST_TEST(rec.delivered == static_cast<std::uint64_t>(n));
-    BOOST_TEST(rec.broadcast_recipients.mean() == 50.0);
-    BOOST_TEST(rec.broadcast_time.count() == 1u);
-    BOOST_TEST(rec.broadcast_time.max() == ns(3500_us + 50 * 20_us + 10_ms));
-    BOOST_TEST(rec.delivery_latency.min() == ns(3500_us + 20_us + 10_ms));
-    BOOST_TEST(rec.delivery_latency.max() == ns(14'500_us));
+    BOOST_TEST(rec.broadcasts.broadcasts() == 1u);
+    BOOST_TEST(rec.delivery.attempted() == static_cast<std::uint64_t>(n));
+    BOOST_TEST(rec.delivery.delivered() == static_cast<std::uint64_t>(n));
+    BOOST_TEST(rec.broadcasts.broadcast_recipients().mean() == 50.0);
+    BOOST_TEST(rec.broadcasts.broadcast_time().count() == 1u);
+    BOOST_TEST(rec.broadcasts.broadcast_time().max() == ns(3500_us + 50 * 20_us + 10_ms));
+    BOOST_TEST(rec.delivery.delivery_latency().min() == ns(3500_us + 20_us + 10_ms));
+    BOOST_TEST(rec.delivery.delivery_latency().max() == ns(14'500_us));
     // Copies go out in user-id order.
     const auto d = h.records("deliver");
     BOOST_TEST_REQUIRE(d.size() == 50u);
@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_CASE(broadcast_reaches_every_online_user_in_n_emits_plus_latency
         BOOST_TEST(d[i].t == ns(1_s) + ns(3500_us) + static_cast<std::int64_t>(i + 1) * ns(20_us) + ns(10_ms));
     }
     // The operation holds the worker for the whole fan-out.
-    BOOST_TEST(rec.operation_latency.max() == ns(3500_us + 50 * 20_us));
+    BOOST_TEST(rec.publishing.operation_latency().max() == ns(3500_us + 50 * 20_us));
     BOOST_TEST(h.metric("broadcast.time.max") == 0.0145, boost::test_tools::tolerance(1e-12));
 }
 
@@ -123,11 +123,11 @@ BOOST_AUTO_TEST_CASE(broadcast_skips_offline_users_instead_of_queueing) {
     sc.load.push_back(mt::burst_phase(1, mt::at(1_s), m::target_kind::broadcast));
     mt::harness h(sc);
     h.finish();
-    BOOST_TEST(h.rec().broadcasts == 1u);
-    BOOST_TEST(h.rec().attempted == 0u);
-    BOOST_TEST(h.rec().offline_enqueued == 0u);
-    BOOST_TEST(h.rec().broadcast_time.count() == 0u);
-    BOOST_TEST(h.rec().broadcast_recipients.mean() == 0.0);
+    BOOST_TEST(h.rec().broadcasts.broadcasts() == 1u);
+    BOOST_TEST(h.rec().delivery.attempted() == 0u);
+    BOOST_TEST(h.rec().offline.offline_enqueued() == 0u);
+    BOOST_TEST(h.rec().broadcasts.broadcast_time().count() == 0u);
+    BOOST_TEST(h.rec().broadcasts.broadcast_recipients().mean() == 0.0);
 }
 
 BOOST_AUTO_TEST_CASE(send_buffer_drop_newest_keeps_the_first_frames) {
@@ -137,8 +137,8 @@ BOOST_AUTO_TEST_CASE(send_buffer_drop_newest_keeps_the_first_frames) {
     // 5 queries (15 ms) + 5 x 0.5 ms before the fan-out; frame k leaves after k x 100 ms on the
     // wire (the first emit at +20 us) and arrives 10 ms later.
     const std::int64_t t0 = ns(1_s) + ns(15_ms + 2500_us + 20_us);
-    BOOST_TEST(rec.dropped_send_buffer == 3u);
-    BOOST_TEST(rec.delivered == 2u);
+    BOOST_TEST(rec.delivery.dropped_send_buffer() == 3u);
+    BOOST_TEST(rec.delivery.delivered() == 2u);
     const auto d = h.records("deliver");
     BOOST_TEST_REQUIRE(d.size() == 2u);
     BOOST_TEST(d[0].t == t0 + ns(110_ms));
@@ -152,8 +152,8 @@ BOOST_AUTO_TEST_CASE(send_buffer_drop_oldest_keeps_the_last_frames) {
     h.finish();
     auto& rec = h.rec();
     const std::int64_t t0 = ns(1_s) + ns(15_ms + 2500_us + 20_us);
-    BOOST_TEST(rec.dropped_send_buffer == 3u);
-    BOOST_TEST(rec.delivered == 2u);
+    BOOST_TEST(rec.delivery.dropped_send_buffer() == 3u);
+    BOOST_TEST(rec.delivery.delivered() == 2u);
     // Frames 1-3 were dropped but had been handed to TCP: they still take their time on the wire,
     // so frames 4 and 5 arrive after 400 and 500 ms of serialisation.
     const auto d = h.records("deliver");
@@ -171,13 +171,13 @@ BOOST_AUTO_TEST_CASE(send_buffer_disconnect_closes_the_slow_consumer) {
     // Frame 3 finds the buffer full: it is dropped and the connection closed, writing off the two
     // frames on the link; frames 4 and 5 find the user offline and are queued. The client
     // reconnects after exactly 1 s of backoff, then gets the queue.
-    BOOST_TEST(rec.dropped_send_buffer == 1u);
-    BOOST_TEST(rec.lost == 2u);
-    BOOST_TEST(rec.drops == 1u);
-    BOOST_TEST(rec.offline_enqueued == 2u);
-    BOOST_TEST(rec.offline_delivered == 2u);
-    BOOST_TEST(rec.delivered == 2u);
-    BOOST_TEST(rec.connect_ok == 2u);
+    BOOST_TEST(rec.delivery.dropped_send_buffer() == 1u);
+    BOOST_TEST(rec.delivery.lost() == 2u);
+    BOOST_TEST(rec.connections.drops() == 1u);
+    BOOST_TEST(rec.offline.offline_enqueued() == 2u);
+    BOOST_TEST(rec.offline.offline_delivered() == 2u);
+    BOOST_TEST(rec.delivery.delivered() == 2u);
+    BOOST_TEST(rec.connections.connect_ok() == 2u);
     BOOST_TEST(h.metric("delivery.success_rate") == 0.4);
     const auto disc = h.records("disconnect");
     BOOST_TEST_REQUIRE(disc.size() == 1u);
@@ -217,7 +217,7 @@ BOOST_AUTO_TEST_CASE(disconnect_during_offline_drain_leaves_client_and_server_ag
     // Either the client is connected in the eyes of both sides, or in neither.
     BOOST_TEST(h.sys.users().online() == h.sys.the_server().connections());
     // The notification published at 10 s reaches the user (it reconnected after the drop).
-    BOOST_TEST(h.rec().delivery_latency.count() == 1u);
+    BOOST_TEST(h.rec().delivery.delivery_latency().count() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(shedding_refuses_lower_priorities_while_the_queue_is_at_threshold) {
@@ -230,18 +230,18 @@ BOOST_AUTO_TEST_CASE(shedding_refuses_lower_priorities_while_the_queue_is_at_thr
     sc.degradation.shedding.keep_at_least = m::priority_class::high;
     mt::harness h(sc);
     h.finish();
-    BOOST_TEST(h.rec().published == 19u);
-    BOOST_TEST(h.rec().shed == 14u);
-    BOOST_TEST(h.rec().accepted == 5u);
+    BOOST_TEST(h.rec().publishing.published() == 19u);
+    BOOST_TEST(h.rec().publishing.shed() == 14u);
+    BOOST_TEST(h.rec().publishing.accepted() == 5u);
     BOOST_TEST(h.metric("notifications.shed") == 14.0);
-    BOOST_TEST(h.rec().server_queue.max() == 3.0);
+    BOOST_TEST(h.rec().serving.server_queue().max() == 3.0);
 
     // The same load at high priority is never shed.
     sc.load[0].priority_weights = {0, 0, 1, 0};
     mt::harness hi(sc);
     hi.finish();
-    BOOST_TEST(hi.rec().shed == 0u);
-    BOOST_TEST(hi.rec().accepted == 19u);
+    BOOST_TEST(hi.rec().publishing.shed() == 0u);
+    BOOST_TEST(hi.rec().publishing.accepted() == 19u);
 }
 
 BOOST_AUTO_TEST_CASE(rate_limit_admits_burst_plus_rate_times_t) {
@@ -255,11 +255,11 @@ BOOST_AUTO_TEST_CASE(rate_limit_admits_burst_plus_rate_times_t) {
     sc.degradation.rate_limit.burst = 5;
     mt::harness h(sc);
     h.finish();
-    BOOST_TEST(h.rec().published == 99u);
-    BOOST_TEST(h.rec().accepted == 14u);
-    BOOST_TEST(h.rec().rate_limited == 85u);
-    BOOST_TEST(h.rec().operations == 99u);  // a refusal is an operation that failed
-    BOOST_TEST(h.rec().operations_ok == 14u);
+    BOOST_TEST(h.rec().publishing.published() == 99u);
+    BOOST_TEST(h.rec().publishing.accepted() == 14u);
+    BOOST_TEST(h.rec().publishing.rate_limited() == 85u);
+    BOOST_TEST(h.rec().publishing.operations() == 99u);  // a refusal is an operation that failed
+    BOOST_TEST(h.rec().publishing.operations_ok() == 14u);
 }
 
 BOOST_AUTO_TEST_CASE(full_request_queue_rejects) {
@@ -268,9 +268,9 @@ BOOST_AUTO_TEST_CASE(full_request_queue_rejects) {
     sc.server.queue_capacity = 2;
     mt::harness h(sc);
     h.finish();
-    BOOST_TEST(h.rec().published == 9u);
-    BOOST_TEST(h.rec().accepted == 3u);
-    BOOST_TEST(h.rec().rejected == 6u);
+    BOOST_TEST(h.rec().publishing.published() == 9u);
+    BOOST_TEST(h.rec().publishing.accepted() == 3u);
+    BOOST_TEST(h.rec().publishing.rejected() == 6u);
     BOOST_TEST(h.metric("notifications.rejected") == 6.0);
 }
 
@@ -284,12 +284,12 @@ BOOST_AUTO_TEST_CASE(request_timeout_skips_stale_requests_and_fails_late_ones) {
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.published == 3u);
-    BOOST_TEST(rec.timed_out == 3u);
-    BOOST_TEST(rec.persisted == 1u);
-    BOOST_TEST(rec.delivered == 1u);
-    BOOST_TEST(rec.operations == 3u);
-    BOOST_TEST(rec.operations_ok == 0u);
+    BOOST_TEST(rec.publishing.published() == 3u);
+    BOOST_TEST(rec.publishing.timed_out() == 3u);
+    BOOST_TEST(rec.publishing.persisted() == 1u);
+    BOOST_TEST(rec.delivery.delivered() == 1u);
+    BOOST_TEST(rec.publishing.operations() == 3u);
+    BOOST_TEST(rec.publishing.operations_ok() == 0u);
     const auto fails = h.records("op.fail");
     BOOST_TEST_REQUIRE(fails.size() == 1u);  // the skipped ones leave no op record
     BOOST_TEST(fails[0].t == ns(1150_ms));
@@ -304,12 +304,12 @@ BOOST_AUTO_TEST_CASE(max_connections_refuses_extra_users) {
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.connected_peak == 2);
+    BOOST_TEST(rec.connections.connected_peak() == 2);
     BOOST_TEST(h.sys.the_server().connections() == 2);
     // User 2 is refused at 23 ms (after the two others' 1 ms connects), retries after 1 s of
     // backoff and is refused again at 1.044 s; the next try (after 2 s more) is past the end.
-    BOOST_TEST(rec.connect_ok == 2u);
-    BOOST_TEST(rec.connect_failed == 2u);
+    BOOST_TEST(rec.connections.connect_ok() == 2u);
+    BOOST_TEST(rec.connections.connect_failed() == 2u);
     const auto f = h.records("connect.fail");
     BOOST_TEST_REQUIRE(f.size() == 2u);
     BOOST_TEST(f[0].entity == 2u);
@@ -327,9 +327,9 @@ BOOST_AUTO_TEST_CASE(target_users_reaches_distinct_recipients) {
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.published == 99u);
-    BOOST_TEST(rec.attempted == 99u * 4u);
-    BOOST_TEST(rec.delivered == 99u * 4u);
+    BOOST_TEST(rec.publishing.published() == 99u);
+    BOOST_TEST(rec.delivery.attempted() == 99u * 4u);
+    BOOST_TEST(rec.delivery.delivered() == 99u * 4u);
     // Each operation's four deliveries go to four different users.
     const auto d = h.records("deliver");
     BOOST_TEST_REQUIRE(d.size() == 99u * 4u);
@@ -354,7 +354,7 @@ BOOST_AUTO_TEST_CASE(memory_per_notification_and_per_connection_follow_the_memor
     h.finish();
     // A notification object is per_notification + payload.
     BOOST_TEST(h.metric("memory.bytes_per_notification") == 2048.0 + 300.0);
-    BOOST_TEST(h.rec().notifications_created == 99u * 3u);
+    BOOST_TEST(h.rec().memory.notifications_created() == 99u * 3u);
     // Each connection: per_connection, plus its share of send-buffer frames (200 + payload
     // while in flight), averaged over connected time: a little above 48 KiB.
     const double per_conn = h.metric("memory.bytes_per_connection");
@@ -410,7 +410,7 @@ BOOST_AUTO_TEST_CASE(connection_registry_replaces_a_stale_connection_and_changes
     m::recorder rec;
     m::memory_params mem;
     mem.per_connection = 1000;
-    m::connection_registry reg(sim, 3, mem, rec);
+    m::connection_registry reg(sim, 3, mem, rec.connections, rec.memory);
     BOOST_TEST(!reg.connected(1));
     const std::uint32_t g0 = reg.generation(1);
     reg.add(1);
@@ -422,21 +422,22 @@ BOOST_AUTO_TEST_CASE(connection_registry_replaces_a_stale_connection_and_changes
     reg.add(1);
     BOOST_TEST(reg.count() == 1);
     BOOST_TEST(reg.generation(1) == g0 + 3);
-    BOOST_TEST(rec.connected_now == 1);
+    BOOST_TEST(rec.connections.connected_now() == 1);
     BOOST_TEST(rec.memory.total() == 1000);
     reg.add(2);
     reg.remove(1);
     BOOST_TEST(!reg.connected(1));
     BOOST_TEST(reg.connected(2));
     BOOST_TEST(reg.count() == 1);
-    BOOST_TEST(rec.connected_peak == 2);
+    BOOST_TEST(rec.connections.connected_peak() == 2);
     BOOST_TEST(rec.memory.total() == 1000);
     BOOST_TEST(reg.generation(0) == g0);  // untouched users keep theirs
 }
 
 BOOST_AUTO_TEST_CASE(broadcast_time_is_recorded_once_when_sealed_and_every_copy_settled) {
+    simulation sim;
     m::recorder rec;
-    m::broadcast_tracker t(rec);
+    m::broadcast_tracker t(sim, rec.broadcasts);
     const time_point t0 = time_point{} + 1_s;
     const std::uint32_t b = t.open(t0);
     t.copy_sent(b);
@@ -444,25 +445,25 @@ BOOST_AUTO_TEST_CASE(broadcast_time_is_recorded_once_when_sealed_and_every_copy_
     t.copy_arrived(b, t0 + 30_ms);
     t.copy_settled(b);
     t.copy_settled(b);  // the second copy was lost: nothing recorded before the seal
-    BOOST_TEST(rec.broadcast_time.count() == 0u);
+    BOOST_TEST(rec.broadcasts.broadcast_time().count() == 0u);
     t.seal(b);
-    BOOST_TEST(rec.broadcast_time.count() == 1u);
-    BOOST_TEST(rec.broadcast_time.max() == ns(30_ms));  // publish to the last arrival
+    BOOST_TEST(rec.broadcasts.broadcast_time().count() == 1u);
+    BOOST_TEST(rec.broadcasts.broadcast_time().max() == ns(30_ms));  // publish to the last arrival
     // Sealed with a copy still out: recorded when that copy settles, at its arrival time.
     const std::uint32_t c = t.open(t0);
     t.copy_sent(c);
     t.seal(c);
-    BOOST_TEST(rec.broadcast_time.count() == 1u);
+    BOOST_TEST(rec.broadcasts.broadcast_time().count() == 1u);
     t.copy_arrived(c, t0 + 50_ms);
     t.copy_settled(c);
-    BOOST_TEST(rec.broadcast_time.count() == 2u);
-    BOOST_TEST(rec.broadcast_time.max() == ns(50_ms));
+    BOOST_TEST(rec.broadcasts.broadcast_time().count() == 2u);
+    BOOST_TEST(rec.broadcasts.broadcast_time().max() == ns(50_ms));
     // A broadcast none of whose copies arrived has no broadcast time.
     const std::uint32_t d = t.open(t0);
     t.copy_sent(d);
     t.copy_settled(d);
     t.seal(d);
-    BOOST_TEST(rec.broadcast_time.count() == 2u);
+    BOOST_TEST(rec.broadcasts.broadcast_time().count() == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -28,10 +28,10 @@ BOOST_AUTO_TEST_CASE(connection_time_is_handshake_plus_connect_cost_plus_one_way
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.connect_attempts == 20u);
-    BOOST_TEST(rec.connect_ok == 20u);
-    BOOST_TEST(rec.connect_time.min() == ns(31_ms));
-    BOOST_TEST(rec.connect_time.max() == ns(31_ms));
+    BOOST_TEST(rec.connections.connect_attempts() == 20u);
+    BOOST_TEST(rec.connections.connect_ok() == 20u);
+    BOOST_TEST(rec.connections.connect_time().min() == ns(31_ms));
+    BOOST_TEST(rec.connections.connect_time().max() == ns(31_ms));
     BOOST_TEST(h.metric("connections.time.mean") == 0.031, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(h.metric("connections.success_rate") == 1.0);
     BOOST_TEST(h.sys.users().online() == 20);
@@ -44,9 +44,9 @@ BOOST_AUTO_TEST_CASE(connection_time_includes_queueing_for_a_worker) {
     auto sc = mt::exact_scenario(5);
     mt::harness h(sc);
     h.finish();
-    BOOST_TEST(h.rec().connect_time.min() == ns(31_ms));
-    BOOST_TEST(h.rec().connect_time.max() == ns(35_ms));
-    BOOST_TEST(h.rec().connect_time.mean() == static_cast<double>(ns(33_ms)));
+    BOOST_TEST(h.rec().connections.connect_time().min() == ns(31_ms));
+    BOOST_TEST(h.rec().connections.connect_time().max() == ns(35_ms));
+    BOOST_TEST(h.rec().connections.connect_time().mean() == static_cast<double>(ns(33_ms)));
 }
 
 BOOST_AUTO_TEST_CASE(failed_handshakes_retry_after_exact_backoff_without_jitter) {
@@ -64,9 +64,9 @@ BOOST_AUTO_TEST_CASE(failed_handshakes_retry_after_exact_backoff_without_jitter)
         BOOST_TEST(f[k].t == ns(duration::milliseconds(expect_ms[k])));
         BOOST_TEST(f[k].a == static_cast<std::int64_t>(k + 1));  // attempt ids count up
     }
-    BOOST_TEST(h.rec().connect_attempts == 6u);
-    BOOST_TEST(h.rec().connect_failed == 6u);
-    BOOST_TEST(h.rec().connect_ok == 0u);
+    BOOST_TEST(h.rec().connections.connect_attempts() == 6u);
+    BOOST_TEST(h.rec().connections.connect_failed() == 6u);
+    BOOST_TEST(h.rec().connections.connect_ok() == 0u);
     BOOST_TEST(h.metric("connections.success_rate") == 0.0);
     BOOST_TEST(!h.has_metric("connections.time.mean"));  // not measured
 }
@@ -112,9 +112,9 @@ BOOST_AUTO_TEST_CASE(connect_timeout_gives_up_an_attempt_at_exactly_the_timeout)
     BOOST_TEST_REQUIRE(f.size() == 2u);
     BOOST_TEST(f[0].t == ns(10_s));
     BOOST_TEST(f[1].t == ns(21_s));
-    BOOST_TEST(h.rec().connect_ok == 0u);
+    BOOST_TEST(h.rec().connections.connect_ok() == 0u);
     BOOST_TEST(h.records("connect").empty());
-    BOOST_TEST(h.rec().server_queue.max() == 0.0);
+    BOOST_TEST(h.rec().serving.server_queue().max() == 0.0);
 }
 
 BOOST_AUTO_TEST_CASE(sessions_alternate_online_and_offline_at_exact_times) {
@@ -134,11 +134,11 @@ BOOST_AUTO_TEST_CASE(sessions_alternate_online_and_offline_at_exact_times) {
         BOOST_TEST(c[static_cast<std::size_t>(k)].t == start);
         BOOST_TEST(d[static_cast<std::size_t>(k)].t == start + ns(10_s));
     }
-    BOOST_TEST(h.rec().connect_ok == 4u);
-    BOOST_TEST(h.rec().connected_peak == 1);
-    BOOST_TEST(h.rec().drops == 0u);  // clean closes are not drops
+    BOOST_TEST(h.rec().connections.connect_ok() == 4u);
+    BOOST_TEST(h.rec().connections.connected_peak() == 1);
+    BOOST_TEST(h.rec().connections.drops() == 0u);  // clean closes are not drops
     // Connected 40 s of 60 s.
-    BOOST_TEST(h.rec().connected.mean(mt::at(60_s)) == 40.0 / 60.0, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(h.rec().connections.connected().mean(mt::at(60_s)) == 40.0 / 60.0, boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(notifications_published_while_offline_wait_for_the_next_session) {
@@ -152,9 +152,9 @@ BOOST_AUTO_TEST_CASE(notifications_published_while_offline_wait_for_the_next_ses
     auto& rec = h.rec();
     // Offline 10.021-15.042 s and 25.042-30 s: publishes at 11..15 s are queued (the one at 15 s
     // fans out at 15.0035, before the reconnection); 26..29 s are still queued at the end.
-    BOOST_TEST(rec.offline_enqueued == 9u);
-    BOOST_TEST(rec.offline_delivered == 5u);
-    BOOST_TEST(rec.delivered == 20u + 5u);
+    BOOST_TEST(rec.offline.offline_enqueued() == 9u);
+    BOOST_TEST(rec.offline.offline_delivered() == 5u);
+    BOOST_TEST(rec.delivery.delivered() == 20u + 5u);
     BOOST_TEST(h.sys.pending() == 4u);
     BOOST_TEST(h.metric("delivery.pending") == 4.0);
     BOOST_TEST(h.metric("delivery.success_rate") == 1.0);  // pending is not a failure
@@ -191,14 +191,14 @@ BOOST_AUTO_TEST_CASE(client_messages_are_answered_after_a_round_trip) {
     mt::harness h(sc, 9);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.message_latency.min() == ns(20'200_us));
-    BOOST_TEST(rec.message_latency.max() == ns(20'200_us));
-    BOOST_TEST(rec.messages_handled + 1 >= rec.messages_sent);  // at most one in flight at the end
-    BOOST_TEST(rec.message_latency.count() + 1 >= rec.messages_handled);
+    BOOST_TEST(rec.messages.message_latency().min() == ns(20'200_us));
+    BOOST_TEST(rec.messages.message_latency().max() == ns(20'200_us));
+    BOOST_TEST(rec.messages.messages_handled() + 1 >= rec.messages.messages_sent());  // at most one in flight at the end
+    BOOST_TEST(rec.messages.message_latency().count() + 1 >= rec.messages.messages_handled());
     // Poisson(2/s over 500 s): 1000 +- 5 sd.
-    BOOST_TEST(std::abs(static_cast<double>(rec.messages_sent) - 1000.0) < 5 * std::sqrt(1000.0));
+    BOOST_TEST(std::abs(static_cast<double>(rec.messages.messages_sent()) - 1000.0) < 5 * std::sqrt(1000.0));
     // Replies are not notifications.
-    BOOST_TEST(rec.delivered == 0u);
+    BOOST_TEST(rec.delivery.delivered() == 0u);
     // The send times replay from the user's stream: exponential gaps from the 21 ms accept.
     rng replay = h.sim.stream("user/0");
     std::int64_t t = ns(21_ms);
@@ -208,8 +208,8 @@ BOOST_AUTO_TEST_CASE(client_messages_are_answered_after_a_round_trip) {
         if (t >= ns(500_s)) break;
         ++n;
     }
-    BOOST_TEST(rec.messages_sent == n);
-    BOOST_TEST(h.records("reply").size() == rec.message_latency.count());
+    BOOST_TEST(rec.messages.messages_sent() == n);
+    BOOST_TEST(h.records("reply").size() == rec.messages.message_latency().count());
 }
 
 BOOST_AUTO_TEST_CASE(replies_share_the_link_and_its_bandwidth) {
@@ -220,8 +220,8 @@ BOOST_AUTO_TEST_CASE(replies_share_the_link_and_its_bandwidth) {
     sc.users.messages = m::rate{0.1};
     mt::harness h(sc, 2);
     h.finish();
-    BOOST_TEST_REQUIRE(h.rec().message_latency.count() > 0u);
-    BOOST_TEST(h.rec().message_latency.min() == ns(220'200_us));
+    BOOST_TEST_REQUIRE(h.rec().messages.message_latency().count() > 0u);
+    BOOST_TEST(h.rec().messages.message_latency().min() == ns(220'200_us));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -213,18 +213,21 @@ BOOST_AUTO_TEST_CASE(docs_report_md_lists_the_catalogue) {
 // simulation metrics as an ordered subsequence of it, each in its catalogue unit.
 BOOST_AUTO_TEST_CASE(the_recorder_emits_in_catalogue_order_and_units) {
     models::recorder rec;
-    for (auto* h : {&rec.operation_latency, &rec.delivery_latency, &rec.offline_latency, &rec.connect_time,
-                    &rec.message_latency, &rec.broadcast_time, &rec.queue_wait, &rec.pool_wait})
-        h->record(2'000'000);
-    rec.per_notification.add(0.001);
-    rec.broadcasts = 1;
-    rec.broadcast_recipients.add(10);
-    rec.offline_enqueued = 1;
-    rec.queued_bytes_sum = 300;
-    rec.notifications_created = 1;
-    rec.notification_bytes_sum = 500;
-    rec.connection_change(surge::time_point::from_ns(0), 1);
-    rec.memory.add(surge::time_point::from_ns(0), models::memory_meter::connections, 4000);
+    const auto t0 = surge::time_point::from_ns(0);
+    const auto two_ms = surge::duration::milliseconds(2);
+    rec.publishing.on_succeeded(t0, two_ms, 2);
+    rec.delivery.on_delivered(t0, 2'000'000);
+    rec.offline.on_arrived(t0, 2'000'000);
+    rec.offline.on_enqueued(t0, 300, 1);
+    rec.connections.on_connected(t0, two_ms);
+    rec.connections.on_opened(t0);
+    rec.messages.on_answered(t0, 2'000'000);
+    rec.broadcasts.on_broadcast(t0, 10);
+    rec.broadcasts.on_completed(t0, two_ms);
+    rec.serving.on_taken(t0 + two_ms, t0);
+    rec.db.on_checkout(t0 + two_ms, t0);
+    rec.memory.on_notification_created(t0, 500);
+    rec.memory.add(t0, models::memory_meter::connections, 4000);
     const auto metrics = rec.to_metrics(surge::time_point::from_ns(10'000'000'000), 10, 4, 0);
 
     std::size_t previous = 0;

@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(db_slowdown_raises_operation_latency_only_in_its_window) {
     }
     BOOST_TEST(slowed == 10);
     BOOST_TEST(h.sys.db().slowdown() == 1.0);
-    BOOST_TEST(h.rec().delivery_latency.max() == ns(40_ms + 520_us));
+    BOOST_TEST(h.rec().delivery.delivery_latency().max() == ns(40_ms + 520_us));
 }
 
 BOOST_AUTO_TEST_CASE(db_outage_with_retries_and_circuit_breaker) {
@@ -146,14 +146,14 @@ BOOST_AUTO_TEST_CASE(db_outage_with_retries_and_circuit_breaker) {
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.published == 39u);
-    BOOST_TEST(rec.failed == 13u);
-    BOOST_TEST(rec.persisted == 26u);
-    BOOST_TEST(rec.breaker_opens == 3u);
-    BOOST_TEST(rec.breaker_rejected == 21u);
-    BOOST_TEST(rec.db_failures == 5u);
-    BOOST_TEST(rec.db_retries == 13u);
-    BOOST_TEST(rec.db_queries == 31u);
+    BOOST_TEST(rec.publishing.published() == 39u);
+    BOOST_TEST(rec.publishing.failed() == 13u);
+    BOOST_TEST(rec.publishing.persisted() == 26u);
+    BOOST_TEST(rec.db.breaker_opens() == 3u);
+    BOOST_TEST(rec.db.breaker_rejected() == 21u);
+    BOOST_TEST(rec.db.db_failures() == 5u);
+    BOOST_TEST(rec.db.db_retries() == 13u);
+    BOOST_TEST(rec.db.db_queries() == 31u);
     const auto fails = h.records("op.fail");
     BOOST_TEST_REQUIRE(fails.size() == 13u);
     for (std::size_t k = 0; k < fails.size(); ++k)
@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(disconnect_storm_drops_the_replayed_users_who_reconnect) {
         dropped.insert(d.entity);
     }
     BOOST_TEST((dropped == expect));
-    BOOST_TEST(h.rec().drops == expect.size());
+    BOOST_TEST(h.rec().connections.drops() == expect.size());
     BOOST_TEST(std::abs(static_cast<double>(expect.size()) - 300.0) < 5 * std::sqrt(n * 0.3 * 0.7));
     // They come back after 0.5-1 s of backoff (equal jitter on 1 s) + 20 ms + 1 ms (+ queueing).
     std::set<std::uint64_t> back;
@@ -203,7 +203,7 @@ BOOST_AUTO_TEST_CASE(disconnect_storm_drops_the_replayed_users_who_reconnect) {
     }
     BOOST_TEST((back == expect));
     BOOST_TEST(h.sys.the_server().connections() == static_cast<std::int64_t>(n));
-    BOOST_TEST(h.rec().connect_ok == n + expect.size());
+    BOOST_TEST(h.rec().connections.connect_ok() == n + expect.size());
 }
 
 BOOST_AUTO_TEST_CASE(silent_storm_loses_what_is_sent_until_the_ping_notices) {
@@ -222,10 +222,10 @@ BOOST_AUTO_TEST_CASE(silent_storm_loses_what_is_sent_until_the_ping_notices) {
     mt::harness h(sc, 8);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.drops == n);
-    BOOST_TEST(rec.attempted == n);
-    BOOST_TEST(rec.lost == n);
-    BOOST_TEST(rec.delivered == 0u);
+    BOOST_TEST(rec.connections.drops() == n);
+    BOOST_TEST(rec.delivery.attempted() == n);
+    BOOST_TEST(rec.delivery.lost() == n);
+    BOOST_TEST(rec.delivery.delivered() == 0u);
     BOOST_TEST(h.metric("delivery.success_rate") == 0.0);
     // Replay: the link stream's draws after the storm are the server's ping detection, then the
     // client's; the user stream's first draw is the reconnect backoff.
@@ -264,10 +264,10 @@ BOOST_AUTO_TEST_CASE(worker_loss_stalls_the_queue_which_drains_after) {
     mt::harness h(sc);
     h.finish();
     auto& rec = h.rec();
-    BOOST_TEST(rec.published == 299u);
-    BOOST_TEST(rec.operations_ok == 299u);
-    BOOST_TEST(rec.server_queue.max() >= 48.0);
-    BOOST_TEST(rec.server_queue.max() <= 51.0);
+    BOOST_TEST(rec.publishing.published() == 299u);
+    BOOST_TEST(rec.publishing.operations_ok() == 299u);
+    BOOST_TEST(rec.serving.server_queue().max() >= 48.0);
+    BOOST_TEST(rec.serving.server_queue().max() <= 51.0);
     // Requests from the window wait for 15 s (all but the ones idle workers had already taken —
     // see the disabled test below); the backlog is gone within 50 x 3.52 ms / 2 of 15 s.
     std::int64_t last_backlog_done = 0;
@@ -281,7 +281,7 @@ BOOST_AUTO_TEST_CASE(worker_loss_stalls_the_queue_which_drains_after) {
     BOOST_TEST(served_in_window <= 2);
     BOOST_TEST(last_backlog_done > ns(15_s));
     BOOST_TEST(last_backlog_done < ns(15_s) + ns(100_ms));
-    BOOST_TEST(rec.queue_wait.max() >= ns(4'800_ms));
+    BOOST_TEST(rec.serving.queue_wait().max() >= ns(4'800_ms));
 }
 
 // Regression test for a fixed bug (models/server.hpp, worker(): `while (index >= active_) co_await restored_;` is checked only
@@ -298,7 +298,7 @@ BOOST_AUTO_TEST_CASE(worker_loss_of_all_workers_serves_nothing_in_the_window) {
         if (o.t > ns(10_s) && o.t < ns(15_s)) ++served_in_window;
     BOOST_TEST(served_in_window == 0);
     // 10.0 .. 15.0 s: 51 publishes wait (the one at 15 s arrives before the workers resume).
-    BOOST_TEST(h.rec().server_queue.max() == 51.0);
+    BOOST_TEST(h.rec().serving.server_queue().max() == 51.0);
 }
 
 BOOST_AUTO_TEST_CASE(partial_worker_loss_halves_capacity) {
@@ -316,12 +316,12 @@ BOOST_AUTO_TEST_CASE(partial_worker_loss_halves_capacity) {
     sc.faults.push_back(f);
     mt::harness h(sc);
     h.run_until(10_s);
-    BOOST_TEST(h.rec().server_queue.max() <= 1.0);
+    BOOST_TEST(h.rec().serving.server_queue().max() <= 1.0);
     h.run_until(20_s);
-    BOOST_TEST(h.rec().server_queue.value() >= 3.0);
-    BOOST_TEST(h.rec().server_queue.value() <= 7.0);
+    BOOST_TEST(h.rec().serving.server_queue().value() >= 3.0);
+    BOOST_TEST(h.rec().serving.server_queue().value() <= 7.0);
     h.finish();
-    BOOST_TEST(h.rec().server_queue.value() <= 1.0);
+    BOOST_TEST(h.rec().serving.server_queue().value() <= 1.0);
 }
 
 BOOST_AUTO_TEST_CASE(latency_spike_adds_extra_exactly_in_its_window) {

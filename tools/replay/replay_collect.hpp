@@ -1,5 +1,5 @@
 // tools/replay/replay_collect.hpp — the result of a live run: the shards' counters and
-// histograms merged after their threads have joined, the publishing side's recorder, activity
+// histograms merged after their threads have joined into the run's meters (models/recorder.hpp), activity
 // windows in scenario time, and only the metrics a client can observe. Part of replay_run
 // (replay_run.hpp); include replay.hpp.
 #pragma once
@@ -23,15 +23,11 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     std::int64_t last_delivery = -1, first_message = -1, last_reply = -1;
     for (auto& sh : shards_) {
         auto& s = sh->stats;
-        rec.messages_sent += s.messages_sent.load();
-        rec.messages_handled += s.messages_replied.load();
-        rec.message_latency.merge(s.message_latency);
+        rec.messages.add(s.messages_sent.load(), s.messages_replied.load());
+        rec.messages.merge_latency(s.message_latency);
         if (const auto f = s.first_message_ns.load(); f >= 0 && (first_message < 0 || f < first_message)) first_message = f;
         last_reply = std::max(last_reply, s.last_reply_ns.load());
-        rec.connect_attempts += s.connect_attempts.load();
-        rec.connect_ok += s.connect_ok.load();
-        rec.connect_failed += s.connect_failed.load();
-        rec.drops += s.drops.load();
+        rec.connections.add_attempts(s.connect_attempts.load(), s.connect_ok.load(), s.connect_failed.load(), s.drops.load());
         received_live += s.received_live.load();
         received_offline += s.received_offline.load();
         live.protocol_errors += s.protocol_errors.load();
@@ -40,27 +36,30 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
         live.received_unknown_id += s.unknown_ids.load();
         live.received_duplicate += s.duplicates.load();
         live.received_wrong_recipient += s.wrong_recipients.load();
-        rec.delivery_latency.merge(s.delivery_latency);
-        rec.offline_latency.merge(s.offline_latency);
-        rec.connect_time.merge(s.connect_time);
+        rec.delivery.merge_latency(s.delivery_latency);
+        rec.offline.merge_latency(s.offline_latency);
+        rec.connections.merge_connect_time(s.connect_time);
         live.uncorrected_latency.merge(s.uncorrected);
         last_delivery = std::max(last_delivery, s.last_delivery_ns.load());
     }
-    rec.delivered = received_live;
-    rec.offline_delivered = received_offline;
-    rec.lost = rec.attempted > received_live ? rec.attempted - received_live : 0;
-    rec.connected_peak = peak_open_.load();
-    const auto pending = rec.offline_enqueued > received_offline ? rec.offline_enqueued - received_offline : 0;
+    rec.delivery.add_delivered(received_live);
+    rec.offline.add_handed_over(received_offline);
+    // What was sent to an open socket and never arrived.
+    const std::uint64_t attempted = rec.delivery.attempted();
+    rec.delivery.on_lost(time_point{}, attempted > received_live ? attempted - received_live : 0);
+    rec.connections.note_peak(peak_open_.load());
+    const std::uint64_t queued = rec.offline.offline_enqueued();
+    const auto pending = queued > received_offline ? queued - received_offline : 0;
     // Activity windows in scenario time, so throughputs are per scenario second.
     if (first_publish_ns_ >= 0) {
-        rec.publishing.note(time_point::from_ns(scenario_ns(first_publish_ns_)));
-        if (last_accept_ns_ >= 0) rec.publishing.note(time_point::from_ns(scenario_ns(last_accept_ns_)));
-        rec.delivering.note(time_point::from_ns(scenario_ns(first_publish_ns_)));
-        if (last_delivery > 0) rec.delivering.note(time_point::from_ns(scenario_ns(last_delivery)));
+        rec.publishing.active_at(time_point::from_ns(scenario_ns(first_publish_ns_)));
+        if (last_accept_ns_ >= 0) rec.publishing.active_at(time_point::from_ns(scenario_ns(last_accept_ns_)));
+        rec.delivery.active_at(time_point::from_ns(scenario_ns(first_publish_ns_)));
+        if (last_delivery > 0) rec.delivery.active_at(time_point::from_ns(scenario_ns(last_delivery)));
     }
     if (first_message >= 0) {
-        rec.messaging.note(time_point::from_ns(std::max<std::int64_t>(scenario_ns(first_message), 0)));
-        if (last_reply >= 0) rec.messaging.note(time_point::from_ns(std::max<std::int64_t>(scenario_ns(last_reply), 0)));
+        rec.messages.active_at(time_point::from_ns(std::max<std::int64_t>(scenario_ns(first_message), 0)));
+        if (last_reply >= 0) rec.messages.active_at(time_point::from_ns(std::max<std::int64_t>(scenario_ns(last_reply), 0)));
     }
     const auto end = time_point::from_ns(std::max<std::int64_t>(scenario_ns(t0_ + wall_ns), 0));
     double load_seconds = 0;

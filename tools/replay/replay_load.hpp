@@ -121,6 +121,7 @@ inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns,
     const char* prio = priority_names[static_cast<std::size_t>(p.prio) & 3u];
     const double sent_at_ms = unix_ms_of(intended_ns);
     const double issued_ms = static_cast<double>(detail::unix_ns()) / 1e6;
+    const time_point at = time_point::from_ns(scenario_ns(intended_ns));  // for the meters
     std::string body;
     std::uint32_t count = 0;
     const bool batch = p.batch() > 1 || p.target == models::target_kind::users;
@@ -143,22 +144,21 @@ inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns,
         if (p.target == models::target_kind::broadcast) {
             add(ledger_->publish_broadcast(), "broadcast", std::nullopt);
             const auto open = std::max<std::int64_t>(open_total_.load(std::memory_order_relaxed), 0);
-            rec_.attempted += static_cast<std::uint64_t>(open);
-            ++rec_.broadcasts;
-            rec_.broadcast_recipients.add(static_cast<double>(open));
+            rec_.delivery.on_attempted(at, static_cast<std::uint64_t>(open));
+            rec_.broadcasts.on_broadcast(at, static_cast<std::uint64_t>(open));
             continue;
         }
         const auto id = ledger_->publish(recipients);
         for (const std::uint32_t u : recipients) {
             add(id, "user", u);
-            if (online_[u].load(std::memory_order_relaxed)) ++rec_.attempted;
-            else ++rec_.offline_enqueued;
+            if (online_[u].load(std::memory_order_relaxed)) rec_.delivery.on_attempted(at);
+            else rec_.offline.add_enqueued(1);
         }
     }
     if (batch) body += ']';
-    rec_.published += p.batch();
+    rec_.publishing.on_published(at, p.batch());
     published_total_.fetch_add(p.batch(), std::memory_order_relaxed);
-    ++rec_.operations;
+    rec_.publishing.on_operation(at);
     ++publish_requests_;
     if (first_publish_ns_ < 0) first_publish_ns_ = intended_ns;
     publish_request r{std::move(body), intended_ns, p.batch(), closed_client};
@@ -173,22 +173,21 @@ inline void replay_run::on_published(const publish_request& r, publish_outcome o
         net::post(control_, [this, c = static_cast<std::size_t>(r.closed_client), ok = o == publish_outcome::accepted] {
             closed_done(c, ok);
         });
+    const time_point done = time_point::from_ns(scenario_ns(done_ns));  // for the meters
     switch (o) {
     case publish_outcome::accepted:
-        rec_.accepted += r.notifications;
-        rec_.persisted += r.notifications;
-        ++rec_.operations_ok;
-        rec_.operation_latency.record(std::max<std::int64_t>(0, done_ns - r.intended_ns));
-        if (r.notifications > 0)
-            rec_.per_notification.add(static_cast<double>(done_ns - r.intended_ns) * 1e-9 / r.notifications);
+        rec_.publishing.on_accepted(done, r.notifications);
+        rec_.publishing.on_stored(done, r.notifications);
+        rec_.publishing.on_succeeded(done, duration::nanoseconds(std::max<std::int64_t>(0, done_ns - r.intended_ns)),
+                                     r.notifications);
         accepted_total_.fetch_add(r.notifications, std::memory_order_relaxed);
         last_accept_ns_ = done_ns;
         last_contact_ns_ = done_ns;
         failures_since_contact_ = 0;
         return;
-    case publish_outcome::rejected: rec_.rejected += r.notifications; break;
-    case publish_outcome::failed: rec_.failed += r.notifications; break;
-    case publish_outcome::timed_out: rec_.timed_out += r.notifications; break;
+    case publish_outcome::rejected: rec_.publishing.on_rejected(done, r.notifications); break;
+    case publish_outcome::failed: rec_.publishing.on_failed(done, r.notifications); break;
+    case publish_outcome::timed_out: rec_.publishing.on_timed_out(done, r.notifications); break;
     }
     failed_total_.fetch_add(r.notifications, std::memory_order_relaxed);
     ++failures_since_contact_;

@@ -149,7 +149,7 @@ private:
     std::unique_ptr<http_publisher> http_;
     std::unique_ptr<ws_publisher> wsp_;
     std::unique_ptr<delivery_ledger> ledger_;  // the ids published and to whom (control thread writes)
-    models::recorder rec_;                 // publishing side, filled on the control thread
+    models::recorder rec_;  // the meters: publishing side on the control thread, the shards merged at the end
     histogram lag_;
     std::uint64_t publish_requests_ = 0;
     std::int64_t last_contact_ns_ = 0;

@@ -1,0 +1,70 @@
+// models/delivery_meter.hpp — the fate of each copy of a notification sent to a connected user
+// (models/fan_out.hpp, or a live replay's clients): attempted, delivered, lost on a dead link,
+// dropped by a full send buffer; with the offline queues' drops and expiries (their own meter)
+// this gives the delivery success rate. Emits the catalogue's delivery.* entries.
+#pragma once
+
+#include "models/activity_window.hpp"
+#include "models/metrics.hpp"
+#include "models/offline_queue_meter.hpp"
+
+#include <surge/stats.hpp>
+#include <surge/time.hpp>
+
+#include <cstdint>
+
+namespace surge::models {
+
+class delivery_meter {
+public:
+    /// A copy was handed to a connected recipient's link.
+    void on_attempted(time_point, std::uint64_t n = 1) noexcept { attempted_ += n; }
+    /// A copy arrived; a copy from an offline queue has its latency in the offline queues' meter.
+    void on_delivered(time_point) noexcept { ++delivered_; }
+    void on_delivered(time_point, std::int64_t latency_ns) {
+        ++delivered_;
+        latency_.record(latency_ns);
+    }
+    void on_lost(time_point, std::uint64_t n = 1) noexcept { lost_ += n; }
+    void on_dropped_send_buffer(time_point) noexcept { ++dropped_send_buffer_; }
+    /// The delivering span: from the first publish request to the last delivery.
+    void active_at(time_point t) noexcept { window_.note(t); }
+
+    // A live replay's counts, taken from its threads after they joined.
+    void add_delivered(std::uint64_t n) noexcept { delivered_ += n; }
+    void merge_latency(const histogram& h) { latency_.merge(h); }
+
+    [[nodiscard]] std::uint64_t attempted() const noexcept { return attempted_; }
+    [[nodiscard]] std::uint64_t delivered() const noexcept { return delivered_; }
+    [[nodiscard]] std::uint64_t lost() const noexcept { return lost_; }
+    [[nodiscard]] std::uint64_t dropped_send_buffer() const noexcept { return dropped_send_buffer_; }
+    [[nodiscard]] const histogram& delivery_latency() const noexcept { return latency_; }
+
+    /// `pending`: messages still on links or in queues at the end; `offline`: its drops and expiries.
+    void emit(metric_set& m, double load_seconds, std::uint64_t pending, const offline_queue_meter& offline) const {
+        using id = metric_id;
+        using stat = histogram_statistic;
+        auto u = [](std::uint64_t v) { return static_cast<double>(v); };
+        const std::uint64_t dropped_offline = offline.dropped_offline(), expired = offline.expired();
+        m.set(id::delivery_attempted, u(attempted_));
+        m.set(id::delivery_delivered, u(delivered_));
+        m.set(id::delivery_lost, u(lost_));
+        m.set(id::delivery_dropped_send_buffer, u(dropped_send_buffer_));
+        m.set(id::delivery_dropped_offline, u(dropped_offline));
+        m.set(id::delivery_expired, u(expired));
+        m.set(id::delivery_pending, u(pending));
+        m.set(id::delivery_success_rate,
+              success_ratio(delivered_, delivered_ + lost_ + dropped_send_buffer_ + dropped_offline + expired));
+        m.set(id::delivery_throughput, window_.rate(u(delivered_), load_seconds));
+        emit_latency(m, latency_, {{id::delivery_latency_mean, stat::mean}, {id::delivery_latency_p50, stat::p50},
+                                   {id::delivery_latency_p90, stat::p90}, {id::delivery_latency_p99, stat::p99},
+                                   {id::delivery_latency_p999, stat::p999}, {id::delivery_latency_max, stat::max}});
+    }
+
+private:
+    std::uint64_t attempted_ = 0, delivered_ = 0, lost_ = 0, dropped_send_buffer_ = 0;
+    histogram latency_;  // copies sent to a connected user (not from an offline queue)
+    activity_window window_;
+};
+
+} // namespace surge::models

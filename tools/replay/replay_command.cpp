@@ -274,7 +274,7 @@ action define_replay(CLI::App& cmd) {
         ->capture_default_str();
     cmd.add_option("--track-ids", o->track_ids,
                    "How many of the latest notification ids to remember (16 bytes each); a notification with an "
-                   "older id counts as live.received_unknown_id")
+                   "older id counts as an unknown id, not a delivery")
         ->type_name("N")
         ->capture_default_str();
     cmd.add_option("--user-prefix", o->user_prefix, "User ids are PREFIX0, PREFIX1, ...")->type_name("PREFIX")->capture_default_str();

@@ -3,10 +3,12 @@
 set -euo pipefail
 # (Microsoft GSL and range-v3 are not listed: no code uses them yet, and nothing is installed that
 # nothing uses.)
+# libsimdjson-dev: the replay's frame benchmark (tests/bench/frame_bench.cpp) measures the hand
+# scanner against simdjson; the replay itself does not use it yet.
 # libclang-rt-14-dev: clang's libFuzzer and sanitizer runtimes (the fuzz targets, tests/fuzz); clang
 # only recommends it, and recommendations are not installed below.
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev libboost1.81-dev libboost-test1.81-dev
-          nlohmann-json3-dev libbenchmark-dev libcli11-dev libfmt-dev libssl-dev)
+          nlohmann-json3-dev libsimdjson-dev libbenchmark-dev libcli11-dev libfmt-dev libssl-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

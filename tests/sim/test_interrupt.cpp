@@ -127,6 +127,7 @@ BOOST_AUTO_TEST_CASE(interrupted_verdicts_and_exit_codes) {
     sim::threshold_verdict fail;
     fail.pass = false;
     sim::threshold_verdict pass;
+    pass.pass = true;
     BOOST_TEST(sim::exit_code({pass}, r) == 130);
     BOOST_TEST(sim::verdict_line({pass, fail}, r) == "INTERRUPTED by SIGINT (partial run); 1 of 2 thresholds failed");
     r.interrupted = 0;

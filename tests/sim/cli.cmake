@@ -107,7 +107,7 @@ file(WRITE ${SURGE_CLI_DIR}/deep-auth.json
   "{\"name\": \"m\", \"duration\": \"1s\", \"load\": [{\"at\": \"0s\", \"rate\": \"10/s\"}], \"protocol\": {\"auth\": {\"a\": ${surge_deep_open}${surge_deep_close}}}}\n")
 file(WRITE ${SURGE_CLI_DIR}/deep-report.json "{\"metrics\": ${surge_deep_open}${surge_deep_close}}\n")
 surge_cli_test(validate_deep_nesting EXIT 2 ARGS validate ${SURGE_CLI_DIR}/deep-name.json STDOUT_EMPTY
-  STDERR "^surge: [^\n]*deep-name\\.json:1:138: JSON nested more than 128 levels deep")
+  STDERR "^surge: [^\n]*deep-name\\.json:1:137: JSON nested more than 128 levels deep")
 surge_cli_test(run_deep_protocol_auth EXIT 2 ARGS run ${SURGE_CLI_DIR}/deep-auth.json
   --output ${SURGE_CLI_DIR}/deep-auth-report.json STDOUT_EMPTY
   STDERR "^surge: [^\n]*deep-auth\\.json:1:[0-9]+: JSON nested more than 128 levels deep"

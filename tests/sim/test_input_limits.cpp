@@ -86,9 +86,9 @@ BOOST_AUTO_TEST_CASE(nesting_limit_is_exact_and_located) {
     // Bounded quoting of a deep (but allowed) value: a prefix, then its size.
     BOOST_TEST(contains(at_limit, "\u2026 (an array of 1 elements)"));
     BOOST_TEST(at_limit.size() < 200u);
-    // The 128th array opens at byte 10 + 127 of the text: column 138.
+    // The 128th array opens at byte 9 + 127 (0-based) of the text: column 137.
     BOOST_TEST(error_of(with_name(nested(128))) ==
-               "t.json:1:138: JSON nested more than 128 levels deep (the nesting limit; see \"Limits\" in docs/scenarios.md)");
+               "t.json:1:137: JSON nested more than 128 levels deep (the nesting limit; see \"Limits\" in docs/scenarios.md)");
     // Brackets inside strings do not count.
     BOOST_TEST(load_detail::nesting_offset(R"(["[[[[", {"a": "{{{{"}])", 2) == std::string(R"(["[[[[", {"a": "{{{{"}])").size());
 }

@@ -79,8 +79,6 @@ inline loaded_scenario load_scenario_text(const std::string& text, const std::st
     return out;
 }
 
-}
-
 inline loaded_scenario load_scenario_file(const std::string& path, const std::vector<std::string>& sets) {
     return load_scenario_text(read_text_file(path), path, sets);
 }

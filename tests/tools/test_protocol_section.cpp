@@ -261,4 +261,16 @@ BOOST_AUTO_TEST_CASE(bad_fixtures_are_rejected_with_their_message) {
     for (const auto& [name, fragment] : cases) BOOST_TEST(seen.count(name) == 1, name << " is listed but missing");
 }
 
+// Issue 12, item 2: a protocol file's auth value nested 100 000 deep is rejected by the parser's
+// nesting limit, before anything copies or serialises it.
+BOOST_AUTO_TEST_CASE(deep_protocol_file_fails_at_load) {
+    const std::string auth = R"({"a": )" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+    try {
+        (void)surge::replay::load_protocol_text(R"({"auth": )" + auth + "}", "p.json");
+        BOOST_FAIL("no error");
+    } catch (const surge::sim::input_error& e) {
+        BOOST_TEST(std::string(e.what()).find("nested more than 128 levels deep") != std::string::npos, e.what());
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -437,7 +437,7 @@ action define_golden(CLI::App& cmd) {
             const std::string name = sim::terminal_text(r.name);
             const std::string label = "golden " + name + ": ";
             const std::string golden_file = sim::terminal_text(r.golden_file.string());
-            const std::string scenario_file = sim::terminal_text(scenario_file);
+            const std::string scenario_file = sim::terminal_text(r.scenario_file.string());
             switch (r.what) {
             case status::unchanged: std::cout << label << "unchanged\n"; break;
             case status::written:

@@ -143,7 +143,7 @@ void BM_BroadcastFanout(benchmark::State& state) {
             sys.start();
             run_until_connected(sim, sys, users);
             sim.run_until(ph.at);
-            const std::uint64_t d0 = sys.record().delivered;
+            const std::uint64_t d0 = sys.record().delivery.delivered();
             const std::uint64_t e0 = sim.events_processed();
             pending_before = sim.pending_events();
             state.ResumeTiming();
@@ -151,7 +151,7 @@ void BM_BroadcastFanout(benchmark::State& state) {
             sys.end_load();
             sim.run_until(surge::time_point{} + sc.length + sc.drain);
             state.PauseTiming();
-            const std::uint64_t d = sys.record().delivered - d0;
+            const std::uint64_t d = sys.record().delivery.delivered() - d0;
             if (d != static_cast<std::uint64_t>(broadcasts * users) || sys.pending() != 0) {
                 state.SkipWithError(("expected every broadcast delivered to every user; delivered " +
                                      std::to_string(d) + ", pending " + std::to_string(sys.pending()))
@@ -259,12 +259,12 @@ void BM_ScenarioSteady(benchmark::State& state) {
             sys.start();
             sim.run_until(warm);
             const std::uint64_t e0 = sim.events_processed();
-            const std::uint64_t d0 = sys.record().delivered;
+            const std::uint64_t d0 = sys.record().delivery.delivered();
             state.ResumeTiming();
             sim.run_until(surge::time_point{} + sc.length);
             state.PauseTiming();
             events += sim.events_processed() - e0;
-            delivered += sys.record().delivered - d0;
+            delivered += sys.record().delivery.delivered() - d0;
             pending = sim.pending_events();
         }
         release_freed_memory();

@@ -147,12 +147,13 @@ private:
             rec_->serving.on_queue_length(start, door_.queue_length());
             rec_->memory.add(start, memory_meter::requests, -mem_.per_request);
             rec_->serving.on_taken(start, q.enqueued);
+            rec_->serving.on_service_start(start);
             switch (q.type) {
             case request::kind::publish: co_await handlers_.publish(q, start); break;
             case request::kind::connect: co_await handlers_.connect(q); break;
             case request::kind::client_message: co_await handlers_.client_message(q); break;
             }
-            rec_->serving.on_served(start, sim_->now());
+            rec_->serving.on_service_end(sim_->now());
         }
     }
 

@@ -83,7 +83,9 @@ inline run_result run(const models::scenario& sc, const run_options& opt) {
 
     if (system) res.metrics = system->metrics();
     res.trace_hash = sim.trace_hash();
-    res.virtual_seconds = sim.now().seconds_f();
+    // One division of the integer nanoseconds, the nearest double to the exact decimal (0.3, not
+    // seconds_f()'s 0.30000000000000004 from multiplying by the inexact 1e-9).
+    res.virtual_seconds = static_cast<double>((sim.now() - time_point{}).count()) / 1e9;
     res.events = sim.events_processed();
     res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
     res.peak_rss_bytes = peak_rss_bytes();

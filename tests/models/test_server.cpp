@@ -466,4 +466,24 @@ BOOST_AUTO_TEST_CASE(broadcast_time_is_recorded_once_when_sealed_and_every_copy_
     BOOST_TEST(rec.broadcasts.broadcast_time().count() == 2u);
 }
 
+
+// Issue 12, item 15: utilization counts the service of a request still running when the run
+// ends, up to the end. One worker; the connect at 0 s takes 1 ms; publishes at 4 s and 8 s take
+// 4 s each, the second still in service at the end (10 s): busy 0.001 + 4 + 2 s of 10 s. Counting
+// finished requests only would give (0.001 + 4) / 10.
+BOOST_AUTO_TEST_CASE(utilization_counts_a_request_still_in_service_at_the_end) {
+    auto sc = mt::exact_scenario(1);
+    sc.drain = 0_s;
+    sc.server.cost_per_notification = m::duration_dist::fixed(4_s);
+    sc.server.cost_per_message = m::duration_dist::fixed(0_s);
+    sc.server.queries_per_notification = 0;
+    sc.load.push_back(mt::uniform_phase(0.25));
+    mt::harness h(sc);
+    h.finish();
+    BOOST_TEST(h.rec().publishing.published() == 2u);
+    BOOST_TEST(h.rec().publishing.persisted() == 1u);
+    BOOST_TEST(h.rec().serving.busy_workers() == 1);
+    BOOST_TEST(h.metric("server.utilization") == 0.6001);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

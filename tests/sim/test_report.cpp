@@ -5,6 +5,7 @@
 
 #include <sim/report.hpp>
 #include <sim/report_reader.hpp>
+#include <sim/run.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -456,6 +457,27 @@ BOOST_AUTO_TEST_CASE(report_matches_its_schema) {
     auto bad_hash = rep;
     bad_hash["trace_hash"] = "0123456789ABCDEF";
     BOOST_TEST(!schema.accepts(bad_hash));
+}
+
+
+// Issue 12, item 15: virtual time is integer nanoseconds, so the report (and the golden file and
+// the summary, which read the same field) gives its exact decimal: a 0.3 s run is 0.3, not
+// 0.30000000000000004, and a 30 s run is 30, not 30.000000000000004.
+BOOST_AUTO_TEST_CASE(virtual_seconds_is_the_exact_decimal_of_the_virtual_nanoseconds) {
+    const std::pair<surge::duration, const char*> cases[] = {{surge::duration::milliseconds(300), "\"virtual_seconds\": 0.3,"},
+                                                             {surge::duration::seconds(30), "\"virtual_seconds\": 30.0,"}};
+    for (const auto& [length, expected] : cases) {
+        m::scenario sc;
+        sc.name = "short";
+        sc.length = length;
+        sc.drain = surge::duration::zero();
+        sc.users.count = 1;
+        const sim::run_result r = sim::run(sc);
+        BOOST_TEST_REQUIRE(r.completed, r.error);
+        BOOST_TEST(r.virtual_seconds == static_cast<double>(length.count()) / 1e9);
+        const std::string text = sim::report_text(sim::make_report(r, sample_info(), {}));
+        BOOST_TEST(text.find(expected) != std::string::npos, "report text lacks " << expected);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

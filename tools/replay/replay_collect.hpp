@@ -74,7 +74,7 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     out.run.scenario = sc_.name;
     out.run.seed = opt_.seed.value_or(sc_.seed);
     out.run.trace_hash = 0;  // the report writes null: a live run has no deterministic trace
-    out.run.virtual_seconds = static_cast<double>(std::min(scenario_ns(t0_ + wall_ns), (sc_.length + sc_.drain).count())) * 1e-9;
+    out.run.virtual_seconds = static_cast<double>(std::min(scenario_ns(t0_ + wall_ns), (sc_.length + sc_.drain).count())) / 1e9;
     if (out.run.virtual_seconds < 0) out.run.virtual_seconds = 0;
     out.run.wall_seconds = static_cast<double>(wall_ns) * 1e-9;
     out.run.events = publish_requests_;

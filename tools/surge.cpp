@@ -81,7 +81,6 @@ using surge::cli::action;
 using surge::cli::complain;
 using surge::cli::exit_bad_input;
 using surge::cli::exit_ok;
-using surge::cli::open_output;
 using surge::cli::parse_seed;
 using surge::cli::usage_error;
 

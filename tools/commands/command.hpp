@@ -82,35 +82,6 @@ inline surge::duration parse_duration_option(const std::string& option, const st
     return parse_duration_option(option, text);
 }
 
-/// Opens `path` for writing now, so that an unwritable path is bad input before the run starts.
-inline std::ofstream open_output(const std::string& path, const char* what) {
-    errno = 0;
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) {
-        const int err = errno;
-        throw usage_error(std::string("cannot write the ") + what + " " + path + ": " +
-                          (err != 0 ? std::strerror(err) : "cannot open the file"));
-    }
-    return out;
-}
-
-/// Checks now that `path` can be written, without touching it: for a report that is written only if
-/// the run starts (a run that cannot start leaves no file, and an earlier report in place).
-inline void check_output_writable(const std::string& path, const char* what) {
-    std::error_code ec;
-    const bool existed = std::filesystem::exists(path, ec);
-    {
-        errno = 0;
-        std::ofstream probe(path, std::ios::binary | std::ios::app);
-        if (!probe) {
-            const int err = errno;
-            throw usage_error(std::string("cannot write the ") + what + " " + path + ": " +
-                              (err != 0 ? std::strerror(err) : "cannot open the file"));
-        }
-    }
-    if (!existed) std::filesystem::remove(path, ec);
-}
-
 /// `surge replay`: defined in tools/replay/replay_command.cpp when surge is built with the live
 /// replay (SURGE_WITH_REPLAY, the default), else in tools/commands/replay_unavailable.cpp.
 action define_replay(CLI::App& cmd);

@@ -45,12 +45,7 @@ void expect(bool ok, const std::string& what) {
     std::cerr << "FAILED: " << what << '\n';
 }
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using surge::test::read_text;
 
 struct child {
     pid_t pid = -1;

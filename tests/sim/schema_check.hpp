@@ -13,10 +13,13 @@
 
 #include <cmath>
 #include <cstddef>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -208,5 +211,22 @@ private:
     json root_;
     mutable std::map<std::string, std::unique_ptr<std::regex>> regexes_;
 };
+
+/// A file's whole text (a test's own fixtures: no size limit needed).
+inline std::string read_text(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+#ifdef SURGE_SOURCE_DIR
+/// sim/scenario.schema.json of the source tree, parsed once per test program.
+inline const schema_validator& scenario_schema() {
+    static const schema_validator v(
+        nlohmann::json::parse(read_text(std::filesystem::path(SURGE_SOURCE_DIR) / "sim" / "scenario.schema.json")));
+    return v;
+}
+#endif
 
 } // namespace surge::test

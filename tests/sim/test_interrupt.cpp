@@ -38,12 +38,7 @@ sim::loaded_scenario small_scenario() {
                                    "small.json");
 }
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using surge::test::read_text;
 
 /// A fresh, empty directory for one test's files.
 fs::path scratch(const std::string& name) {

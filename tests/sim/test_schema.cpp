@@ -34,17 +34,9 @@ namespace {
 
 const fs::path source_dir{SURGE_SOURCE_DIR};
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using surge::test::read_text;
 
-const surge::test::schema_validator& schema() {
-    static const surge::test::schema_validator v(json::parse(read_text(source_dir / "sim" / "scenario.schema.json")));
-    return v;
-}
+const surge::test::schema_validator& schema() { return surge::test::scenario_schema(); }
 
 /// The *.json files under `dir` (recursively if asked), in sorted order; none if `dir` is absent.
 std::vector<fs::path> json_files(const fs::path& dir, bool recursive) {

@@ -35,17 +35,9 @@ namespace {
 const fs::path source_dir{SURGE_SOURCE_DIR};
 const char* const minimal = R"({"name": "m", "duration": "60s", "load": [{"at": "0s", "rate": "10/s"}]})";
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using surge::test::read_text;
 
-const surge::test::schema_validator& schema() {
-    static const surge::test::schema_validator v(json::parse(read_text(source_dir / "sim" / "scenario.schema.json")));
-    return v;
-}
+const surge::test::schema_validator& schema() { return surge::test::scenario_schema(); }
 
 /// The message the whole check (scenario loader, then the tool's reader) gives, or "" if none.
 std::string error_of(const std::string& text, const std::vector<std::string>& sets = {}, const std::string& file = "t.json") {

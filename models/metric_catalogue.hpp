@@ -186,6 +186,7 @@ enum class metric_id : std::uint8_t {
     live_received_duplicate,
     live_received_wrong_recipient,
     live_publish_requests,
+    live_publish_retries,
     live_connections_peak_open,
     live_scheduling_lag_p50,
     live_scheduling_lag_p99,
@@ -321,6 +322,7 @@ inline constexpr metric_entry table[] = {
     {live_received_duplicate, "live.received_duplicate", count, lower, live_only, live, {}},  // not delivered: a repeat
     {live_received_wrong_recipient, "live.received_wrong_recipient", count, lower, live_only, live, {}},  // not delivered: misrouted
     {live_publish_requests, "live.publish_requests", count, neutral, live_only, live, {}},  // the load
+    {live_publish_retries, "live.publish_retries", count, neutral, live_only, live, {}},  // a keep-alive closed under them
     {live_connections_peak_open, "live.connections.peak_open", count, higher, live_only, live, {}},  // of the same users, more got in
     {live_scheduling_lag_p50, "live.scheduling_lag.p50", seconds, lower, live_only, live, {}},
     {live_scheduling_lag_p99, "live.scheduling_lag.p99", seconds, lower, live_only, live, {}},

@@ -13,6 +13,7 @@ function parseOptions(argv) {
     exitAfter: 0,
     pingInterval: 25000,
     pingTimeout: 20000,
+    keepAliveTimeout: 60000,
     requireHeader: null,
     tlsCert: null,
     tlsKey: null,
@@ -33,6 +34,8 @@ function parseOptions(argv) {
       case '--exit-after': opt.exitAfter = Number(value()); break;
       case '--ping-interval': opt.pingInterval = Number(value()); break;
       case '--ping-timeout': opt.pingTimeout = Number(value()); break;
+      // How long an idle keep-alive HTTP connection stays open (ms; Node's default is 5000).
+      case '--keep-alive-timeout': opt.keepAliveTimeout = Number(value()); break;
       case '--tls-cert': opt.tlsCert = value(); break;
       case '--tls-key': opt.tlsKey = value(); break;
       case '--require-header': {
@@ -151,7 +154,7 @@ function createServer(opt, handler) {
 }
 
 function listen(server, opt) {
-  server.keepAliveTimeout = 60000;
+  server.keepAliveTimeout = opt.keepAliveTimeout;
   // A deep accept backlog: thousands of clients connect within a second in the benchmarks.
   server.listen({ port: opt.port, host: '127.0.0.1', backlog: 8192 }, () => {
     process.stdout.write(`PORT ${server.address().port}\n`);

@@ -4,6 +4,13 @@
 // Open model: requests are generated at their intended times whatever the server does. A request
 // waits in the backlog while every pooled connection is busy, so the time it waits is part of
 // its measured latency (from the intended time) instead of slowing the load down.
+//
+// A server may close a keep-alive connection while it is idle (Node's keepAliveTimeout, 5 s by
+// default; gunicorn's 2 s) at the moment a request is written on it: the request then ends in
+// "end of stream" or a reset before any byte of a response. Such a request is sent once more on a
+// fresh connection (as browsers and curl do), once only; an error on a fresh connection, or after
+// a response began, is a failure. A retried request that the server did act on shows up as a
+// duplicate delivery (counted apart by the delivery ledger), never as a second delivery.
 #pragma once
 
 #include "connection.hpp"
@@ -13,6 +20,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +31,7 @@ struct publish_request {
     std::int64_t intended_ns = 0;   // steady clock
     std::uint32_t notifications = 1;
     std::int32_t closed_client = -1;  // the closed-phase client waiting for the answer, if any
+    bool retried = false;              // sent once more after a reused connection closed under it
 };
 
 enum class publish_outcome : std::uint8_t { accepted, rejected, failed, timed_out };
@@ -51,6 +60,8 @@ public:
     [[nodiscard]] std::size_t backlog() const noexcept { return backlog_.size(); }
     [[nodiscard]] std::size_t in_flight() const noexcept { return busy_; }
     [[nodiscard]] std::size_t connections() const noexcept { return conns_.size(); }
+    /// Requests sent once more because an idle keep-alive connection closed under them.
+    [[nodiscard]] std::size_t retries() const noexcept { return retries_; }
 
     /// No new requests; those waiting fail; in-flight ones finish or time out.
     void stop() {
@@ -71,6 +82,7 @@ private:
         virtual void run(publish_request r) = 0;
         virtual void close() = 0;
         [[nodiscard]] virtual bool busy() const = 0;
+        [[nodiscard]] virtual bool connected() const = 0;
     };
 
     template <class Stream>
@@ -82,6 +94,7 @@ private:
         void run(publish_request r) override {
             busy_ = true;
             req_ = std::move(r);
+            reused_ = connected_;
             if (connected_) return write();
             auto& lowest = beast::get_lowest_layer(stream_);
             lowest.expires_after(p_.timeout_);
@@ -112,6 +125,7 @@ private:
             connected_ = false;
         }
         [[nodiscard]] bool busy() const override { return busy_; }
+        [[nodiscard]] bool connected() const override { return connected_; }
 
     private:
         void write() {
@@ -132,8 +146,10 @@ private:
                 if (ec) return self->fail(ec, "publish write: ");
                 self->res_ = {};
                 self->buf_.consume(self->buf_.size());
-                beast::http::async_read(self->stream_, self->buf_, self->res_, [self](beast::error_code e, std::size_t) {
+                self->parser_.emplace();
+                beast::http::async_read(self->stream_, self->buf_, *self->parser_, [self](beast::error_code e, std::size_t) {
                     if (e) return self->fail(e, "publish response: ");
+                    self->res_ = self->parser_->release();
                     beast::get_lowest_layer(self->stream_).expires_never();
                     const auto status = self->res_.result_int();
                     if (!self->res_.keep_alive()) self->close();
@@ -145,7 +161,24 @@ private:
 
         void fail(beast::error_code ec, const char* what) {
             close();
+            if (closed_while_idle(ec)) {
+                // The server closed the idle connection as the request went out: once more, fresh.
+                busy_ = false;
+                http_req_ = {};
+                req_.retried = true;
+                return p_.retry(std::move(req_));
+            }
             done(ec == beast::error::timeout ? publish_outcome::timed_out : publish_outcome::failed, what + ec.message());
+        }
+
+        /// The connection was reused, the peer closed it, no byte of a response had come, and this
+        /// request has not been retried yet.
+        [[nodiscard]] bool closed_while_idle(beast::error_code ec) const {
+            if (!reused_ || req_.retried) return false;
+            if (parser_ && parser_->got_some()) return false;
+            return ec == beast::http::error::end_of_stream || ec == net::error::eof ||
+                   ec == net::error::connection_reset || ec == net::error::broken_pipe ||
+                   ec == ssl::error::stream_truncated;
         }
 
         void done(publish_outcome o, std::string detail) {
@@ -160,27 +193,47 @@ private:
         publish_request req_;
         beast::http::request<beast::http::string_body> http_req_;
         beast::http::response<beast::http::string_body> res_;
+        std::optional<beast::http::response_parser<beast::http::string_body>> parser_;
         beast::flat_buffer buf_;
         bool busy_ = false;
         bool connected_ = false;
+        bool reused_ = false;  // this request went out on a connection that had served one before
     };
 
     void dispatch() {
         while (!backlog_.empty()) {
-            conn_base* idle = nullptr;
-            for (auto& c : conns_)
-                if (!c->busy()) { idle = c.get(); break; }
-            if (!idle) {
+            // The first idle connection; a request being retried wants a fresh one.
+            const bool fresh = backlog_.front().retried;
+            std::size_t slot = conns_.size();
+            for (std::size_t i = 0; i < conns_.size(); ++i)
+                if (!conns_[i]->busy()) { slot = i; break; }
+            if (slot == conns_.size()) {
                 if (conns_.size() >= max_connections_) return;
-                if (settings_.tls) conns_.push_back(std::make_shared<conn<beast::ssl_stream<beast::tcp_stream>>>(*this, io_, *settings_.tls));
-                else conns_.push_back(std::make_shared<conn<beast::tcp_stream>>(*this, io_));
-                idle = conns_.back().get();
+                conns_.emplace_back();
+            } else if (fresh && conns_[slot]->connected()) {
+                conns_[slot]->close();
             }
+            // A closed connection is replaced by a new object (a TLS stream cannot be reused).
+            if (!conns_[slot] || !conns_[slot]->connected()) conns_[slot] = make_connection();
             auto r = std::move(backlog_.front());
             backlog_.pop_front();
             ++busy_;
-            idle->run(std::move(r));
+            conns_[slot]->run(std::move(r));
         }
+    }
+
+    std::shared_ptr<conn_base> make_connection() {
+        if (settings_.tls) return std::make_shared<conn<beast::ssl_stream<beast::tcp_stream>>>(*this, io_, *settings_.tls);
+        return std::make_shared<conn<beast::tcp_stream>>(*this, io_);
+    }
+
+    /// A request whose reused connection closed under it: first in line again, on a fresh connection.
+    void retry(publish_request r) {
+        --busy_;
+        ++retries_;
+        if (stopped_) return on_result_(r, publish_outcome::failed, steady_ns(), "publish response: connection closed; run ended before the retry");
+        backlog_.push_front(std::move(r));
+        net::post(io_, [this] { dispatch(); });
     }
 
     void finished(conn_base&, const publish_request& r, publish_outcome o, const std::string& detail) {
@@ -198,6 +251,7 @@ private:
     std::vector<std::shared_ptr<conn_base>> conns_;
     std::deque<publish_request> backlog_;
     std::size_t busy_ = 0;
+    std::size_t retries_ = 0;
     bool stopped_ = false;
 };
 

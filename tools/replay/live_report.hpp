@@ -40,6 +40,7 @@ inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
     m.set(id::live_received_duplicate, static_cast<double>(live.received_duplicate));
     m.set(id::live_received_wrong_recipient, static_cast<double>(live.received_wrong_recipient));
     m.set(id::live_publish_requests, static_cast<double>(live.publish_requests));
+    m.set(id::live_publish_retries, static_cast<double>(live.publish_retries));
     m.set(id::live_connections_peak_open, static_cast<double>(live.peak_open));
     if (live.scheduling_lag.count() > 0) {
         m.set(id::live_scheduling_lag_p50, models::seconds_of(live.scheduling_lag, stat::p50));

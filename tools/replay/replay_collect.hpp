@@ -83,6 +83,7 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     out.run.error = redact(error_, opt_.headers);
     out.run.interrupted = interrupted_;
     live.publish_requests = publish_requests_;
+    live.publish_retries = http_ ? http_->retries() : 0;
     live.scheduling_lag = lag_;
     live.peak_open = peak_open_.load();
     live.rss_before_bytes = rss_before_;

@@ -85,6 +85,7 @@ struct live_figures {
     // received, but not deliveries (delivery_ledger)
     std::uint64_t received_unknown_id = 0, received_duplicate = 0, received_wrong_recipient = 0;
     std::uint64_t publish_requests = 0;
+    std::uint64_t publish_retries = 0;           // sent again: an idle keep-alive connection closed under them
     std::uint64_t frames_received = 0;
     histogram scheduling_lag;                    // how late the generator issued requests, ns
     histogram uncorrected_latency;               // delivery latency from the actual send time, ns

@@ -6,6 +6,9 @@
 
 #include "replay_run.hpp"
 
+#include <sim/estimate.hpp>
+
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -60,7 +63,11 @@ inline void replay_run::prepare() {
         auto& sh = *shards_[static_cast<std::size_t>(u) % shards_.size()];
         sh.users.push_back(std::make_unique<user_client>(sh, static_cast<std::uint32_t>(u)));
     }
-    ledger_ = std::make_unique<delivery_ledger>(static_cast<std::uint32_t>(std::max<std::int64_t>(n, 0)), opt_.track_ids);
+    // The ledger's ring for the ids the scenario will publish (its estimate, with a margin), up front.
+    const double expected = std::min(sim::estimate_work(sc_).notifications * 1.25 + 1024.0, static_cast<double>(opt_.track_ids));
+    ledger_ = std::make_unique<delivery_ledger>(static_cast<std::uint32_t>(std::max<std::int64_t>(n, 0)), opt_.track_ids,
+                                                delivery_ledger::default_broadcast_budget,
+                                                static_cast<std::size_t>(std::max(expected, 0.0)));
     generator_.emplace(sc_, seed());
     // What a client cannot do to a server.
     for (const auto& f : sc_.faults) {

@@ -28,11 +28,9 @@ public:
 
     void emit(metric_set& m) const {
         using id = metric_id;
-        using stat = histogram_statistic;
         m.set(id::broadcast_count, static_cast<double>(count_));
         if (count_ > 0) m.set(id::broadcast_recipients_mean, recipients_.mean());
-        emit_latency(m, time_, {{id::broadcast_time_mean, stat::mean}, {id::broadcast_time_p99, stat::p99},
-                                {id::broadcast_time_max, stat::max}});
+        emit_histogram(m, time_, id::broadcast_time_mean);
     }
 
 private:

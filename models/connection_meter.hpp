@@ -51,7 +51,6 @@ public:
 
     void emit(metric_set& m) const {
         using id = metric_id;
-        using stat = histogram_statistic;
         auto u = [](auto v) { return static_cast<double>(v); };
         m.set(id::connections_attempts, u(attempts_));
         m.set(id::connections_succeeded, u(ok_));
@@ -59,8 +58,7 @@ public:
         m.set(id::connections_drops, u(drops_));
         m.set(id::connections_peak, u(peak_));
         m.set(id::connections_success_rate, success_ratio(ok_, ok_ + failed_));
-        emit_latency(m, connect_time_, {{id::connections_time_mean, stat::mean}, {id::connections_time_p50, stat::p50},
-                                        {id::connections_time_p99, stat::p99}, {id::connections_time_max, stat::max}});
+        emit_histogram(m, connect_time_, id::connections_time_mean);
     }
 
 private:

@@ -42,7 +42,6 @@ public:
 
     void emit(metric_set& m) const {
         using id = metric_id;
-        using stat = histogram_statistic;
         auto u = [](auto v) { return static_cast<double>(v); };
         m.set(id::database_queries, u(queries_));
         m.set(id::database_failures, u(failures_));
@@ -52,8 +51,7 @@ public:
         m.set(id::database_breaker_rejected, u(breaker_rejected_));
         m.set(id::database_connections_max, u(connections_max_));
         m.set(id::database_overflow_max, u(overflow_max_));
-        emit_latency(m, pool_wait_, {{id::database_pool_wait_mean, stat::mean}, {id::database_pool_wait_p99, stat::p99},
-                                     {id::database_pool_wait_max, stat::max}});
+        emit_histogram(m, pool_wait_, id::database_pool_wait_mean);
     }
 
 private:

@@ -43,7 +43,6 @@ public:
     /// `pending`: messages still on links or in queues at the end; `offline`: its drops and expiries.
     void emit(metric_set& m, double load_seconds, std::uint64_t pending, const offline_queue_meter& offline) const {
         using id = metric_id;
-        using stat = histogram_statistic;
         auto u = [](std::uint64_t v) { return static_cast<double>(v); };
         const std::uint64_t dropped_offline = offline.dropped_offline(), expired = offline.expired();
         m.set(id::delivery_attempted, u(attempted_));
@@ -56,9 +55,7 @@ public:
         m.set(id::delivery_success_rate,
               success_ratio(delivered_, delivered_ + lost_ + dropped_send_buffer_ + dropped_offline + expired));
         m.set(id::delivery_throughput, window_.rate(u(delivered_), load_seconds));
-        emit_latency(m, latency_, {{id::delivery_latency_mean, stat::mean}, {id::delivery_latency_p50, stat::p50},
-                                   {id::delivery_latency_p90, stat::p90}, {id::delivery_latency_p99, stat::p99},
-                                   {id::delivery_latency_p999, stat::p999}, {id::delivery_latency_max, stat::max}});
+        emit_histogram(m, latency_, id::delivery_latency_mean);
     }
 
 private:

@@ -35,11 +35,10 @@ public:
 
     void emit(metric_set& m, double load_seconds) const {
         using id = metric_id;
-        using stat = histogram_statistic;
         m.set(id::messages_sent, static_cast<double>(sent_));
         m.set(id::messages_handled, static_cast<double>(handled_));
         m.set(id::messages_throughput, window_.rate(static_cast<double>(handled_), load_seconds));
-        emit_latency(m, latency_, {{id::messages_latency_mean, stat::mean}, {id::messages_latency_p99, stat::p99}});
+        emit_histogram(m, latency_, id::messages_latency_mean);
     }
 
 private:

@@ -76,12 +76,37 @@ enum class histogram_statistic : std::uint8_t { mean, p50, p90, p99, p999, max }
     return 0;
 }
 
-/// Sets each (metric, statistic) of a histogram of nanoseconds, in seconds, when something was
-/// measured: a metric nothing measured is absent, and a threshold on it fails with "not measured".
-inline void emit_latency(metric_set& m, const histogram& h,
-                         std::initializer_list<std::pair<metric_id, histogram_statistic>> which) {
+/// The statistic a catalogue metric takes of a histogram of nanoseconds: the last part of its
+/// name (mean, p50, p90, p99, p999, max) when its unit is seconds; none for any other metric.
+[[nodiscard]] constexpr std::optional<histogram_statistic> statistic_of(const metric_entry& e) noexcept {
+    if (e.unit != metric_units::seconds) return std::nullopt;
+    const std::string_view last = e.name.substr(e.name.rfind('.') + 1);
+    if (last == "mean") return histogram_statistic::mean;
+    if (last == "p50") return histogram_statistic::p50;
+    if (last == "p90") return histogram_statistic::p90;
+    if (last == "p99") return histogram_statistic::p99;
+    if (last == "p999") return histogram_statistic::p999;
+    if (last == "max") return histogram_statistic::max;
+    return std::nullopt;
+}
+
+/// A metric's name without its last part: the histogram family of "area.latency.p99" is
+/// "area.latency".
+[[nodiscard]] constexpr std::string_view family_of(std::string_view name) noexcept { return name.substr(0, name.rfind('.')); }
+
+/// Sets every statistic of a histogram of nanoseconds that the catalogue lists for it, in seconds:
+/// the entries from `first` on that share its family and name a statistic (catalogue order; a
+/// family's entries are adjacent). Adding a p75 to a family is one catalogue entry (and p75 in
+/// statistic_of). Nothing when nothing was measured: a metric nothing measured is absent, and a
+/// threshold on it fails with "not measured".
+inline void emit_histogram(metric_set& m, const histogram& h, metric_id first) {
     if (h.count() == 0) return;
-    for (const auto& [entry, statistic] : which) m.set(entry, seconds_of(h, statistic));
+    const std::string_view family = family_of(metric_of(first).name);
+    for (auto i = static_cast<std::size_t>(first); i < metric_catalogue_entries.size(); ++i) {
+        const metric_entry& e = metric_catalogue_entries[i];
+        if (family_of(e.name) != family) break;
+        if (const auto s = statistic_of(e)) m.set(e.id, seconds_of(h, *s));
+    }
 }
 
 /// a / b, 1 when nothing was tried.

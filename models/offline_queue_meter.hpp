@@ -50,14 +50,12 @@ public:
     /// `end`: the instant the run ended.
     void emit(metric_set& m, time_point end) const {
         using id = metric_id;
-        using stat = histogram_statistic;
         auto u = [](auto v) { return static_cast<double>(v); };
         m.set(id::offline_queue_enqueued, u(enqueued_));
         m.set(id::offline_queue_delivered, u(delivered_));
         m.set(id::offline_queue_dropped, u(dropped_));
         m.set(id::offline_queue_expired, u(expired_));
-        emit_latency(m, latency_, {{id::offline_queue_latency_mean, stat::mean}, {id::offline_queue_latency_p50, stat::p50},
-                                   {id::offline_queue_latency_p99, stat::p99}, {id::offline_queue_latency_max, stat::max}});
+        emit_histogram(m, latency_, id::offline_queue_latency_mean);
         m.set(id::offline_queue_length_max, u(longest_));
         m.set(id::offline_queue_total_max, u(total_max_));
         m.set(id::offline_queue_total_mean, total_tw_.mean(std::max(end, total_tw_.last_update())));

@@ -34,7 +34,6 @@ public:
     /// `end`: the instant the run ended; `workers`: the configured worker count.
     void emit(metric_set& m, time_point end, std::int64_t workers) const {
         using id = metric_id;
-        using stat = histogram_statistic;
         m.set(id::server_queue_max, queue_.max());
         m.set(id::server_queue_mean, queue_.mean(std::max(end, queue_.last_update())));
         // Integer nanoseconds to one division: a busy fraction of 0.9 is printed as 0.9.
@@ -42,7 +41,7 @@ public:
         m.set(id::server_utilization, span_ns > 0 && workers > 0
                                           ? static_cast<double>(busy_ns(end)) / (static_cast<double>(span_ns) * static_cast<double>(workers))
                                           : 0.0);
-        emit_latency(m, wait_, {{id::server_queue_wait_mean, stat::mean}, {id::server_queue_wait_p99, stat::p99}});
+        emit_histogram(m, wait_, id::server_queue_wait_mean);
     }
 
 private:

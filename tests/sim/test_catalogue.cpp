@@ -342,4 +342,34 @@ BOOST_AUTO_TEST_CASE(summary_rows_come_from_the_catalogue) {
     BOOST_TEST(shown == 75u);
 }
 
+// A histogram's statistics come from the catalogue (issue 11): emit_histogram sets exactly the
+// entries of the family it is given, in catalogue order, each the statistic its name says.
+BOOST_AUTO_TEST_CASE(histogram_statistics_are_emitted_from_the_catalogue) {
+    using surge::models::metric_id;
+    surge::histogram h;
+    for (std::int64_t ms = 1; ms <= 1000; ++ms) h.record(ms * 1'000'000);
+    surge::models::metric_set m;
+    surge::models::emit_histogram(m, h, metric_id::delivery_latency_mean);
+    std::vector<std::string> names;
+    for (const auto& x : m.items()) names.push_back(x.name);
+    const std::vector<std::string> want{"delivery.latency.mean", "delivery.latency.p50", "delivery.latency.p90",
+                                        "delivery.latency.p99", "delivery.latency.p999", "delivery.latency.max"};
+    BOOST_TEST(names == want, boost::test_tools::per_element());
+    BOOST_TEST(*m.get("delivery.latency.mean") == h.mean() * 1e-9);
+    BOOST_TEST(*m.get("delivery.latency.p99") == static_cast<double>(h.percentile(99.0)) * 1e-9);
+    BOOST_TEST(*m.get("delivery.latency.max") == 1.0);
+    // A smaller family stops at its own end; an empty histogram sets nothing.
+    surge::models::metric_set w;
+    surge::models::emit_histogram(w, h, metric_id::server_queue_wait_mean);
+    for (const auto& x : w.items()) BOOST_TEST(x.name.starts_with("server.queue_wait."), x.name);
+    BOOST_TEST(w.size() >= 2u);
+    surge::models::metric_set none;
+    surge::models::emit_histogram(none, surge::histogram{}, metric_id::delivery_latency_mean);
+    BOOST_TEST(none.size() == 0u);
+    // Every seconds metric whose last part names a statistic belongs to a family emitted this way,
+    // and no other metric is taken for one.
+    BOOST_TEST(!surge::models::statistic_of(surge::models::metric_of(metric_id::operations_time_per_notification)));
+    BOOST_TEST(!surge::models::statistic_of(surge::models::metric_of(metric_id::delivery_throughput)));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -31,7 +31,6 @@ namespace surge::replay {
 /// live_only, so a scenario's thresholds can name them).
 inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
     using id = models::metric_id;
-    using stat = models::histogram_statistic;
     const auto& live = r.live;
     m.set(id::live_protocol_errors, static_cast<double>(live.protocol_errors));
     m.set(id::live_transport_errors, static_cast<double>(live.transport_errors));
@@ -42,16 +41,8 @@ inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
     m.set(id::live_publish_requests, static_cast<double>(live.publish_requests));
     m.set(id::live_publish_retries, static_cast<double>(live.publish_retries));
     m.set(id::live_connections_peak_open, static_cast<double>(live.peak_open));
-    if (live.scheduling_lag.count() > 0) {
-        m.set(id::live_scheduling_lag_p50, models::seconds_of(live.scheduling_lag, stat::p50));
-        m.set(id::live_scheduling_lag_p99, models::seconds_of(live.scheduling_lag, stat::p99));
-        m.set(id::live_scheduling_lag_max, models::seconds_of(live.scheduling_lag, stat::max));
-    }
-    if (live.uncorrected_latency.count() > 0) {
-        m.set(id::live_uncorrected_latency_p50, models::seconds_of(live.uncorrected_latency, stat::p50));
-        m.set(id::live_uncorrected_latency_p99, models::seconds_of(live.uncorrected_latency, stat::p99));
-        m.set(id::live_uncorrected_latency_max, models::seconds_of(live.uncorrected_latency, stat::max));
-    }
+    models::emit_histogram(m, live.scheduling_lag, id::live_scheduling_lag_p50);
+    models::emit_histogram(m, live.uncorrected_latency, id::live_uncorrected_latency_p50);
     if (live.rss_connections > 0 && live.rss_at_peak_bytes > live.rss_before_bytes)
         m.set(id::live_client_bytes_per_connection,
               static_cast<double>(live.rss_at_peak_bytes - live.rss_before_bytes) / static_cast<double>(live.rss_connections));

@@ -3,8 +3,7 @@
 set -euo pipefail
 # (Microsoft GSL and range-v3 are not listed: no code uses them yet, and nothing is installed that
 # nothing uses.)
-# libsimdjson-dev: the replay's frame benchmark (tests/bench/frame_bench.cpp) measures the hand
-# scanner against simdjson; the replay itself does not use it yet.
+# libsimdjson-dev: the replay reads received frames with it (tools/replay/frame_json.cpp).
 # libclang-rt-14-dev: clang's libFuzzer and sanitizer runtimes (the fuzz targets, tests/fuzz); clang
 # only recommends it, and recommendations are not installed below.
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev libboost1.81-dev libboost-test1.81-dev

@@ -1,10 +1,12 @@
 // tests/fuzz/fuzz_frames.cpp — libFuzzer target: the replay's decoding of one received text frame
-// (tools/replay/protocol.hpp): Engine.IO/Socket.IO packets and ws-json messages, and the JSON
-// scanner under both. The first byte picks the protocol settings, the rest is the frame.
-// Decoding never throws: a malformed frame is an inbound::kind::error. Checked besides crashes:
-//  - whatever JSON nlohmann::json accepts, the scanner accepts too (a valid frame is never
-//    counted as malformed); frames holding a NUL byte are left out, as nlohmann::json takes a NUL
-//    for the end of its input and accepts "3\0garbage", which the scanner rightly rejects;
+// (tools/replay/protocol.hpp): Engine.IO/Socket.IO packets and ws-json messages, and the frame
+// JSON reader under both (frame_json.hpp). The first byte picks the protocol settings, the rest is
+// the frame. Decoding never throws: a malformed frame is an inbound::kind::error. Checked besides
+// crashes:
+//  - the reader (simdjson, with nlohmann::json's SAX parser as its fallback) and nlohmann::json's
+//    SAX parser alone agree: the same frames are JSON, with the same fields kept; and a frame is
+//    JSON exactly when nlohmann::json::accept says so (frames holding a NUL byte left out of that
+//    comparison: accept takes a NUL for the end of its input and accepts "3\0garbage");
 //  - an Engine.IO open packet's heartbeat is one the connection can turn into a timer
 //    (connection.hpp: (pingInterval + pingTimeout) ms -> ns), so neither is negative nor huge.
 #include <tools/replay/protocol.hpp>
@@ -15,6 +17,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 
 namespace {
@@ -44,16 +47,13 @@ protocol_config settings(std::uint8_t pick) {
     std::abort();
 }
 
-struct null_sink {
-    void literal() {}
-    void number(std::string_view, bool) {}
-    void string(std::string_view) {}
-    void start_object() {}
-    void key(std::string_view) {}
-    void end_object() {}
-    void start_array() {}
-    void end_array() {}
-};
+bool same(const surge::replay::frame_fields& a, const surge::replay::frame_fields& b) {
+    const auto same_double = [](const std::optional<double>& x, const std::optional<double>& y) {
+        return x.has_value() == y.has_value() && (!x || *x == *y || (*x != *x && *y != *y));
+    };
+    return a.top == b.top && a.first_is_string == b.first_is_string && a.has_type == b.has_type && a.type == b.type &&
+           a.id == b.id && a.ref == b.ref && same_double(a.sent_at, b.sent_at) && same_double(a.issued_at, b.issued_at);
+}
 
 } // namespace
 
@@ -71,8 +71,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             finding("open packet accepted with a heartbeat out of range", frame);
     }
 
-    null_sink sink;
-    if (frame.find('\0') == std::string_view::npos && nlohmann::json::accept(frame) && !surge::replay::detail::scan_json(frame, sink))
-        finding("valid JSON rejected by scan_json", frame);
+    const bool socketio = cfg.kind == protocol_kind::socketio;
+    surge::replay::frame_fields fast, reference;
+    const bool json = surge::replay::read_frame_json(frame, cfg, socketio, fast);
+    if (json != surge::replay::read_frame_json_sax(frame, cfg, socketio, reference))
+        finding("simdjson and nlohmann::json disagree on whether the frame is JSON", frame);
+    if (json && !same(fast, reference)) finding("simdjson and nlohmann::json keep different fields", frame);
+    if (frame.find('\0') == std::string_view::npos && nlohmann::json::accept(frame) != json)
+        finding("the frame reader and nlohmann::json::accept disagree", frame);
     return 0;
 }

@@ -8,6 +8,7 @@
 // message packets (`4`): `<type>[<attachments>-][<nsp>,][<ack id>][<JSON>]`.
 #pragma once
 
+#include "frame_json.hpp"
 #include "protocol_section.hpp"
 
 #include <nlohmann/json.hpp>
@@ -79,362 +80,6 @@ inline inbound make_error(std::string detail) {
 
 inline std::string_view short_view(std::string_view s) { return s.substr(0, 60); }
 
-/// What the replay needs from a frame's JSON, reported by scan_json below: the whole text is
-/// validated as JSON, but no document is built and no string or number is converted unless it is
-/// one of the few fields kept — the hot path of a run that receives 50 000 notifications per second.
-///
-/// ws-json: the top level is an object; its fields type_field, id, sent_at, issued_at and ref are
-/// kept. Socket.IO: the top level is an array; element 0 (the event name) is kept, and the fields
-/// id, sent_at and issued_at of element 1 when it is an object.
-class frame_scan {
-public:
-    enum class shape : std::uint8_t { unknown, object, array };
-    frame_scan(const protocol_config& cfg, bool socketio) : cfg_(cfg), socketio_(socketio) {}
-
-    shape top = shape::unknown;
-    bool scalar_top = false;           // the text is a bare scalar
-    std::size_t elements = 0;          // Socket.IO: elements of the top-level array
-    bool first_is_string = false;      // Socket.IO: element 0 is a string
-    std::string type;                  // ws-json type / Socket.IO event name
-    bool has_type = false;
-    std::optional<std::int64_t> id, ref;
-    std::optional<double> sent_at, issued_at;
-
-    // --- what scan_json reports
-    void literal() { scalar(); }  // null, true, false
-    /// A number token as it stands in the text (valid JSON syntax); `integral`: no fraction or
-    /// exponent. An integer beyond 64 bits counts as a floating-point number, as in nlohmann::json.
-    void number(std::string_view tok, bool integral) {
-        if (!in_fields()) return scalar();
-        if (integral) {
-            std::int64_t v = 0;
-            const auto [p, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), v);
-            if (ec == std::errc{} && p == tok.data() + tok.size()) return integer(v);
-            std::uint64_t u = 0;
-            const auto [pu, ecu] = std::from_chars(tok.data(), tok.data() + tok.size(), u);
-            if (ecu == std::errc{} && pu == tok.data() + tok.size()) return scalar();  // beyond int64: not kept
-        }
-        if (field_ == field::sent_at || field_ == field::issued_at) {
-            double v = 0;
-            const auto [p, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), v);
-            if (ec == std::errc{} && p == tok.data() + tok.size()) (field_ == field::sent_at ? sent_at : issued_at) = v;
-        }
-        scalar();
-    }
-    /// A string value, unescaped.
-    void string(std::string_view v) {
-        if (depth_ == 1 && socketio_ && top == shape::array && elements == 0) {
-            first_is_string = true;
-            type = v;
-            has_type = true;
-        } else if (in_fields()) {
-            if (field_ == field::type) {
-                type = v;
-                has_type = true;
-            } else if (field_ == field::id) {
-                std::int64_t x = 0;
-                auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-                if (ec == std::errc{} && p == v.data() + v.size()) id = x;
-            }
-        }
-        scalar();
-    }
-    void start_object() { open(shape::object); }
-    void key(std::string_view k) {
-        field_ = field::none;
-        if (!fields_level()) return;
-        if (!socketio_ && k == cfg_.type_field) field_ = field::type;
-        else if (k == cfg_.id_field) field_ = field::id;
-        else if (k == cfg_.sent_at_field) field_ = field::sent_at;
-        else if (k == "issued_at") field_ = field::issued_at;
-        else if (!socketio_ && k == "ref") field_ = field::ref;
-    }
-    void end_object() { close(); }
-    void start_array() { open(shape::array); }
-    void end_array() { close(); }
-
-private:
-    enum class field : std::uint8_t { none, type, id, sent_at, issued_at, ref };
-    /// Where the fields are: the top-level object (ws-json), or element 1 of the top-level
-    /// array when it is an object (Socket.IO).
-    [[nodiscard]] bool fields_level() const {
-        if (!socketio_) return depth_ == 1 && top == shape::object;
-        return depth_ == 2 && top == shape::array && fields_object_;
-    }
-    [[nodiscard]] bool in_fields() const { return fields_level() && field_ != field::none; }
-    void integer(std::int64_t v) {
-        if (in_fields()) {
-            if (field_ == field::id) id = v;
-            else if (field_ == field::ref) ref = v;
-            else if (field_ == field::sent_at) sent_at = static_cast<double>(v);
-            else if (field_ == field::issued_at) issued_at = static_cast<double>(v);
-        }
-        scalar();
-    }
-    void scalar() {
-        if (depth_ == 0) scalar_top = true;
-        if (depth_ == 1 && top == shape::array) ++elements;
-        field_ = field::none;
-    }
-    void open(shape s) {
-        if (depth_ == 0) top = s;
-        if (depth_ == 1 && top == shape::array) {
-            fields_object_ = socketio_ && elements == 1 && s == shape::object;
-            ++elements;
-        }
-        field_ = field::none;
-        ++depth_;
-    }
-    void close() {
-        --depth_;
-        if (depth_ == 1) fields_object_ = false;
-        field_ = field::none;
-    }
-
-    const protocol_config& cfg_;
-    bool socketio_;
-    std::size_t depth_ = 0;
-    bool fields_object_ = false;
-    field field_ = field::none;
-};
-
-/// Appends code point `cp` as UTF-8.
-inline void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-/// Length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most
-/// U+10FFFF) starting at p (whose first byte is >= 0x80), or 0.
-inline std::size_t utf8_sequence(const unsigned char* p, const unsigned char* e) {
-    const unsigned c = p[0];
-    std::size_t n = 0;
-    unsigned lo = 0x80, hi = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (static_cast<std::size_t>(e - p) < n || p[1] < lo || p[1] > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if (p[k] < 0x80 || p[k] > 0xBF) return 0;
-    return n;
-}
-
-inline int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/// Reads the JSON string whose opening quote is at *p; on success *p is past the closing quote
-/// and `out` views the unescaped text (the input itself when it has no escapes, else `scratch`).
-inline bool scan_json_string(const char*& p, const char* e, std::string& scratch, std::string_view& out) {
-    const char* const begin = ++p;
-    bool escaped = false;
-    while (p < e) {
-        const auto c = static_cast<unsigned char>(*p);
-        if (c == '"') break;
-        if (c < 0x20) return false;
-        if (c == '\\') {
-            escaped = true;
-            if (++p == e) return false;
-            if (*p == 'u') {
-                if (e - p < 5) return false;
-                for (int k = 1; k <= 4; ++k)
-                    if (hex_digit(p[k]) < 0) return false;
-                p += 5;
-            } else if (std::string_view("\"\\/bfnrt").find(*p) != std::string_view::npos) {
-                ++p;
-            } else {
-                return false;
-            }
-        } else if (c >= 0x80) {
-            const auto n = utf8_sequence(reinterpret_cast<const unsigned char*>(p), reinterpret_cast<const unsigned char*>(e));
-            if (n == 0) return false;
-            p += n;
-        } else {
-            ++p;
-        }
-    }
-    if (p == e) return false;
-    const char* const end = p++;
-    if (!escaped) {
-        out = std::string_view(begin, static_cast<std::size_t>(end - begin));
-        return true;
-    }
-    // Unescape (the syntax is checked above; surrogates must pair up, as nlohmann::json wants).
-    scratch.clear();
-    for (const char* q = begin; q < end;) {
-        if (*q != '\\') {
-            scratch += *q++;
-            continue;
-        }
-        const char x = q[1];
-        q += 2;
-        switch (x) {
-        case 'b': scratch += '\b'; break;
-        case 'f': scratch += '\f'; break;
-        case 'n': scratch += '\n'; break;
-        case 'r': scratch += '\r'; break;
-        case 't': scratch += '\t'; break;
-        case 'u': {
-            auto hex4 = [](const char* h) {
-                return static_cast<std::uint32_t>(hex_digit(h[0]) << 12 | hex_digit(h[1]) << 8 | hex_digit(h[2]) << 4 | hex_digit(h[3]));
-            };
-            std::uint32_t cp = hex4(q);
-            q += 4;
-            if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a low surrogate alone
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (end - q < 6 || q[0] != '\\' || q[1] != 'u') return false;
-                const std::uint32_t low = hex4(q + 2);
-                if (low < 0xDC00 || low > 0xDFFF) return false;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                q += 6;
-            }
-            append_utf8(scratch, cp);
-            break;
-        }
-        default: scratch += x; break;  // " \ /
-        }
-    }
-    out = scratch;
-    return true;
-}
-
-/// Validates `text` as one JSON value (RFC 8259, whitespace around it allowed) and reports its
-/// tokens to `sink` in document order; false (and a partial report) if it is not JSON.
-/// Iterative: nesting depth costs a byte of heap each, not stack.
-template <class Sink>
-bool scan_json(std::string_view text, Sink& sink) {
-    const char* p = text.data();
-    const char* const e = p + text.size();
-    std::string stack;    // '{' or '[' per open container
-    std::string scratch;  // unescaped strings
-    auto ws = [&] {
-        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
-    };
-    auto word = [&](std::string_view w) {
-        if (static_cast<std::size_t>(e - p) < w.size() || std::string_view(p, w.size()) != w) return false;
-        p += w.size();
-        return true;
-    };
-    auto digits = [&] {
-        const char* const from = p;
-        while (p < e && *p >= '0' && *p <= '9') ++p;
-        return p > from;
-    };
-    enum class next : std::uint8_t { value, key, after };
-    next state = next::value;
-    for (;;) {
-        switch (state) {
-        case next::value: {
-            ws();
-            if (p == e) return false;
-            const char c = *p;
-            if (c == '{' || c == '[') {
-                ++p;
-                if (c == '{') sink.start_object();
-                else sink.start_array();
-                ws();
-                if (p < e && *p == (c == '{' ? '}' : ']')) {
-                    ++p;
-                    if (c == '{') sink.end_object();
-                    else sink.end_array();
-                    state = next::after;
-                } else {
-                    stack += c;
-                    state = c == '{' ? next::key : next::value;
-                }
-                break;
-            }
-            if (c == '"') {
-                std::string_view v;
-                if (!scan_json_string(p, e, scratch, v)) return false;
-                sink.string(v);
-            } else if (c == 't' || c == 'f' || c == 'n') {
-                if (!word(c == 't' ? "true" : c == 'f' ? "false" : "null")) return false;
-                sink.literal();
-            } else {
-                const char* const from = p;
-                if (*p == '-') ++p;
-                if (p == e) return false;
-                if (*p == '0') ++p;
-                else if (!digits()) return false;
-                bool integral = true;
-                if (p < e && *p == '.') {
-                    ++p;
-                    if (!digits()) return false;
-                    integral = false;
-                }
-                if (p < e && (*p == 'e' || *p == 'E')) {
-                    ++p;
-                    if (p < e && (*p == '+' || *p == '-')) ++p;
-                    if (!digits()) return false;
-                    integral = false;
-                }
-                sink.number(std::string_view(from, static_cast<std::size_t>(p - from)), integral);
-            }
-            state = next::after;
-            break;
-        }
-        case next::key: {
-            ws();
-            if (p == e || *p != '"') return false;
-            std::string_view k;
-            if (!scan_json_string(p, e, scratch, k)) return false;
-            sink.key(k);
-            ws();
-            if (p == e || *p != ':') return false;
-            ++p;
-            state = next::value;
-            break;
-        }
-        case next::after: {
-            ws();
-            if (stack.empty()) return p == e;
-            if (p == e) return false;
-            const bool object = stack.back() == '{';
-            if (*p == ',') {
-                ++p;
-                state = object ? next::key : next::value;
-            } else if (*p == (object ? '}' : ']')) {
-                ++p;
-                if (object) sink.end_object();
-                else sink.end_array();
-                stack.pop_back();
-            } else {
-                return false;
-            }
-            break;
-        }
-        }
-    }
-}
-
-/// Scans `text`; false if it is not JSON.
-inline bool scan_frame(std::string_view text, frame_scan& scan) { return scan_json(text, scan); }
 
 } // namespace detail
 
@@ -521,37 +166,37 @@ inline inbound decode_socketio(std::string_view frame, const protocol_config& cf
     }
     default: break;  // '2' EVENT
     }
-    detail::frame_scan scan(cfg, true);
-    if (!detail::scan_frame(rest, scan) || scan.top != detail::frame_scan::shape::array || scan.elements == 0 || !scan.first_is_string)
+    frame_fields fields;
+    if (!read_frame_json(rest, cfg, true, fields) || fields.top != frame_fields::shape::array || !fields.first_is_string)
         return detail::make_error("malformed Socket.IO EVENT \"" + std::string(detail::short_view(frame)) + "\"");
     if (ack >= 0) {  // the server wants an acknowledgement: give an empty one
         r.reply = "43";
         if (cfg.nsp != "/") r.reply += cfg.nsp + ",";
         r.reply += std::to_string(ack) + "[]";
     }
-    if (scan.type != cfg.notification_event) return r;
+    if (fields.type != cfg.notification_event) return r;
     r.what = inbound::kind::notification;
-    r.id = scan.id;
-    r.sent_at_ms = scan.sent_at;
-    r.issued_at_ms = scan.issued_at;
+    r.id = fields.id;
+    r.sent_at_ms = fields.sent_at;
+    r.issued_at_ms = fields.issued_at;
     return r;
 }
 
 /// Decodes one ws-json text frame: a JSON object with a type field.
 inline inbound decode_ws_json(std::string_view frame, const protocol_config& cfg) {
     inbound r;
-    detail::frame_scan scan(cfg, false);
-    if (!detail::scan_frame(frame, scan)) return detail::make_error("ws-json frame is not JSON: \"" + std::string(detail::short_view(frame)) + "\"");
-    if (scan.top != detail::frame_scan::shape::object) return detail::make_error("ws-json frame is not a JSON object");
-    if (!scan.has_type) return detail::make_error("ws-json frame without a string \"" + cfg.type_field + "\"");
-    if (scan.type == cfg.notification_event) {
+    frame_fields fields;
+    if (!read_frame_json(frame, cfg, false, fields)) return detail::make_error("ws-json frame is not JSON: \"" + std::string(detail::short_view(frame)) + "\"");
+    if (fields.top != frame_fields::shape::object) return detail::make_error("ws-json frame is not a JSON object");
+    if (!fields.has_type) return detail::make_error("ws-json frame without a string \"" + cfg.type_field + "\"");
+    if (fields.type == cfg.notification_event) {
         r.what = inbound::kind::notification;
-        r.id = scan.id;
-        r.sent_at_ms = scan.sent_at;
-        r.issued_at_ms = scan.issued_at;
-    } else if (scan.type == cfg.ack_type) {
+        r.id = fields.id;
+        r.sent_at_ms = fields.sent_at;
+        r.issued_at_ms = fields.issued_at;
+    } else if (fields.type == cfg.ack_type) {
         r.what = inbound::kind::publish_ack;
-        if (scan.ref) r.ack_id = *scan.ref;
+        if (fields.ref) r.ack_id = *fields.ref;
     }
     return r;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models/metrics.hpp"
+#include "models/series.hpp"
 
 #include <surge/stats.hpp>
 #include <surge/time.hpp>
@@ -61,17 +62,26 @@ public:
         emit_histogram(m, connect_time_, id::connections_time_mean);
     }
 
+    /// Per-window series from now on, windows of `w`.
+    void start_series(duration w) { open_w_ = windowed_gauge(w); }
+    void emit_series(series_set& s, time_point end) const {
+        if (open_w_.on()) s.set(series_id::connections_open, open_w_.means(end));
+    }
+
 private:
     void change(time_point t, std::int64_t delta) {
         now_ += delta;
         peak_ = std::max(peak_, now_);
         connected_.set(t, static_cast<double>(now_));
+        open_w_.set(t, static_cast<double>(now_));
     }
 
     std::uint64_t attempts_ = 0, ok_ = 0, failed_ = 0, drops_ = 0;
     std::int64_t now_ = 0, peak_ = 0;
     time_weighted connected_{};
     histogram connect_time_;
+    windowed_gauge open_w_;  // the time series (start_series)
+
 };
 
 } // namespace surge::models

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models/metrics.hpp"
+#include "models/series.hpp"
 
 #include <surge/stats.hpp>
 #include <surge/time.hpp>
@@ -23,9 +24,13 @@ public:
     void on_breaker_opened(time_point) noexcept { ++breaker_opens_; }
     void on_breaker_rejected(time_point) noexcept { ++breaker_rejected_; }
     /// A checkout that asked at `asked` got its answer at `t`.
-    void on_checkout(time_point t, time_point asked) { pool_wait_.record((t - asked).count()); }
+    void on_checkout(time_point t, time_point asked) {
+        pool_wait_.record((t - asked).count());
+        pool_wait_w_.record(t, (t - asked).count());
+    }
     /// `open` connections are open now, `pool_size` of them without overflow.
-    void on_open_connections(time_point, std::int64_t open, std::int64_t pool_size) noexcept {
+    void on_open_connections(time_point t, std::int64_t open, std::int64_t pool_size) {
+        open_w_.set(t, static_cast<double>(open));
         connections_max_ = std::max(connections_max_, open);
         overflow_max_ = std::max(overflow_max_, open - pool_size);
     }
@@ -54,10 +59,24 @@ public:
         emit_histogram(m, pool_wait_, id::database_pool_wait_mean);
     }
 
+    /// Per-window series from now on, windows of `w`.
+    void start_series(duration w) {
+        open_w_ = windowed_gauge(w);
+        pool_wait_w_ = windowed_histogram(w);
+    }
+    void emit_series(series_set& s, time_point end) const {
+        if (!open_w_.on()) return;
+        s.set(series_id::database_connections_open, open_w_.means(end));
+        s.set(series_id::database_pool_wait_p99, seconds_per_window(pool_wait_w_.summaries(end), window_statistic::p99));
+    }
+
 private:
     std::uint64_t queries_ = 0, failures_ = 0, timeouts_ = 0, retries_ = 0, breaker_opens_ = 0, breaker_rejected_ = 0;
     std::int64_t connections_max_ = 0, overflow_max_ = 0;
     histogram pool_wait_;
+    windowed_gauge open_w_;  // the time series (start_series)
+    windowed_histogram pool_wait_w_;
+
 };
 
 } // namespace surge::models

@@ -6,6 +6,7 @@
 
 #include "models/activity_window.hpp"
 #include "models/metrics.hpp"
+#include "models/series.hpp"
 #include "models/offline_queue_meter.hpp"
 
 #include <surge/stats.hpp>
@@ -20,10 +21,15 @@ public:
     /// A copy was handed to a connected recipient's link.
     void on_attempted(time_point, std::uint64_t n = 1) noexcept { attempted_ += n; }
     /// A copy arrived; a copy from an offline queue has its latency in the offline queues' meter.
-    void on_delivered(time_point) noexcept { ++delivered_; }
-    void on_delivered(time_point, std::int64_t latency_ns) {
+    void on_delivered(time_point t) {
+        ++delivered_;
+        delivered_w_.add(t);
+    }
+    void on_delivered(time_point t, std::int64_t latency_ns) {
         ++delivered_;
         latency_.record(latency_ns);
+        delivered_w_.add(t);
+        latency_w_.record(t, latency_ns);
     }
     void on_lost(time_point, std::uint64_t n = 1) noexcept { lost_ += n; }
     void on_dropped_send_buffer(time_point) noexcept { ++dropped_send_buffer_; }
@@ -58,10 +64,28 @@ public:
         emit_histogram(m, latency_, id::delivery_latency_mean);
     }
 
+    /// Per-window series from now on, windows of `w`.
+    void start_series(duration w) {
+        delivered_w_ = windowed_counter(w);
+        latency_w_ = windowed_histogram(w);
+    }
+    void emit_series(series_set& s, time_point end) const {
+        if (!delivered_w_.on()) return;
+        s.set(series_id::delivery_rate, delivered_w_.rates(end));
+        const auto w = latency_w_.summaries(end);
+        s.set(series_id::delivery_latency_p50, seconds_per_window(w, window_statistic::p50));
+        s.set(series_id::delivery_latency_p90, seconds_per_window(w, window_statistic::p90));
+        s.set(series_id::delivery_latency_p99, seconds_per_window(w, window_statistic::p99));
+        s.set(series_id::delivery_latency_max, seconds_per_window(w, window_statistic::max));
+    }
+
 private:
     std::uint64_t attempted_ = 0, delivered_ = 0, lost_ = 0, dropped_send_buffer_ = 0;
     histogram latency_;  // copies sent to a connected user (not from an offline queue)
     activity_window window_;
+    windowed_counter delivered_w_;     // the time series (start_series)
+    windowed_histogram latency_w_;
+
 };
 
 } // namespace surge::models

@@ -5,6 +5,7 @@
 
 #include "models/connection_meter.hpp"
 #include "models/metrics.hpp"
+#include "models/series.hpp"
 #include "models/offline_queue_meter.hpp"
 
 #include <surge/stats.hpp>
@@ -24,6 +25,7 @@ public:
         by_[c] += bytes;
         total_ += bytes;
         if (total_ > peak_) peak_ = total_;
+        total_w_.set(t, static_cast<double>(total_));
         if (c == connections || c == send_buffers) conn_bytes_.set(t, static_cast<double>(by_[connections] + by_[send_buffers]));
     }
     /// A notification object of `bytes` was created (for the bytes per notification).
@@ -73,6 +75,12 @@ public:
         m.set(id::memory_recovered_fraction, peak_ > 0 ? u(peak_ - total_) / u(peak_) : 0.0);
     }
 
+    /// Per-window series from now on, windows of `w`.
+    void start_series(duration w) { total_w_ = windowed_gauge(w); }
+    void emit_series(series_set& s, time_point end) const {
+        if (total_w_.on()) s.set(series_id::memory_bytes, total_w_.means(end));
+    }
+
 private:
     struct point { double t; double bytes; };
     std::int64_t by_[count_] = {};
@@ -81,6 +89,8 @@ private:
     time_weighted conn_bytes_;
     std::vector<point> samples_;
     std::uint64_t notifications_created_ = 0, notification_bytes_sum_ = 0;
+    windowed_gauge total_w_;  // the time series (start_series)
+
 };
 
 } // namespace surge::models

@@ -349,6 +349,82 @@ inline constexpr std::span<const metric_entry> metric_catalogue_entries{catalogu
     return nullptr;
 }
 
+/// Every time series of a report (docs/report.md, "Time series"): one value per window of the
+/// run (the report's series.bin_seconds), in report order. Rates are per second of the window,
+/// levels time-weighted means over it, latencies the window's own distribution (not a cumulative
+/// one). Series are written by the meters (emit_series) by identifier, as metrics are.
+enum class series_id : std::uint8_t {
+    notifications_rate,
+    delivery_rate,
+    delivery_latency_p50,
+    delivery_latency_p90,
+    delivery_latency_p99,
+    delivery_latency_max,
+    operations_latency_p99,
+    server_queue_length,
+    server_utilization,
+    connections_open,
+    offline_queue_total,
+    database_connections_open,
+    database_pool_wait_p99,
+    memory_bytes,
+};
+
+struct series_entry {
+    series_id id;
+    std::string_view name;
+    std::string_view unit;
+    metric_modes modes;
+    metric_group group;
+    std::string_view label;  // a chart's title
+};
+
+namespace series_detail {  // apart from catalogue_detail: the two enums share names
+
+using enum series_id;
+using namespace metric_units;
+using enum metric_modes;
+using enum metric_group;
+
+// A series that is the per-window form of a run-wide metric takes the metric's name from its entry
+// (a name is written once).
+inline constexpr series_entry series_table[] = {
+    {notifications_rate, "notifications.rate", per_second, sim_only, notifications, "notifications published per second"},
+    {delivery_rate, "delivery.rate", per_second, sim_only, delivery, "deliveries per second"},
+    {delivery_latency_p50, metric_of(metric_id::delivery_latency_p50).name, seconds, sim_only, delivery, "delivery latency p50"},
+    {delivery_latency_p90, metric_of(metric_id::delivery_latency_p90).name, seconds, sim_only, delivery, "delivery latency p90"},
+    {delivery_latency_p99, metric_of(metric_id::delivery_latency_p99).name, seconds, sim_only, delivery, "delivery latency p99"},
+    {delivery_latency_max, metric_of(metric_id::delivery_latency_max).name, seconds, sim_only, delivery, "delivery latency max"},
+    {operations_latency_p99, metric_of(metric_id::operations_latency_p99).name, seconds, sim_only, operations, "publish request latency p99"},
+    {server_queue_length, "server.queue_length", count, sim_only, server, "server queue length (mean)"},
+    {server_utilization, metric_of(metric_id::server_utilization).name, ratio, sim_only, server, "worker utilisation"},
+    {connections_open, "connections.open", count, sim_only, connections, "connections open (mean)"},
+    {offline_queue_total, "offline_queue.total", count, sim_only, offline_queue, "notifications in offline queues (mean)"},
+    {database_connections_open, "database.connections_open", count, sim_only, database, "database connections open (mean)"},
+    {database_pool_wait_p99, metric_of(metric_id::database_pool_wait_p99).name, seconds, sim_only, database, "database pool wait p99"},
+    {memory_bytes, "memory.bytes", bytes, sim_only, memory, "modelled server memory (mean)"},
+};
+
+consteval bool series_consistent() {
+    for (std::size_t i = 0; i < std::size(series_table); ++i) {
+        if (static_cast<std::size_t>(series_table[i].id) != i) return false;
+        for (std::size_t j = i + 1; j < std::size(series_table); ++j)
+            if (series_table[i].name == series_table[j].name) return false;
+    }
+    return true;
+}
+static_assert(series_consistent(), "models/metric_catalogue.hpp: the series table is out of order or repeats a name");
+
+} // namespace series_detail
+
+/// Every series, in report order (index = static_cast<std::size_t>(id)).
+inline constexpr std::span<const series_entry> series_catalogue_entries{series_detail::series_table,
+                                                                        std::size(series_detail::series_table)};
+
+[[nodiscard]] constexpr const series_entry& series_of(series_id id) noexcept {
+    return series_detail::series_table[static_cast<std::size_t>(id)];
+}
+
 namespace catalogue_detail {
 
 /// The table's invariants, checked when this header compiles: entries in identifier order, unique

@@ -10,6 +10,7 @@
 #include "models/offline_queue.hpp"
 #include "models/params.hpp"
 #include "models/producer.hpp"
+#include "models/load_schedule.hpp"
 #include "models/recorder.hpp"
 #include "models/server.hpp"
 #include "models/user.hpp"
@@ -17,7 +18,9 @@
 
 #include <surge/simulation.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
 
 namespace surge::models {
 
@@ -31,7 +34,10 @@ public:
           server_(sim, sc.server, sc.degradation, sc.memory, db_, links_, offline_, pool_, rec_),
           users_(sim, sc.users, links_, server_, rec_.connections, rec_.messages),
           producer_(sim, sc.load, time_point{} + sc.length, server_),
-          faults_(sim, sc.faults, db_, links_, server_, users_) {}
+          faults_(sim, sc.faults, db_, links_, server_, users_),
+          series_window_(series_window(sc.length + sc.drain, sc.sample_interval)) {
+        rec_.start_series(series_window_);
+    }
     notification_system(const notification_system&) = delete;
     notification_system& operator=(const notification_system&) = delete;
 
@@ -50,6 +56,22 @@ public:
     [[nodiscard]] metric_set metrics() const {
         return rec_.to_metrics(sim_->now(), sc_.length.seconds_f(), sc_.server.workers, pending());
     }
+    /// The report's time series up to now, with the scenario's faults and load phases as annotations.
+    [[nodiscard]] series_set series() const {
+        series_set s = rec_.to_series(series_window_, sim_->now(), sc_.server.workers);
+        const time_point end = time_point{} + sc_.length;
+        for (std::size_t i = 0; i < sc_.load.size(); ++i) {
+            const auto& ph = sc_.load[i];
+            s.annotations.push_back({"phase", "phase " + std::to_string(i + 1) + " (" + std::string(name_of(ph.type)) + ")", ph.at,
+                                     std::max(ph.at, phase_end(sc_.load, i, end))});
+        }
+        for (const auto& f : sc_.faults) {
+            const bool instant = f.type == fault::kind::disconnect_storm;
+            s.annotations.push_back({"fault", std::string(name_of(f.type)), f.at, instant ? f.at : f.at + f.length});
+        }
+        return s;
+    }
+
     /// Messages still on links or in offline queues.
     [[nodiscard]] std::uint64_t pending() const { return pool_.live(); }
 
@@ -78,6 +100,7 @@ private:
     user_population users_;
     producer producer_;
     fault_timeline faults_;
+    duration series_window_;
 };
 
 } // namespace surge::models

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models/metrics.hpp"
+#include "models/series.hpp"
 
 #include <surge/stats.hpp>
 #include <surge/time.hpp>
@@ -61,17 +62,26 @@ public:
         m.set(id::offline_queue_total_mean, total_tw_.mean(std::max(end, total_tw_.last_update())));
     }
 
+    /// Per-window series from now on, windows of `w`.
+    void start_series(duration w) { total_w_ = windowed_gauge(w); }
+    void emit_series(series_set& s, time_point end) const {
+        if (total_w_.on()) s.set(series_id::offline_queue_total, total_w_.means(end));
+    }
+
 private:
     void change(time_point t, std::int64_t delta) {
         total_ += delta;
         total_max_ = std::max(total_max_, total_);
         total_tw_.set(t, static_cast<double>(total_));
+        total_w_.set(t, static_cast<double>(total_));
     }
 
     std::uint64_t enqueued_ = 0, delivered_ = 0, dropped_ = 0, expired_ = 0, bytes_sum_ = 0;
     std::int64_t total_ = 0, total_max_ = 0, longest_ = 0;  // messages in all queues; the longest queue
     time_weighted total_tw_{};
     histogram latency_;
+    windowed_gauge total_w_;  // the time series (start_series)
+
 };
 
 } // namespace surge::models

@@ -5,6 +5,7 @@
 
 #include "models/activity_window.hpp"
 #include "models/metrics.hpp"
+#include "models/series.hpp"
 
 #include <surge/stats.hpp>
 #include <surge/time.hpp>
@@ -19,7 +20,10 @@ public:
     // Every method takes the instant of the event, so that per-window series can be added here.
 
     /// A publish request of n notifications reached the server (whatever happens to it next).
-    void on_published(time_point, std::uint64_t n) noexcept { published_ += n; }
+    void on_published(time_point t, std::uint64_t n) {
+        published_ += n;
+        published_w_.add(t, n);
+    }
     void on_accepted(time_point, std::uint64_t n) noexcept { accepted_ += n; }
     void on_rejected(time_point, std::uint64_t n) noexcept { rejected_ += n; }  // queue full
     void on_shed(time_point, std::uint64_t n) noexcept { shed_ += n; }
@@ -31,9 +35,10 @@ public:
     /// A request ended, whichever way (the operations count).
     void on_operation(time_point) noexcept { ++operations_; }
     /// A request of `batch` notifications succeeded `took` after it was issued.
-    void on_succeeded(time_point, duration took, std::uint32_t batch) {
+    void on_succeeded(time_point t, duration took, std::uint32_t batch) {
         ++operations_ok_;
         latency_.record(took.count());
+        latency_w_.record(t, took.count());
         per_notification_.add(took.seconds_f() / static_cast<double>(std::max<std::uint32_t>(batch, 1)));
     }
     /// The publishing span: from the first publish request to the last notification stored.
@@ -70,12 +75,26 @@ public:
         if (per_notification_.count() > 0) m.set(id::operations_time_per_notification, per_notification_.mean());
     }
 
+    /// Per-window series from now on, windows of `w`.
+    void start_series(duration w) {
+        published_w_ = windowed_counter(w);
+        latency_w_ = windowed_histogram(w);
+    }
+    void emit_series(series_set& s, time_point end) const {
+        if (!published_w_.on()) return;
+        s.set(series_id::notifications_rate, published_w_.rates(end));
+        s.set(series_id::operations_latency_p99, seconds_per_window(latency_w_.summaries(end), window_statistic::p99));
+    }
+
 private:
     std::uint64_t published_ = 0, accepted_ = 0, rejected_ = 0, shed_ = 0, rate_limited_ = 0, failed_ = 0,
                   timed_out_ = 0, persisted_ = 0, operations_ = 0, operations_ok_ = 0;
     histogram latency_;
     tally per_notification_;  // a successful operation's latency divided by its batch
     activity_window window_;
+    windowed_counter published_w_;     // the time series (start_series)
+    windowed_histogram latency_w_;
+
 };
 
 } // namespace surge::models

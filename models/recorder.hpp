@@ -15,6 +15,7 @@
 #include "models/offline_queue_meter.hpp"
 #include "models/publish_meter.hpp"
 #include "models/server_meter.hpp"
+#include "models/series.hpp"
 
 #include <surge/time.hpp>
 
@@ -50,6 +51,31 @@ struct recorder {
         db.emit(m);
         memory.emit(m, end, connections, offline);
         return m;
+    }
+
+    /// Per-window series from now on, windows of `w` (models/series.hpp: series_window).
+    void start_series(duration w) {
+        publishing.start_series(w);
+        delivery.start_series(w);
+        connections.start_series(w);
+        offline.start_series(w);
+        serving.start_series(w);
+        db.start_series(w);
+        memory.start_series(w);
+    }
+
+    /// The report's time series of a run that simulated up to `end` with `workers` workers; empty
+    /// unless start_series was called.
+    [[nodiscard]] series_set to_series(duration w, time_point end, std::int64_t workers) const {
+        series_set s(w, end);
+        publishing.emit_series(s, end);
+        delivery.emit_series(s, end);
+        connections.emit_series(s, end);
+        offline.emit_series(s, end);
+        serving.emit_series(s, end, workers);
+        db.emit_series(s, end);
+        memory.emit_series(s, end);
+        return s;
     }
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "models/metrics.hpp"
+#include "models/series.hpp"
 
 #include <surge/stats.hpp>
 #include <surge/time.hpp>
@@ -16,14 +17,17 @@ namespace surge::models {
 class server_meter {
 public:
     /// The request queue is `length` long from `t` on.
-    void on_queue_length(time_point t, std::size_t length) { queue_.set(t, static_cast<double>(length)); }
+    void on_queue_length(time_point t, std::size_t length) {
+        queue_.set(t, static_cast<double>(length));
+        queue_w_.set(t, static_cast<double>(length));
+    }
     /// A worker took a request at `start` that had waited since `enqueued`.
     void on_taken(time_point start, time_point enqueued) { wait_.record((start - enqueued).count()); }
     /// A worker begins or ends serving a request. Busy time is the integral of busy workers over
     /// time, in integer nanoseconds, so a request still in service when the run ends counts up to
     /// the end instant (summing finished requests alone under-reports a run that ends mid-request).
-    void on_service_start(time_point t) noexcept { busy_change(t, +1); }
-    void on_service_end(time_point t) noexcept { busy_change(t, -1); }
+    void on_service_start(time_point t) { busy_change(t, +1); }
+    void on_service_end(time_point t) { busy_change(t, -1); }
 
     [[nodiscard]] const time_weighted& server_queue() const noexcept { return queue_; }
     [[nodiscard]] const histogram& queue_wait() const noexcept { return wait_; }
@@ -44,11 +48,26 @@ public:
         emit_histogram(m, wait_, id::server_queue_wait_mean);
     }
 
+    /// Per-window series from now on, windows of `w`.
+    void start_series(duration w) {
+        queue_w_ = windowed_gauge(w);
+        busy_w_ = windowed_gauge(w);
+    }
+    /// `workers`: the configured worker count (utilisation = mean busy workers / workers).
+    void emit_series(series_set& s, time_point end, std::int64_t workers) const {
+        if (!queue_w_.on()) return;
+        s.set(series_id::server_queue_length, queue_w_.means(end));
+        auto busy = busy_w_.means(end);
+        for (auto& b : busy) b = workers > 0 ? b / static_cast<double>(workers) : 0.0;
+        s.set(series_id::server_utilization, std::move(busy));
+    }
+
 private:
-    void busy_change(time_point t, std::int64_t delta) noexcept {
+    void busy_change(time_point t, std::int64_t delta) {
         busy_ns_ += busy_now_ * (t - busy_since_).count();
         busy_since_ = t;
         busy_now_ += delta;
+        busy_w_.set(t, static_cast<double>(busy_now_));
     }
     [[nodiscard]] std::int64_t busy_ns(time_point end) const noexcept {
         return busy_ns_ + busy_now_ * std::max<std::int64_t>(0, (end - busy_since_).count());
@@ -59,6 +78,9 @@ private:
     std::int64_t busy_ns_ = 0;   // worker-nanoseconds of service up to busy_since_
     std::int64_t busy_now_ = 0;  // workers serving a request
     time_point busy_since_{};
+    windowed_gauge queue_w_;   // the time series (start_series)
+    windowed_gauge busy_w_;
+
 };
 
 } // namespace surge::models

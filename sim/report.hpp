@@ -224,6 +224,38 @@ inline nlohmann::ordered_json units_json(const models::metric_set& metrics) {
 /// completed, error (only when the run did not complete), interrupted (only when a signal stopped
 /// it), metrics, units, thresholds, simulator
 /// {peak_rss_bytes, events_per_wall_second}.
+/// The "series" object of a report (docs/report.md, "Time series"): the window width, the number
+/// of windows, each series' unit and values (null where a window had nothing to measure), and the
+/// annotations. Window i covers [i * bin_seconds, (i + 1) * bin_seconds) of virtual time.
+inline nlohmann::ordered_json series_json(const models::series_set& s) {
+    using nlohmann::ordered_json;
+    ordered_json out = ordered_json::object();
+    out["bin_seconds"] = report_detail::number(static_cast<double>(s.window().count()) / 1e9);
+    out["bins"] = s.windows();
+    ordered_json units = ordered_json::object();
+    ordered_json values = ordered_json::object();
+    for (const auto& line : s.lines()) {
+        const auto& e = models::series_of(line.id);
+        units[std::string(e.name)] = std::string(e.unit);
+        ordered_json v = ordered_json::array();
+        for (const double x : line.values) v.push_back(report_detail::number(x));
+        values[std::string(e.name)] = std::move(v);
+    }
+    out["units"] = std::move(units);
+    out["values"] = std::move(values);
+    ordered_json notes = ordered_json::array();
+    for (const auto& a : s.annotations) {
+        ordered_json n = ordered_json::object();
+        n["kind"] = a.kind;
+        n["label"] = a.label;
+        n["from_seconds"] = report_detail::number(static_cast<double>((a.from - time_point{}).count()) / 1e9);
+        n["to_seconds"] = report_detail::number(static_cast<double>((a.to - time_point{}).count()) / 1e9);
+        notes.push_back(std::move(n));
+    }
+    out["annotations"] = std::move(notes);
+    return out;
+}
+
 inline nlohmann::ordered_json make_report(const run_result& result, const scenario_info& info,
                                           const std::vector<threshold_verdict>& verdicts,
                                           std::string_view mode = "sim") {
@@ -266,6 +298,7 @@ inline nlohmann::ordered_json make_report(const run_result& result, const scenar
         th.push_back(std::move(t));
     }
     r["thresholds"] = std::move(th);
+    if (!result.series.empty()) r["series"] = series_json(result.series);
 
     ordered_json simulator = ordered_json::object();
     simulator["peak_rss_bytes"] = result.peak_rss_bytes;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <models/metrics.hpp>
+#include <models/series.hpp>
 #include <models/params.hpp>
 
 #include <atomic>
@@ -46,6 +47,7 @@ struct run_result {
     std::uint64_t events = 0;                   // kernel events executed
     std::int64_t peak_rss_bytes = 0;            // the simulator's own peak resident set
     models::metric_set metrics;
+    models::series_set series;                  // one value per window of the run (models/series.hpp)
     /// False if the run stopped on an error or was interrupted; the metrics then hold what was
     /// measured until then.
     bool completed = true;

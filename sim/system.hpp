@@ -81,7 +81,10 @@ inline run_result run(const models::scenario& sc, const run_options& opt) {
         res.error = e.what();
     }
 
-    if (system) res.metrics = system->metrics();
+    if (system) {
+        res.metrics = system->metrics();
+        res.series = system->series();
+    }
     res.trace_hash = sim.trace_hash();
     // One division of the integer nanoseconds, the nearest double to the exact decimal (0.3, not
     // seconds_f()'s 0.30000000000000004 from multiplying by the inexact 1e-9).

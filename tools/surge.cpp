@@ -34,6 +34,7 @@
 //
 // Wall-clock time is measured here only for the progress line; the simulation never sees it.
 #include <sim/atomic_write.hpp>
+#include <sim/series_csv.hpp>
 //
 // Before anything runs, validate, run and suite estimate each scenario's work (sim/estimate.hpp)
 // and refuse, as bad input, one beyond the work limits unless --force; --verbose prints it.
@@ -183,6 +184,7 @@ action define_run(CLI::App& cmd) {
         std::optional<std::string> seed;
         std::string output;
         std::string trace;
+        std::string csv;
         std::vector<std::string> sets;
         bool quiet = false;
         bool force = false;
@@ -193,6 +195,7 @@ action define_run(CLI::App& cmd) {
     cmd.add_option("--seed", o->seed, "Seed (overrides the scenario's)")->type_name("N");
     cmd.add_option("--output,-o", o->output, "Write the JSON report here")->type_name("FILE");
     cmd.add_option("--trace", o->trace, "Write the model trace (JSON lines) here")->type_name("FILE");
+    cmd.add_option("--csv", o->csv, "Write the time series as CSV here (one row per window)")->type_name("FILE");
     cmd.add_option("--set", o->sets, "Override a scenario field: --set /database/pool_size=40 (repeatable)")
         ->type_name("POINTER=VALUE")
         ->allow_extra_args(false)  // one value per --set: a following SCENARIO stays positional
@@ -212,6 +215,7 @@ action define_run(CLI::App& cmd) {
         // previous report and trace in place. The report is only probed now; the trace is written
         // to its temporary file during the run.
         if (!o->output.empty()) sim::check_writable(o->output, "report");
+        if (!o->csv.empty()) sim::check_writable(o->csv, "CSV");
         std::optional<sim::atomic_file> trace_file;
         if (!o->trace.empty()) trace_file.emplace(o->trace, "trace");
 
@@ -239,6 +243,7 @@ action define_run(CLI::App& cmd) {
             const sim::scenario_info info{loaded.scenario.name, o->scenario, o->sets, loaded.document};
             sim::write_file_atomically(o->output, sim::report_text(sim::make_report(result, info, verdicts)), "report");
         }
+        if (!o->csv.empty()) sim::write_file_atomically(o->csv, sim::series_csv(result.series), "CSV");
         if (trace_file) trace_file->commit();
 
         if (o->quiet) std::cout << sim::terminal_text(result.scenario) << ": " << sim::verdict_line(verdicts, result) << '\n';

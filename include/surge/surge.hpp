@@ -18,4 +18,5 @@
 #include "surge/fp_math.hpp"      // fp_exp, fp_log, fp_pow
 #include "surge/random.hpp"       // distributions
 #include "surge/stats.hpp"        // counter, tally, time-weighted average, histogram, series
+#include "surge/windowed.hpp"     // per-window counts, levels and distributions (report time series)
 #include "surge/trace.hpp"        // trace records and hash

@@ -34,6 +34,7 @@
 //
 // Wall-clock time is measured here only for the progress line; the simulation never sees it.
 #include <sim/atomic_write.hpp>
+#include <sim/html_report.hpp>
 #include <sim/series_csv.hpp>
 //
 // Before anything runs, validate, run and suite estimate each scenario's work (sim/estimate.hpp)
@@ -178,6 +179,9 @@ sim::work_estimate check_work(const std::string& file, const sim::scenario& sc, 
     return w;
 }
 
+/// A file's name without its directory, to name a report on a page.
+std::string fs_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
 action define_run(CLI::App& cmd) {
     struct options {
         std::string scenario;
@@ -185,6 +189,7 @@ action define_run(CLI::App& cmd) {
         std::string output;
         std::string trace;
         std::string csv;
+        std::string html;
         std::vector<std::string> sets;
         bool quiet = false;
         bool force = false;
@@ -196,6 +201,7 @@ action define_run(CLI::App& cmd) {
     cmd.add_option("--output,-o", o->output, "Write the JSON report here")->type_name("FILE");
     cmd.add_option("--trace", o->trace, "Write the model trace (JSON lines) here")->type_name("FILE");
     cmd.add_option("--csv", o->csv, "Write the time series as CSV here (one row per window)")->type_name("FILE");
+    cmd.add_option("--html", o->html, "Write the report as one self-contained HTML page here (charts over time)")->type_name("FILE");
     cmd.add_option("--set", o->sets, "Override a scenario field: --set /database/pool_size=40 (repeatable)")
         ->type_name("POINTER=VALUE")
         ->allow_extra_args(false)  // one value per --set: a following SCENARIO stays positional
@@ -216,6 +222,7 @@ action define_run(CLI::App& cmd) {
         // to its temporary file during the run.
         if (!o->output.empty()) sim::check_writable(o->output, "report");
         if (!o->csv.empty()) sim::check_writable(o->csv, "CSV");
+        if (!o->html.empty()) sim::check_writable(o->html, "HTML report");
         std::optional<sim::atomic_file> trace_file;
         if (!o->trace.empty()) trace_file.emplace(o->trace, "trace");
 
@@ -239,9 +246,12 @@ action define_run(CLI::App& cmd) {
         else if (!result.completed)
             complain(o->scenario + ": the run stopped on an error: " + result.error);
 
-        if (!o->output.empty()) {
+        if (!o->output.empty() || !o->html.empty()) {
             const sim::scenario_info info{loaded.scenario.name, o->scenario, o->sets, loaded.document};
-            sim::write_file_atomically(o->output, sim::report_text(sim::make_report(result, info, verdicts)), "report");
+            const auto report = sim::make_report(result, info, verdicts);
+            if (!o->output.empty()) sim::write_file_atomically(o->output, sim::report_text(report), "report");
+            if (!o->html.empty())
+                sim::write_file_atomically(o->html, sim::html_report({report}, {fs_name(o->scenario)}), "HTML report");
         }
         if (!o->csv.empty()) sim::write_file_atomically(o->csv, sim::series_csv(result.series), "CSV");
         if (trace_file) trace_file->commit();
@@ -564,6 +574,35 @@ action define_validate(CLI::App& cmd) {
     };
 }
 
+action define_report(CLI::App& cmd) {
+    struct options {
+        std::vector<std::string> reports;
+        std::string output;
+    };
+    auto o = std::make_shared<options>();
+    cmd.add_option("REPORTS", o->reports, "JSON reports of surge run, surge replay or surge suite (several: drawn on the same axes)")
+        ->required();
+    cmd.add_option("--output,-o", o->output, "The HTML file to write")->type_name("FILE")->required();
+    return [o]() -> int {
+        sim::check_writable(o->output, "HTML report");
+        std::vector<nlohmann::ordered_json> reports;
+        std::vector<std::string> names;
+        try {
+            for (const auto& f : o->reports) {
+                reports.push_back(sim::read_report_json<nlohmann::ordered_json>(f));
+                if (!reports.back().is_object() || !reports.back().contains("mode"))
+                    throw sim::report_error(f + ": not a surge report (expected an object with \"mode\")");
+                names.push_back(fs_name(f));
+            }
+        } catch (const sim::report_error& e) {
+            complain(e.what());
+            return exit_bad_input;
+        }
+        sim::write_file_atomically(o->output, sim::html_report(reports, names), "HTML report");
+        return exit_ok;
+    };
+}
+
 action define_version(CLI::App&) {
     return []() -> int {
         std::cout << "surge " << SURGE_VERSION << '\n';
@@ -582,6 +621,7 @@ const std::vector<subcommand>& subcommands() {
          define_diff},
         {"replay", "Run a scenario against a live server over WebSocket (Socket.IO v4 or ws-json); the same report",
          surge::cli::define_replay},
+        {"report", "Write one self-contained HTML page from JSON reports: verdict, thresholds, charts over time", define_report},
         {"validate", "Check scenario files without running them", define_validate},
         {"version", "Print the version", define_version},
     };

@@ -196,3 +196,14 @@ if(EXISTS ${SURGE_CLI_SCENARIOS}/baseline.json)
     COMMAND ${CMAKE_COMMAND} -DSURGE=$<TARGET_FILE:surge_cli> -DSCENARIO=${baseline}
       -DWORK_DIR=${SURGE_CLI_DIR}/determinism -P ${CMAKE_CURRENT_LIST_DIR}/compare_reports.cmake)
 endif()
+
+# The time series and the HTML report (issue 13): --csv and --html beside -o; `surge report` reads
+# reports back into a page, and a file that is not a report is bad input (exit 2, named).
+if(EXISTS ${SURGE_CLI_SCENARIOS}/db-slowdown.json)
+  surge_cli_test(run_csv_html EXIT 1 ARGS run ${SURGE_CLI_SCENARIOS}/db-slowdown.json -q --csv series.csv
+    --html ${SURGE_CLI_DIR}/run.html STDOUT "^db-slowdown: FAIL" FILE ${SURGE_CLI_DIR}/run.html)
+  surge_cli_test(report_not_a_report EXIT 2 ARGS report ${SURGE_CLI_SCENARIOS}/db-slowdown.json -o ${SURGE_CLI_DIR}/page.html
+    STDERR "db-slowdown.json: not a surge report" NO_FILE ${SURGE_CLI_DIR}/page.html)
+  surge_cli_test(report_missing_file EXIT 2 ARGS report no-such-report.json -o ${SURGE_CLI_DIR}/page.html
+    STDERR "no-such-report.json: cannot read" NO_FILE ${SURGE_CLI_DIR}/page.html)
+endif()

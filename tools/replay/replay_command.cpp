@@ -20,6 +20,7 @@
 #include "../commands/command.hpp"
 
 #include <sim/atomic_write.hpp>
+#include <sim/html_report.hpp>
 #include <sim/load.hpp>
 #include <sim/report.hpp>
 #include <sim/stop_signal.hpp>
@@ -32,6 +33,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -63,7 +65,7 @@ std::chrono::microseconds microseconds_option(const std::string& option, const s
 }
 
 struct replay_command_options {
-    std::string scenario, target, protocol_file, output, compare_file, publish, ca_file;
+    std::string scenario, target, protocol_file, output, html, compare_file, publish, ca_file;
     std::optional<std::string> protocol, seed;
     std::vector<std::string> header_args, sets;
     double time_scale = 1;
@@ -134,6 +136,7 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
         if (p.sim_metrics->size() == 0) throw usage_error(o.compare_file + ": no metrics in this report");
     }
     if (!o.output.empty()) sim::check_writable(o.output, "report");
+    if (!o.html.empty()) sim::check_writable(o.html, "HTML report");
     return p;
 }
 
@@ -186,11 +189,23 @@ int run_replay(const replay_command_options& o) {
     replay::add_live_metrics(result.run.metrics, result);
     const auto verdicts = sim::evaluate(p.loaded.scenario.thresholds, result.run.metrics);
     const sim::scenario_info info{p.loaded.scenario.name, o.scenario, o.sets, p.loaded.document};
-    if (!o.output.empty()) {
+    if (!o.output.empty() || !o.html.empty()) {
         try {
-            sim::write_file_atomically(
-                o.output, replay::redact(sim::report_text(replay::make_live_report(result, info, verdicts)), headers), "report");
+            const std::string text = replay::redact(sim::report_text(replay::make_live_report(result, info, verdicts)), headers);
+            if (!o.output.empty()) sim::write_file_atomically(o.output, text, "report");
+            if (!o.html.empty()) {
+                // The live report, and beside it on the same axes the simulation it is compared with.
+                std::vector<nlohmann::ordered_json> reports{nlohmann::ordered_json::parse(text)};
+                std::vector<std::string> names{std::filesystem::path(o.scenario).filename().string()};
+                if (!o.compare_file.empty()) {
+                    reports.push_back(sim::read_report_json<nlohmann::ordered_json>(o.compare_file));
+                    names.push_back(std::filesystem::path(o.compare_file).filename().string());
+                }
+                sim::write_file_atomically(o.html, sim::html_report(reports, names), "HTML report");
+            }
         } catch (const sim::write_error& e) {
+            return fail(e.what());
+        } catch (const sim::report_error& e) {
             return fail(e.what());
         }
     }
@@ -227,6 +242,8 @@ action define_replay(CLI::App& cmd) {
         ->type_name("K")
         ->capture_default_str();
     cmd.add_option("--output,-o", o->output, "Write the JSON report here")->type_name("FILE");
+    cmd.add_option("--html", o->html, "Write the report as one self-contained HTML page here (with --compare: both on the same axes)")
+        ->type_name("FILE");
     cmd.add_option("--compare", o->compare_file, "A simulated run's report: print simulated vs live metrics")
         ->type_name("SIM.json");
     cmd.add_option("--header", o->header_args, "\"Name: value\" sent with every handshake and publish, never printed (repeatable)")

@@ -98,6 +98,14 @@ struct shade {
     double from = 0, to = 0;
 };
 
+/// A tick step near range / 5 that is 1, 2 or 5 times a power of ten.
+inline double nice_step(double range) {
+    const double raw = range / 5;
+    const double p = std::pow(10.0, std::floor(std::log10(raw)));
+    const double f = raw / p;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
 /// A value for an axis label: the report's humanised text for the unit.
 inline std::string tick(double v, std::string_view unit) { return value_text_of(v, unit); }
 
@@ -119,7 +127,9 @@ inline std::string chart(std::string_view title, std::string_view unit, const st
     }
     if (!(x_max > 0)) x_max = 1;
     if (!(y_max > 0)) y_max = 1;
-    y_max *= 1.05;
+    const double y_step = nice_step(y_max * 1.05);
+    y_max = y_step * std::ceil(y_max * 1.05 / y_step);
+    const double x_step = nice_step(x_max);
     const auto x_of = [&](double t) { return left + plot_w * t / x_max; };
     const auto y_of = [&](double v) { return top + plot_h * (1 - v / y_max); };
 
@@ -135,18 +145,22 @@ inline std::string chart(std::string_view title, std::string_view unit, const st
             s += fmt::format(R"(<line class="phase" x1="{0:.1f}" x2="{0:.1f}" y1="{1}" y2="{2}"><title>{3}</title></line>)", a, top,
                              top + plot_h, escape(sh.label));
     }
-    for (int i = 0; i <= 4; ++i) {  // y grid and labels
-        const double v = y_max * i / 4, y = y_of(v);
+    for (double v = 0; v <= y_max * (1 + 1e-9); v += y_step) {  // y grid and labels
+        const double y = y_of(v);
         s += fmt::format(R"(<line class="grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/><text class="y" x="{}" y="{:.1f}">{}</text>)", left,
                          left + plot_w, y, y, left - 6, y + 4, escape(tick(v, unit)));
     }
-    for (int i = 0; i <= 5; ++i) {  // x labels, seconds
-        const double t = x_max * i / 5;
+    for (double t = 0; t <= x_max * (1 + 1e-9); t += x_step) {  // x labels, seconds
         s += fmt::format(R"(<text class="x" x="{:.1f}" y="{}">{}</text>)", x_of(t), height - 12, escape(tick(t, "s")));
     }
     for (const auto& l : lines) {
         std::string pts;
+        std::size_t in_run = 0;  // points in the current run of measured windows
+        double last_x = 0, last_y = 0;
         const auto flush = [&] {
+            if (in_run == 1)  // an isolated window: a short dash, so that it shows
+                pts = fmt::format("{:.1f},{:.1f} {:.1f},{:.1f} ", last_x - 1.5, last_y, last_x + 1.5, last_y);
+            in_run = 0;
             if (!pts.empty())
                 s += fmt::format(R"(<polyline class="line" stroke="{}"{} points="{}"/>)", colour(l.style),
                                  l.dashed ? R"( stroke-dasharray="6 3")" : "", pts);
@@ -159,7 +173,10 @@ inline std::string chart(std::string_view title, std::string_view unit, const st
                 continue;
             }
             // A point at the middle of its window.
-            pts += fmt::format("{:.1f},{:.1f} ", x_of(l.bin * (static_cast<double>(k) + 0.5)), y_of(v.get<double>()));
+            last_x = x_of(l.bin * (static_cast<double>(k) + 0.5));
+            last_y = y_of(v.get<double>());
+            pts += fmt::format("{:.1f},{:.1f} ", last_x, last_y);
+            ++in_run;
         }
         flush();
     }
@@ -259,9 +276,13 @@ inline std::string charts(const std::vector<const json_t*>& runs, const std::vec
             for (std::size_t k = 0; k < runs.size(); ++k) {
                 const auto& r = *runs[k];
                 if (!r.contains("series") || !r["series"].contains("values") || !r["series"]["values"].contains(name)) continue;
+                const auto& values = r["series"]["values"][name];
+                if (!values.is_array() ||
+                    std::none_of(values.begin(), values.end(), [](const json_t& v) { return v.is_number() && std::isfinite(v.get<double>()); }))
+                    continue;  // nothing measured in any window (no deliveries in the run): no line
                 line l;
                 l.label = std::string(e.label) + (runs.size() > 1 ? " — " + names[k] : "");
-                l.values = &r["series"]["values"][name];
+                l.values = &values;
                 l.bin = r["series"].value("bin_seconds", 1.0);
                 l.style = runs.size() > 1 ? k + style * runs.size() : style;
                 l.dashed = k > 0;
@@ -281,7 +302,7 @@ h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:
 table{border-collapse:collapse;margin:6px 0}th,td{padding:3px 10px;text-align:left;border-bottom:1px solid #eee;vertical-align:top}
 table.meta th{font-weight:normal;color:#555}.verdict{font-size:17px;font-weight:600;padding:6px 10px;display:inline-block;border-radius:4px}
 .pass{color:#11652d}.fail{color:#a3141a}.verdict.pass{background:#e3f4e8}.verdict.fail{background:#fbe5e5}
-.chart{margin:10px 0 18px}.chart svg{width:100%;height:auto}.title{font-size:13px;font-weight:600}
+.chart{margin:10px 0 18px}.chart>svg{width:100%;height:auto}.key svg{width:26px;height:8px}.title{font-size:13px;font-weight:600}
 .y{font-size:11px;text-anchor:end;fill:#555}.x{font-size:11px;text-anchor:middle;fill:#555}.grid{stroke:#e6e6e6}
 .line{fill:none;stroke-width:1.6}.fault{fill:#d62728;fill-opacity:.13}.phase{stroke:#777;stroke-dasharray:3 3}
 figcaption{font-size:12px}.key{margin-right:14px;white-space:nowrap}.swatch{display:inline-block;width:14px;height:10px;vertical-align:middle}

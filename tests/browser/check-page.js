@@ -1,0 +1,105 @@
+// tests/browser/check-page.js — the browser test of the HTML report (issue 13): Debian's headless
+// Chromium opens a page surge wrote and the test fails on any console message (the page has no
+// script, so there should be none), on a chart that drew no line, on a threshold row missing
+// against the JSON reports, or on a page with no chart. It saves a screenshot of each page.
+//
+//   node check-page.js run SURGE SCENARIO OUTDIR         surge run SCENARIO -o r.json --html r.html
+//   node check-page.js compare SURGE SCENARIO OUTDIR     two runs (the second with 3x the workers), surge report of both
+//   node check-page.js suite SURGE OUTDIR                surge suite -o suite.json, surge report suite.json
+//   node check-page.js page PAGE.html OUTDIR REPORT...   a page written elsewhere (the live replay's --html)
+// Exit 0 pass, 1 a check failed, 77 no Chromium (skipped; .ci/run installs it).
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const browser = ['chromium', 'chromium-browser'].find((b) => spawnSync('which', [b]).status === 0);
+if (!browser) {
+  console.log('check-page: no chromium on PATH: skipped');
+  process.exit(77);
+}
+const failures = [];
+const fail = (what) => failures.push(what);
+
+function surge(bin, args) {
+  const r = spawnSync(bin, args, { encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`surge ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+}
+
+function chrome(args) {
+  const base = ['--headless=new', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--enable-logging=stderr', '--v=0',
+                '--user-data-dir=' + fs.mkdtempSync('/tmp/surge-chromium-')];
+  return spawnSync(browser, base.concat(args), { encoding: 'utf8', timeout: 60000, maxBuffer: 64 << 20 });
+}
+
+/// Every threshold row the reports should give (a suite: each test's).
+function thresholdsOf(files) {
+  let n = 0;
+  for (const f of files) {
+    const r = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const runs = r.mode === 'suite' ? r.tests : [r];
+    for (const t of runs) n += (t.thresholds || []).length;
+  }
+  return n;
+}
+
+function check(page, reports, outdir, name) {
+  const url = 'file://' + path.resolve(page);
+  const dom = chrome(['--dump-dom', url]);
+  if (dom.status !== 0) fail(`${name}: chromium --dump-dom exited ${dom.status}`);
+  const consoleLines = (dom.stderr || '').split('\n').filter((l) => l.includes(':CONSOLE('));
+  for (const l of consoleLines) fail(`${name}: console message: ${l}`);
+  const html = dom.stdout || '';
+  const figures = html.split('<figure class="chart"').slice(1);
+  if (figures.length === 0) fail(`${name}: no chart`);
+  figures.forEach((f, i) => {
+    const body = f.slice(0, f.indexOf('</figure>'));
+    const title = (body.match(/class="title">([^<]*)</) || [])[1] || `chart ${i + 1}`;
+    const drawn = [...body.matchAll(/<polyline[^>]* points="([^"]*)"/g)].some((m) => m[1].trim().split(/\s+/).length >= 2);
+    if (!drawn) fail(`${name}: "${title}" drew no line`);
+  });
+  const rows = (html.match(/<tr class="threshold (pass|fail)"/g) || []).length;
+  const want = thresholdsOf(reports);
+  if (rows !== want) fail(`${name}: ${rows} threshold rows, the reports have ${want}`);
+  const shot = path.join(outdir, name + '.png');
+  const s = chrome(['--window-size=1000,2400', '--screenshot=' + shot, url]);
+  if (s.status !== 0 || !fs.existsSync(shot)) fail(`${name}: no screenshot`);
+  console.log(`${name}: ${figures.length} charts, ${rows} threshold rows, screenshot ${shot}`);
+}
+
+const [mode, ...a] = process.argv.slice(2);
+try {
+  if (mode === 'run') {
+    const [bin, scenario, out] = a;
+    fs.mkdirSync(out, { recursive: true });
+    const json = path.join(out, 'run.json'), html = path.join(out, 'run.html');
+    surge(bin, ['run', scenario, '-q', '-o', json, '--html', html]);
+    check(html, [json], out, 'run');
+  } else if (mode === 'compare') {
+    const [bin, scenario, out] = a;
+    fs.mkdirSync(out, { recursive: true });
+    const one = path.join(out, 'one.json'), two = path.join(out, 'two.json'), html = path.join(out, 'compare.html');
+    surge(bin, ['run', scenario, '-q', '-o', one]);
+    surge(bin, ['run', scenario, '-q', '-o', two, '--set', '/server/workers=12']);
+    surge(bin, ['report', one, two, '-o', html]);
+    check(html, [one, two], out, 'compare');
+  } else if (mode === 'suite') {
+    const [bin, out] = a;
+    fs.mkdirSync(out, { recursive: true });
+    const json = path.join(out, 'suite.json'), html = path.join(out, 'suite.html');
+    surge(bin, ['suite', '-o', json]);
+    surge(bin, ['report', json, '-o', html]);
+    check(html, [json], out, 'suite');
+  } else if (mode === 'page') {
+    const [page, out, ...reports] = a;
+    fs.mkdirSync(out, { recursive: true });
+    check(page, reports, out, path.basename(page, '.html'));
+  } else {
+    console.error('usage: check-page.js run|compare|suite|page ...');
+    process.exit(2);
+  }
+} catch (e) {
+  fail(e.message);
+}
+for (const f of failures) console.log('FAIL: ' + f);
+process.exit(failures.length === 0 ? 0 : 1);

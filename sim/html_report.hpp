@@ -16,6 +16,7 @@
 #include <sim/report_reader.hpp>
 
 #include <models/metric_catalogue.hpp>
+#include <models/metrics.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -191,6 +192,64 @@ inline std::string chart(std::string_view title, std::string_view unit, const st
     return s + "</figure>\n";
 }
 
+/// The delivery latency distribution of each run as a percentile plot (HdrHistogram's): x is the
+/// percentile on a log scale of 1 / (1 - q) — 50, 90, 99, 99.9 %, then the maximum — and y the
+/// latency, from the report's delivery.latency.* metrics. Empty when no report has them.
+inline std::string percentile_plot(const std::vector<const json_t*>& runs, const std::vector<std::string>& names) {
+    const auto& table = models::metric_catalogue_entries;
+    std::vector<std::pair<std::string, double>> at;  // metric name, x position
+    for (const auto& e : table) {
+        if (models::family_of(e.name) != models::family_of(models::metric_of(models::metric_id::delivery_latency_p50).name)) continue;
+        const std::string_view last = e.name.substr(e.name.rfind('.') + 1);
+        if (last == "p50") at.emplace_back(std::string(e.name), std::log10(2.0));
+        else if (last == "p90") at.emplace_back(std::string(e.name), 1.0);
+        else if (last == "p99") at.emplace_back(std::string(e.name), 2.0);
+        else if (last == "p999") at.emplace_back(std::string(e.name), 3.0);
+        else if (last == "max") at.emplace_back(std::string(e.name), 4.0);
+    }
+    constexpr double width = 880, height = 260, left = 78, right = 14, top = 26, bottom = 34;
+    const double plot_w = width - left - right, plot_h = height - top - bottom;
+    double y_max = 0;
+    std::vector<std::vector<std::pair<double, double>>> points(runs.size());
+    for (std::size_t k = 0; k < runs.size(); ++k)
+        for (const auto& [name, x] : at)
+            if (const auto v = metric_value(*runs[k], name); v && std::isfinite(*v)) {
+                points[k].emplace_back(x, *v);
+                y_max = std::max(y_max, *v);
+            }
+    if (std::all_of(points.begin(), points.end(), [](const auto& p) { return p.size() < 2; })) return {};
+    if (!(y_max > 0)) y_max = 1;
+    const double y_step = nice_step(y_max * 1.05);
+    y_max = y_step * std::ceil(y_max * 1.05 / y_step);
+    const auto x_of = [&](double x) { return left + plot_w * x / 4.0; };
+    const auto y_of = [&](double v) { return top + plot_h * (1 - v / y_max); };
+    std::string s = R"(<figure class="chart percentiles"><svg viewBox="0 0 880 260" role="img" aria-label="delivery latency by percentile">)";
+    s += fmt::format(R"(<text x="{}" y="16" class="title">delivery latency by percentile (whole run)</text>)", left);
+    for (double v = 0; v <= y_max * (1 + 1e-9); v += y_step)
+        s += fmt::format(R"(<line class="grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/><text class="y" x="{}" y="{:.1f}">{}</text>)", left,
+                         left + plot_w, y_of(v), y_of(v), left - 6, y_of(v) + 4, escape(tick(v, "s")));
+    for (const auto& [label, x] : std::vector<std::pair<const char*, double>>{{"50 %", std::log10(2.0)}, {"90 %", 1}, {"99 %", 2}, {"99.9 %", 3}, {"max", 4}})
+        s += fmt::format(R"(<text class="x" x="{:.1f}" y="{}">{}</text>)", x_of(x), height - 12, label);
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        if (points[k].empty()) continue;
+        std::string pts;
+        for (const auto& [x, v] : points[k]) pts += fmt::format("{:.1f},{:.1f} ", x_of(x), y_of(v));
+        s += fmt::format(R"(<polyline class="line" stroke="{}"{} points="{}"/>)", colour(k), k > 0 ? R"( stroke-dasharray="6 3")" : "", pts);
+        for (const auto& [x, v] : points[k])
+            s += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"><title>{}</title></circle>)", x_of(x), y_of(v), colour(k),
+                             escape(tick(v, "s")));
+    }
+    s += "</svg>";
+    if (runs.size() > 1) {
+        s += "<figcaption>";
+        for (std::size_t k = 0; k < runs.size(); ++k)
+            s += fmt::format(R"(<span class="key"><svg width="26" height="8"><line x1="0" x2="26" y1="4" y2="4" stroke="{}" stroke-width="2"{}/></svg> {}</span>)",
+                             colour(k), k > 0 ? R"( stroke-dasharray="6 3")" : "", escape(names[k]));
+        s += "</figcaption>";
+    }
+    return s + "</figure>\n";
+}
+
 /// The header, thresholds and metrics of one run report.
 inline std::string run_section(const json_t& r, std::string_view heading) {
     std::string s = "<section class=\"run\">\n";
@@ -324,6 +383,7 @@ inline std::string html_report(const std::vector<nlohmann::ordered_json>& report
                 const std::string name = t.contains("scenario") ? str(t["scenario"], "name") : "";
                 body += run_section(t, name);
                 body += charts({&t}, {name});
+                body += percentile_plot({&t}, {name});
             }
             continue;
         }
@@ -335,6 +395,7 @@ inline std::string html_report(const std::vector<nlohmann::ordered_json>& report
     if (!runs.empty()) {
         if (runs.size() > 1) runs_html += "<h2>Side by side</h2>\n<p>Solid: " + escape(run_names[0]) + "; dashed: the others, in order.</p>\n";
         runs_html += charts(runs, run_names);
+        runs_html += percentile_plot(runs, run_names);
     }
     std::string title = reports.size() == 1 && !names.empty() ? "surge report — " + names[0] : "surge report";
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"

@@ -77,6 +77,9 @@ BOOST_AUTO_TEST_CASE(two_reports_share_the_axes) {
     BOOST_TEST(chart_points(page).size() == 11U);  // the same charts, each with both reports' lines
     BOOST_TEST(count(page, "stroke-dasharray=\"6 3\" points=") > 0U);  // the second report's lines
     BOOST_TEST(page.find("delivery latency p99 — b.json (sim)") != std::string::npos);
+    // The percentile plot: both runs' five points (p50, p90, p99, p99.9, max), the second dashed.
+    const auto plot = page.substr(page.find("<figure class=\"chart percentiles\">"));
+    BOOST_TEST(count(plot.substr(0, plot.find("</figure>")), "<circle ") == 10U);
 }
 
 BOOST_AUTO_TEST_CASE(a_suite_gets_a_section_per_test_and_text_is_escaped) {

@@ -16,11 +16,17 @@
 // the trace hash included. Besides metrics, these regress too: a test missing from NEW, a
 // run that completed in OLD and stopped on an error in NEW, a threshold that passed in OLD and
 // fails in NEW (unless its metric is ignored). Tolerances are fractions (0.05 = 5 %).
+//
+// For people (diff_text): each run's block leads with warnings when the two runs are not like for
+// like (scenario name, scenario document after overrides, overrides, seed, mode) and with the
+// thresholds that changed verdict either way; the metric table lists by default only the metrics
+// that moved beyond their tolerance (diff_rows). Values are written by sim/format.hpp.
 #pragma once
 
 #include "sim/metric_direction.hpp"
 #include "sim/report.hpp"
 #include "sim/report_reader.hpp"
+#include "sim/terminal_style.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -91,7 +97,38 @@ struct run_diff {
     bool old_completed = true, new_completed = true;
     std::vector<metric_change> metrics;    // in OLD's order, then metrics only in NEW
     std::vector<std::string> regressions;  // one line each, for the summary
+    /// Thresholds (by "metric expression") whose verdict differs between the reports, in the
+    /// order of NEW's thresholds; a threshold in only one report is not listed.
+    struct threshold_change {
+        std::string threshold;             // "METRIC EXPRESSION", e.g. "<latency metric> < 1s"
+        bool old_pass = false, new_pass = false;
+        std::optional<double> old_measured, new_measured;
+        std::string unit;
+    };
+    std::vector<threshold_change> threshold_changes;
+    /// What makes the two runs not like for like: a different scenario name, scenario document
+    /// (after the overrides), overrides, seed or mode. One line each, without "warning: ".
+    std::vector<std::string> warnings;
 };
+
+/// Which metrics diff_text() lists: those that moved beyond their tolerance (the default), every
+/// one that differs at all (--changed-only), or all (--all).
+enum class diff_rows { moved, changed, all };
+
+/// True when a metric's change is one `surge diff` lists by default: it regressed, went missing
+/// or appeared, became or stopped being a finite number, or moved (either way, neutral metrics
+/// too) by more than its tolerance relative to the old value.
+inline bool moved_beyond_tolerance(const metric_change& c) {
+    switch (c.verdict) {
+    case change_verdict::same:
+    case change_verdict::ignored: return false;
+    case change_verdict::regressed:
+    case change_verdict::missing:
+    case change_verdict::added: return true;
+    default: break;
+    }
+    return std::isnan(c.relative) || std::fabs(c.relative) > c.tolerance;
+}
 
 struct report_diff {
     bool suite = false;
@@ -139,6 +176,13 @@ struct run_view {
     bool completed = true;
     models::metric_set metrics;   // with the units the report gives
     std::map<std::string, bool, std::less<>> thresholds;   // "metric expression" -> pass
+    std::vector<std::string> threshold_order;              // NEW's order for the listing
+    std::map<std::string, std::optional<double>, std::less<>> measured;
+    // What the run ran: null / empty when the report does not say.
+    std::string mode;
+    nlohmann::ordered_json seed;
+    nlohmann::ordered_json overrides;
+    nlohmann::ordered_json document;
 };
 
 inline run_view view_of(const nlohmann::ordered_json& r, const std::string& where) {
@@ -153,14 +197,70 @@ inline run_view view_of(const nlohmann::ordered_json& r, const std::string& wher
     if (const auto th = r.find("thresholds"); th != r.end() && th->is_array())
         for (const auto& t : *th)
             if (t.is_object() && t.contains("metric") && t.contains("verdict") && t["metric"].is_string() &&
-                t["verdict"].is_string())
-                v.thresholds[t["metric"].get<std::string>() + " " + t.value("expression", std::string())] =
-                    t["verdict"].get<std::string>() == "pass";
+                t["verdict"].is_string()) {
+                const auto e = t.find("expression");
+                const std::string key =
+                    t["metric"].get<std::string>() + " " + (e != t.end() && e->is_string() ? e->get<std::string>() : "");
+                if (!v.thresholds.contains(key)) v.threshold_order.push_back(key);
+                v.thresholds[key] = t["verdict"].get<std::string>() == "pass";
+                const auto m = t.find("measured");
+                v.measured[key] = m != t.end() && m->is_number() ? std::optional<double>(m->get<double>()) : std::nullopt;
+            }
+    if (const auto m = r.find("mode"); m != r.end() && m->is_string()) v.mode = m->get<std::string>();
+    if (const auto sd = r.find("seed"); sd != r.end()) v.seed = *sd;
+    if (sc != r.end() && sc->is_object()) {
+        if (const auto o = sc->find("overrides"); o != sc->end()) v.overrides = *o;
+        if (const auto d = sc->find("document"); d != sc->end()) v.document = *d;
+    }
     return v;
 }
 
 inline std::string percent_text(double fraction) {
     return fmt::format("{:.4g}%", fraction * 100);
+}
+
+/// A JSON value in a warning: compact, at most 40 characters.
+inline std::string short_json(const nlohmann::ordered_json& v) {
+    std::string t = v.dump();
+    return t.size() > 40 ? t.substr(0, 37) + "..." : t;
+}
+
+/// The warnings of compare_runs(): what differs between what the two runs ran.
+inline std::vector<std::string> run_warnings(const run_view& o, const run_view& n) {
+    std::vector<std::string> w;
+    if (o.name != n.name) w.push_back("different scenarios: OLD ran \"" + o.name + "\", NEW ran \"" + n.name + "\"");
+    if (!o.document.is_null() && !n.document.is_null() && o.document != n.document) {
+        const auto patch = nlohmann::ordered_json::diff(o.document, n.document);
+        std::string what;
+        std::size_t shown = 0;
+        for (const auto& op : patch) {
+            if (shown == 5) {
+                what += ", and " + std::to_string(patch.size() - shown) + " more";
+                break;
+            }
+            const std::string path = op.value("path", std::string());
+            const std::string kind = op.value("op", std::string());
+            const nlohmann::ordered_json::json_pointer ptr(path);
+            const std::string before = kind == "add" || !o.document.contains(ptr) ? "(none)" : short_json(o.document.at(ptr));
+            const std::string after = kind == "remove" || !n.document.contains(ptr) ? "(none)" : short_json(n.document.at(ptr));
+            what += (what.empty() ? "" : ", ") + (path.empty() ? std::string("/") : path) + " " + before + " -> " + after;
+            ++shown;
+        }
+        w.push_back("the scenarios differ (documents after overrides): " + what);
+    }
+    const auto set_list = [](const nlohmann::ordered_json& sets) {
+        if (!sets.is_array() || sets.empty()) return std::string("none");
+        std::string t;
+        for (const auto& x : sets) t += (t.empty() ? "" : " ") + std::string("--set ") + (x.is_string() ? x.get<std::string>() : x.dump());
+        return t;
+    };
+    if (!o.overrides.is_null() && !n.overrides.is_null() && o.overrides != n.overrides)
+        w.push_back("different overrides: OLD " + set_list(o.overrides) + ", NEW " + set_list(n.overrides));
+    if (!o.seed.is_null() && !n.seed.is_null() && o.seed != n.seed)
+        w.push_back("different seeds: OLD " + o.seed.dump() + ", NEW " + n.seed.dump());
+    if (!o.mode.empty() && !n.mode.empty() && o.mode != n.mode)
+        w.push_back("different modes: OLD " + o.mode + ", NEW " + n.mode);
+    return w;
 }
 
 } // namespace diff_detail
@@ -336,6 +436,19 @@ inline run_diff compare_runs(const nlohmann::ordered_json* old_report, const nlo
         for (const auto& pattern : opt.ignored) ignored = ignored || diff_detail::pattern_matches(pattern, name, metric);
         if (!ignored) d.regressions.push_back(prefix + "threshold " + key + " passed before and fails now");
     }
+    for (const auto& key : n.threshold_order) {
+        const auto it = o.thresholds.find(key);
+        if (it == o.thresholds.end() || it->second == n.thresholds.at(key)) continue;
+        run_diff::threshold_change tc;
+        tc.threshold = key;
+        tc.old_pass = it->second;
+        tc.new_pass = n.thresholds.at(key);
+        tc.old_measured = o.measured.at(key);
+        tc.new_measured = n.measured.at(key);
+        tc.unit = unit_of(key.substr(0, key.find(' ')));
+        d.threshold_changes.push_back(std::move(tc));
+    }
+    d.warnings = diff_detail::run_warnings(o, n);
     return d;
 }
 
@@ -381,14 +494,24 @@ inline report_diff compare_reports(const loaded_report& old_report, const loaded
     return out;
 }
 
-/// The diff as a table for a terminal: per run, a header and one row per metric (all of them, or
-/// only those not "same" when `changed_only`), then the regressions and a verdict line.
-inline std::string diff_text(const report_diff& d, bool changed_only = false) {
-    using report_detail::padded;
+/// "PASS -> FAIL  METRIC < 1s  (850 ms -> 1.52 s)": one threshold that changed verdict.
+inline std::string threshold_change_text(const run_diff::threshold_change& c, terminal_style style = {}) {
+    const auto measured = [&](const std::optional<double>& m) { return m ? value_text_of(*m, c.unit) : std::string("-"); };
+    return (c.old_pass ? "PASS" : "FAIL") + std::string(" -> ") + style.verdict(c.new_pass) + "  " +
+           terminal_text(c.threshold) + "  (" + measured(c.old_measured) + " -> " + measured(c.new_measured) + ")";
+}
+
+/// The diff for a terminal. Per run: warnings (the runs ran different scenarios, overrides, seeds
+/// or modes), the thresholds that changed verdict, the trace hash, and one row per metric (`rows`:
+/// those that moved beyond their tolerance, those that changed at all, or all); then the
+/// thresholds that changed verdict over all runs, the regressions and a verdict line. Colour and
+/// ✓ / ✗ only when `style` says so.
+inline std::string diff_text(const report_diff& d, diff_rows rows = diff_rows::moved, terminal_style style = {}) {
     std::string out;
-    std::size_t compared = 0, changed = 0;
+    std::size_t compared = 0, changed = 0, now_pass = 0, now_fail = 0;
     for (const auto& r : d.runs) {
-        if (d.suite || !r.name.empty()) out += (out.empty() ? "" : "\n") + std::string(d.suite ? "test " : "scenario ") + r.name;
+        const std::string name = terminal_text(r.name);
+        if (d.suite || !r.name.empty()) out += (out.empty() ? "" : "\n") + std::string(d.suite ? "test " : "scenario ") + name;
         if (!r.in_new) {
             out += ": only in the old report\n";
             continue;
@@ -398,59 +521,82 @@ inline std::string diff_text(const report_diff& d, bool changed_only = false) {
             continue;
         }
         if (d.suite || !r.name.empty()) out += "\n";
-        if (r.old_hash != r.new_hash) out += "  trace hash " + r.old_hash + " -> " + r.new_hash + "\n";
-        else out += "  trace hash " + r.new_hash + " (unchanged)\n";
+        for (const auto& w : r.warnings) out += "  " + style.paint(terminal_style::yellow, "warning:") + " " + terminal_text(w) + "\n";
+        if (!r.threshold_changes.empty()) {
+            out += "  thresholds that changed verdict:\n";
+            for (const auto& c : r.threshold_changes) {
+                out += "    " + threshold_change_text(c, style) + "\n";
+                ++(c.new_pass ? now_pass : now_fail);
+            }
+        }
+        if (r.old_hash != r.new_hash) out += "  trace hash " + terminal_text(r.old_hash) + " -> " + terminal_text(r.new_hash) + "\n";
+        else out += "  trace hash " + terminal_text(r.new_hash) + " (unchanged)\n";
         if (r.old_completed != r.new_completed)
             out += std::string("  completed ") + (r.old_completed ? "true" : "false") + " -> " +
                    (r.new_completed ? "true" : "false") + "\n";
-        std::vector<std::array<std::string, 6>> rows;
+        std::vector<std::array<std::string, 6>> table;
+        std::vector<int> tone;   // per row: -1 regressed/missing, 1 better, 0 otherwise
+        std::size_t hidden = 0;
         for (const auto& c : r.metrics) {
             ++compared;
-            if (c.verdict != change_verdict::same) ++changed;
-            if (changed_only && c.verdict == change_verdict::same) continue;
+            const bool differs = c.verdict != change_verdict::same;
+            const bool beyond = moved_beyond_tolerance(c);
+            if (differs) ++changed;
+            if ((rows == diff_rows::changed && !differs) || (rows == diff_rows::moved && !beyond)) {
+                if (differs) ++hidden;
+                continue;
+            }
             std::array<std::string, 6> row;
-            row[0] = c.metric;
+            row[0] = terminal_text(c.metric);
             row[1] = c.in_old ? value_text_of(c.old_value, c.unit) : "-";
             row[2] = c.in_new ? value_text_of(c.new_value, c.unit) : "-";
-            if (std::isfinite(c.absolute)) {
-                row[3] = (c.absolute > 0 ? "+" : "") + value_text_of(c.absolute, c.unit);
-            } else {
-                row[3] = "-";
-            }
-            if (std::isnan(c.relative)) row[4] = "-";
-            else if (std::isinf(c.relative)) row[4] = c.relative > 0 ? "+inf" : "-inf";
-            else row[4] = (c.relative > 0 ? "+" : "") + fmt::format("{:.2f}%", c.relative * 100);
+            row[3] = std::isfinite(c.absolute) ? format_delta(c.absolute, c.unit) : "-";
+            row[4] = format_relative(c.relative);
+            if (row[4] == "n/a") row[4] = "-";
             row[5] = std::string(verdict_name(c.verdict));
-            rows.push_back(std::move(row));
+            table.push_back(std::move(row));
+            tone.push_back(c.verdict == change_verdict::regressed || c.verdict == change_verdict::missing ? -1
+                           : c.verdict == change_verdict::better                                         ? 1
+                                                                                                          : 0);
         }
-        if (rows.empty()) {
-            out += "  no metric changed\n";
+        if (table.empty()) {
+            if (hidden > 0)
+                out += "  no metric moved beyond its tolerance (" + std::to_string(hidden) +
+                       (hidden == 1 ? " changed less; --all lists it)\n" : " changed less; --all lists them)\n");
+            else out += "  no metric changed\n";
             continue;
         }
         std::array<std::size_t, 6> width{6, 3, 3, 6, 8, 7};
-        for (const auto& row : rows)
-            for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-        const auto line = [&](const std::array<std::string, 6>& row) {
-            std::string s = "  " + padded(row[0], width[0] + 2);
-            for (std::size_t i = 1; i < 5; ++i) {
-                const std::string& cell = row[i];
-                s += std::string(width[i] - cell.size(), ' ') + cell + "  ";  // numbers right-aligned
-            }
-            s += row[5];
+        for (const auto& row : table)
+            for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
+        const auto line = [&](const std::array<std::string, 6>& row, int t) {
+            std::string s = "  " + pad_right(row[0], width[0] + 2);
+            for (std::size_t i = 1; i < 5; ++i) s += pad_left(row[i], width[i]) + "  ";  // numbers right-aligned
+            s += t < 0 ? style.paint(terminal_style::red, row[5]) : t > 0 ? style.paint(terminal_style::green, row[5]) : row[5];
             out += s + "\n";
         };
-        line({"metric", "old", "new", "change", "relative", "verdict"});
-        for (const auto& row : rows) line(row);
+        line({"metric", "old", "new", "change", "relative", "verdict"}, 0);
+        for (std::size_t i = 0; i < table.size(); ++i) line(table[i], tone[i]);
+        if (hidden > 0)
+            out += "  (" + std::to_string(hidden) + (hidden == 1 ? " other metric" : " other metrics") +
+                   " changed within the tolerance; --all lists every metric)\n";
     }
     const std::size_t n = d.regression_count();
     out += "\n";
+    if (now_pass + now_fail > 0) {
+        out += "thresholds that changed verdict: ";
+        if (now_pass > 0) out += style.paint(terminal_style::green, std::to_string(now_pass) + " now pass");
+        if (now_pass > 0 && now_fail > 0) out += ", ";
+        if (now_fail > 0) out += style.paint(terminal_style::red, std::to_string(now_fail) + " now fail");
+        out += "\n";
+    }
     if (n == 0) {
-        out += "diff: no regressions (" + std::to_string(compared) + " metrics compared, " + std::to_string(changed) +
-               " changed)\n";
+        out += "diff: " + style.paint(terminal_style::green, "no regressions") + " (" + std::to_string(compared) +
+               " metrics compared, " + std::to_string(changed) + " changed)\n";
     } else {
-        out += "diff: " + std::to_string(n) + (n == 1 ? " regression" : " regressions") + "\n";
+        out += "diff: " + style.paint(terminal_style::red, std::to_string(n) + (n == 1 ? " regression" : " regressions")) + "\n";
         for (const auto& r : d.runs)
-            for (const auto& why : r.regressions) out += "  " + why + "\n";
+            for (const auto& why : r.regressions) out += "  " + terminal_text(why) + "\n";
     }
     return out;
 }

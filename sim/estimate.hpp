@@ -10,6 +10,7 @@
 // Every product is a double: a scenario at the loader's limits gives large but finite figures.
 #pragma once
 
+#include <sim/format.hpp>
 #include <sim/host.hpp>
 
 #include <models/load_schedule.hpp>
@@ -163,28 +164,14 @@ inline work_estimate estimate_work(const models::scenario& sc) {
     return w;
 }
 
-/// "1.2M", "340k", "12": a count for people.
+/// "1.20M", "340k", "12": an estimated count for people (sim/format.hpp; whole below 1000).
 inline std::string count_text(double n) {
-    char buf[32];
-    if (!std::isfinite(n)) return "inf";
-    if (n >= 1e12) std::snprintf(buf, sizeof buf, "%.3g", n);
-    else if (n >= 1e9) std::snprintf(buf, sizeof buf, "%.1fG", n / 1e9);
-    else if (n >= 1e6) std::snprintf(buf, sizeof buf, "%.1fM", n / 1e6);
-    else if (n >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", n / 1e3);
-    else std::snprintf(buf, sizeof buf, "%.0f", n);
-    return buf;
+    if (std::isfinite(n) && std::fabs(n) < 999.5) return format_count(std::round(n));
+    return format_rate_number(n);
 }
 
-/// "1.5 GB", "300 MB": bytes for people (powers of 1000).
-inline std::string bytes_text(double b) {
-    char buf[32];
-    if (!std::isfinite(b)) return "inf B";
-    if (b >= 1e12) std::snprintf(buf, sizeof buf, "%.3g TB", b / 1e12);
-    else if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
-    else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.0f MB", b / 1e6);
-    else std::snprintf(buf, sizeof buf, "%.0f kB", b / 1e3);
-    return buf;
-}
+/// "1.50 GB", "300 MB": bytes for people (sim/format.hpp's format_bytes, powers of 1000).
+inline std::string bytes_text(double b) { return format_bytes(b); }
 
 /// One line: "about 1.2M events, 45 MB (2.0k connections, 240.0k requests, ...)".
 inline std::string estimate_text(const work_estimate& w) {

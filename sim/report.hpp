@@ -1,6 +1,6 @@
 // sim/report.hpp — a run's result -> threshold verdicts, the JSON report, the summary table for a
-// terminal and the process exit code; and the humanised value text that the summary, `surge diff`
-// and the live replay's --compare table share. The report's schema is documented key by key in
+// terminal and the process exit code. Values in the summary are written by sim/format.hpp (the one
+// formatting path, value_text_of), colour and ✓ / ✗ by sim/terminal_style.hpp. The report's schema is documented key by key in
 // docs/report.md and described for validators by sim/report.schema.json; the summary's rows come
 // from the metric catalogue (models/metric_catalogue.hpp).
 //
@@ -10,8 +10,10 @@
 // non-finite numbers are written as null.
 #pragma once
 
+#include "sim/format.hpp"
 #include "sim/run.hpp"
 #include "sim/stop_signal.hpp"
+#include "sim/terminal_style.hpp"
 #include "sim/terminal_text.hpp"
 #include "sim/threshold.hpp"
 
@@ -20,7 +22,6 @@
 #include <models/params.hpp>
 
 #include <fmt/format.h>
-#include <fmt/printf.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -317,84 +318,37 @@ inline std::string report_text(const nlohmann::ordered_json& report) { return re
 
 namespace report_detail {
 
-/// `v` through a printf-style format, for callers that have one ("%.2f").
-inline std::string printf_string(const char* format, double v) { return fmt::sprintf(format, v); }
+/// A value in a metric's unit: sim/format.hpp's format_value(), the one formatting path.
+inline std::string value_text(double v, std::string_view unit) { return format_value(v, unit); }
 
-/// Three significant digits or so, never in exponent form for the magnitudes we print.
-inline std::string short_number(double v) {
-    const double a = std::fabs(v);
-    if (a == 0) return "0";
-    if (a < 10) return fmt::format("{:.2f}", v);
-    if (a < 100) return fmt::format("{:.1f}", v);
-    return fmt::format("{:.0f}", v);
-}
-
-/// A count with thousands separators: 1234567 -> "1,234,567"; a mean count keeps one decimal
-/// ("1,769.1").
-inline std::string count_text(double v) {
-    if (std::fabs(v) >= 1e15) return fmt::format("{:.3g}", v);
-    const bool whole = v == std::floor(v);
-    const std::string text = whole ? fmt::format("{:.0f}", std::fabs(v)) : fmt::format("{:.1f}", std::fabs(v));
-    const std::size_t int_digits = whole ? text.size() : text.find('.');
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (i > 0 && i < int_digits && (int_digits - i) % 3 == 0) out += ',';
-        out += text[i];
-    }
-    return v < 0 ? "-" + out : out;
-}
-
-/// Events per second and the like: "850", "12.3k", "3.1M".
-inline std::string rate_text(double r) {
-    if (r >= 1e6) return fmt::format("{:.1f}M", r / 1e6);
-    if (r >= 1e3) return fmt::format("{:.1f}k", r / 1e3);
-    return fmt::format("{:.0f}", r);
-}
-
-/// Decimal units, as the scenario format reads them (KB = 1000 B).
-inline std::string bytes_text(double v) {
-    const double a = std::fabs(v);
-    if (a < 1e3) return fmt::format("{:.0f} B", v);
-    if (a < 1e6) return short_number(v / 1e3) + " KB";
-    if (a < 1e9) return short_number(v / 1e6) + " MB";
-    return short_number(v / 1e9) + " GB";
-}
-
-/// A value in a metric's unit, humanised: seconds as ms, ratios as %, bytes as KB/MB.
-inline std::string value_text(double v, std::string_view unit) {
-    if (std::isnan(v)) return "n/a";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    if (unit == "s") return short_number(v * 1e3) + " ms";
-    if (unit == "ratio") return fmt::format("{:.2f} %", v * 100);
-    if (unit == "1/s") return (std::fabs(v) >= 1e3 ? count_text(std::round(v)) : short_number(v)) + "/s";
-    if (unit == "B") return bytes_text(v);
-    if (unit == "B/s") return bytes_text(v) + "/s";
-    return count_text(v);
-}
-
-/// Several values of one unit on one line: "12.3 / 40.1 / 95.2 ms".
+/// Several values of one unit on one line: "12.3 / 40.1 / 95.2 ms". The unit is written once, at
+/// the end, when every value's text ends in the same one; else each keeps its own
+/// ("850 µs / 12.0 ms / 1.20 s"). A metric the run did not produce is "-".
 inline std::optional<std::string> values_text(const models::metric_set& metrics, const std::vector<std::string>& names) {
-    std::string out, unit_suffix;
-    bool any = false;
+    std::vector<std::string> texts;
+    std::string common;
+    bool any = false, shared = names.size() > 1;
     for (const auto& n : names) {
-        if (!out.empty()) out += " / ";
         const models::metric* m = metrics.find(n);
         if (m == nullptr) {
-            out += "-";
+            texts.emplace_back("-");
             continue;
         }
         any = true;
-        std::string t = value_text(m->value, m->unit);
-        // Keep the unit once, at the end, when every value shares it.
-        const std::size_t sp = t.rfind(' ');
-        if (names.size() > 1 && sp != std::string::npos && (m->unit == "s" || m->unit == "ratio")) {
-            unit_suffix = t.substr(sp);
-            t.resize(sp);
-        }
-        out += t;
+        texts.push_back(value_text(m->value, m->unit));
+        const std::size_t sp = texts.back().rfind(' ');
+        const std::string suffix = sp == std::string::npos ? std::string() : texts.back().substr(sp);
+        if (suffix.empty() || (!common.empty() && suffix != common)) shared = false;
+        if (common.empty()) common = suffix;
     }
     if (!any) return std::nullopt;
-    return out + unit_suffix;
+    std::string out;
+    for (auto& t : texts) {
+        if (shared && t != "-") t.resize(t.size() - common.size());
+        if (!out.empty()) out += " / ";
+        out += t;
+    }
+    return shared ? out + common : out;
 }
 
 struct row {
@@ -446,17 +400,28 @@ inline std::string padded(const std::string& s, std::size_t width) {
 
 } // namespace report_detail
 
-/// A value in a metric's unit, humanised: seconds as ms, ratios as %, bytes as KB/MB, counts with
-/// thousands separators. The one text form of a value in the summary, `surge diff` and the live
-/// replay's --compare table.
-inline std::string value_text_of(double v, std::string_view unit) { return report_detail::value_text(v, unit); }
+/// A verdict line ("PASS: ...", "FAIL: ...", "INTERRUPTED ...") with its first word styled:
+/// green ✓ PASS, red ✗ FAIL, yellow otherwise; as it is when `style` is plain.
+inline std::string styled_verdict_line(const std::string& line, terminal_style style) {
+    if (!style.color) return line;
+    const std::size_t end = line.find_first_of(": ");
+    const std::string w = line.substr(0, end);
+    const std::string rest = end == std::string::npos ? std::string() : line.substr(end);
+    return style.word(w, w == "PASS" ? 1 : w == "FAIL" ? -1 : 0) + rest;
+}
+
+/// A value in a metric's unit, for people (sim/format.hpp's format_value(): "15.4 s", "12.6 KB",
+/// "1.23k/s", "99.95 %", "1,234,567"). The one text form of a value in the summary, suite lines,
+/// `surge diff` and the live replay's summary and --compare table.
+inline std::string value_text_of(double v, std::string_view unit) { return format_value(v, unit); }
 
 /// The human summary of a run for a terminal: a header, the key metrics grouped by area with
 /// humanised units (metrics the run did not produce are left out), the thresholds with PASS or
-/// FAIL, and the verdict line. Plain text, fixed-width, no colour. `file` is the scenario file as
-/// given, shown after the name when not empty.
+/// FAIL, and the verdict line. Fixed-width; colour and ✓ / ✗ only when `style` says so (plain
+/// ASCII words otherwise). `file` is the scenario file as given, shown after the name when not
+/// empty.
 inline std::string summary_table(const run_result& result, const std::vector<threshold_verdict>& verdicts,
-                                 std::string_view file = {}) {
+                                 std::string_view file = {}, terminal_style style = {}) {
     using namespace report_detail;
     std::string out;
     const auto line = [&](std::string_view label, const std::string& value, std::size_t width = label_width) {
@@ -468,12 +433,12 @@ inline std::string summary_table(const run_result& result, const std::vector<thr
     if (!file.empty()) name += " (" + terminal_text(file) + ")";
     out += "scenario " + name + "\n";
     line("seed", std::to_string(result.seed));
-    line("virtual time", short_number(result.virtual_seconds) + " s");
-    line("events", count_text(static_cast<double>(result.events)));
+    line("virtual time", format_seconds(result.virtual_seconds));
+    line("events", format_count(static_cast<double>(result.events)));
     line("trace hash", format_trace_hash(result.trace_hash));
-    std::string wall = fmt::format("{:.2f} s", result.wall_seconds);
+    std::string wall = format_seconds(result.wall_seconds);
     if (result.wall_seconds > 0)
-        wall += " (" + rate_text(static_cast<double>(result.events) / result.wall_seconds) + " events/s)";
+        wall += " (" + format_rate_number(static_cast<double>(result.events) / result.wall_seconds) + " events/s)";
     line("wall time", wall);
     if (result.interrupted != 0) line("interrupted", terminal_text(result.error));
     else if (!result.completed) line("stopped on an error", terminal_text(result.error));
@@ -497,11 +462,11 @@ inline std::string summary_table(const run_result& result, const std::vector<thr
     if (!verdicts.empty()) {
         out += "\nthresholds\n";
         std::size_t width = 0;
-        for (const auto& v : verdicts) width = std::max(width, terminal_text(v.metric + " " + v.expression).size());
+        for (const auto& v : verdicts) width = std::max(width, display_width(terminal_text(v.metric + " " + v.expression)));
         for (const auto& v : verdicts) {
             std::string s = "  ";
-            s += v.pass ? "PASS  " : "FAIL  ";
-            s += padded(terminal_text(v.metric + " " + v.expression), width + 2);
+            s += style.verdict(v.pass) + "  ";
+            s += pad_right(terminal_text(v.metric + " " + v.expression), width + 2);
             if (v.measured) {
                 const models::metric* m = result.metrics.find(v.metric);
                 s += "measured " + value_text(*v.measured, m != nullptr ? m->unit : std::string_view{});
@@ -511,7 +476,7 @@ inline std::string summary_table(const run_result& result, const std::vector<thr
             out += s + "\n";
         }
     }
-    out += "\nverdict: " + verdict_line(verdicts, result) + "\n";
+    out += "\nverdict: " + styled_verdict_line(verdict_line(verdicts, result), style) + "\n";
     return out;
 }
 

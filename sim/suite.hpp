@@ -11,6 +11,7 @@
 #include "sim/load.hpp"
 #include "sim/report.hpp"
 #include "sim/run.hpp"
+#include "sim/terminal_style.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -82,7 +83,8 @@ struct suite_plan {
 };
 
 
-/// Finds, reads and validates the tests of `suites` ("all" = every suite under `dir`) with the
+/// Finds, reads and validates the tests of `suites` ("all" = every suite under `dir`; an entry may
+/// be a comma-separated list, "notification,memory") with the
 /// overrides `sets`. Throws input_error for an unknown suite, a suite without scenarios, a
 /// scenario that does not validate, a --set that applies nowhere or has a bad value.
 inline suite_plan plan_suite(const std::filesystem::path& dir, const std::vector<std::string>& suites,
@@ -98,7 +100,20 @@ inline suite_plan plan_suite(const std::filesystem::path& dir, const std::vector
     if (suites.empty()) {
         for (const auto& s : available) add_suite(s);
     }
-    for (const auto& s : suites) {
+    // "--suites a,b" is "--suites a --suites b".
+    std::vector<std::string> requested;
+    for (const auto& arg : suites) {
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t comma = arg.find(',', start);
+            std::string part = arg.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (part.empty()) throw input_error("--suites " + arg + ": an empty suite name");
+            requested.push_back(std::move(part));
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+    }
+    for (const auto& s : requested) {
         if (s == "all") {
             for (const auto& a : available) add_suite(a);
             continue;
@@ -202,28 +217,56 @@ inline std::vector<const threshold_verdict*> key_verdicts(const std::vector<thre
     return out;
 }
 
-/// One line for a test: "  PASS  notification/high-volume-delivery  METRIC 100.00 % ...". `name_width` aligns the metrics column.
-inline std::string suite_line(const suite_result& r, std::size_t name_width) {
+/// The widest a suite line gets, in columns (code points), and the widest its name column.
+inline constexpr std::size_t suite_line_width = 100;
+inline constexpr std::size_t suite_name_width = 40;
+
+/// One line for a test, at most `max_width` columns (code points; the colour sequences of a styled
+/// line take none): "  PASS  notification/high-volume-delivery  METRIC VALUE   METRIC VALUE ...".
+/// `name_width` aligns the metrics column (at most suite_name_width: a longer name is cut, ending
+/// in "..."). The metrics are key_verdicts(), failed ones first, each with its value; a failed one
+/// says "(EXPRESSION fails)". As many as fit are shown; the first is cut to fit if it must.
+inline std::string suite_line(const suite_result& r, std::size_t name_width, terminal_style style = {},
+                              std::size_t max_width = suite_line_width) {
     using namespace report_detail;
-    std::string s = r.code == 0 ? "  PASS  " : r.result.interrupted != 0 ? "  STOP  " : "  FAIL  ";
-    s += padded(terminal_text(r.result.scenario), name_width + 2);
-    std::string metrics;
+    const bool pass = r.code == 0, stopped = r.result.interrupted != 0;
+    std::string s = "  " + style.word(pass ? "PASS" : stopped ? "STOP" : "FAIL", pass ? 1 : stopped ? 0 : -1) + "  ";
+    std::size_t used = 2 + style.word_width(4) + 2;
+    name_width = std::min(name_width, suite_name_width);
+    const std::string name = pad_right(fit_width(terminal_text(r.result.scenario), suite_name_width), name_width + 2);
+    s += name;
+    used += display_width(name);
+
+    std::vector<std::string> items;
+    if (!r.result.completed) {
+        const std::string why = stopped ? "" : "stopped on an error: ";
+        items.push_back(why + terminal_text(r.result.error));
+    }
     for (const auto* v : key_verdicts(r.verdicts)) {
-        if (!metrics.empty()) metrics += "   ";
-        metrics += terminal_text(v->metric) + " ";
+        std::string item = terminal_text(v->metric) + " ";
         if (v->measured) {
             const models::metric* m = r.result.metrics.find(v->metric);
-            metrics += value_text(*v->measured, m != nullptr ? m->unit : std::string_view{});
+            item += value_text(*v->measured, m != nullptr ? m->unit : std::string_view{});
         } else {
-            metrics += v->note.empty() ? "n/a" : terminal_text(v->note);
+            item += v->note.empty() ? "n/a" : terminal_text(v->note);
         }
-        if (!v->pass) metrics += " (" + terminal_text(v->expression) + " fails)";
+        if (!v->pass) item += " (" + terminal_text(v->expression) + " fails)";
+        items.push_back(std::move(item));
     }
-    if (!r.result.completed) {
-        const std::string why = r.result.interrupted != 0 ? "" : "stopped on an error: ";
-        metrics = why + terminal_text(r.result.error) + (metrics.empty() ? "" : "; " + metrics);
+    const std::size_t room = max_width > used ? max_width - used : 0;
+    std::string tail;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string sep = tail.empty() ? "" : (i == 1 && !r.result.completed) ? "; " : "  ";
+        const std::size_t w = display_width(tail) + display_width(sep) + display_width(items[i]);
+        if (w <= room) {
+            tail += sep + items[i];
+        } else {
+            if (tail.empty()) tail = fit_width(items[i], room);
+            break;
+        }
     }
-    s += metrics;
+    s += tail;
+    while (!s.empty() && s.back() == ' ') s.pop_back();
     return s + "\n";
 }
 

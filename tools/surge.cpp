@@ -4,11 +4,11 @@
 //
 //   surge run SCENARIO [--seed N] [--output report.json] [--trace trace.jsonl] [--set PATH=VALUE]... [--quiet]
 //             [--force] [--verbose]
-//   surge suite [--suites notification websocket memory | all] [--output report.json] [--verbose]
-//               [--seed N] [--set PATH=VALUE]... [--dir DIR] [--force]
+//   surge suite [--suites notification websocket memory | all | a,b] [--output report.json] [--verbose]
+//               [--junit results.xml] [--seed N] [--set PATH=VALUE]... [--dir DIR] [--force]
 //   surge golden [--update] [--dir tests/golden] [--scenarios DIR] [SCENARIO...]
 //   surge diff OLD.json NEW.json [--tolerance 5%] [--metric-tolerance NAME=PCT]... [--ignore NAME]...
-//              [--changed-only] [--exact]
+//              [--changed-only | --all] [--exact]
 //   surge replay SCENARIO --target URL [--protocol socketio|ws-json] [--time-scale K] [--seed N]
 //                [--output report.json] [--compare sim.json] [--set PATH=VALUE]... [--quiet] ...
 //   surge validate SCENARIO... [--force] [--verbose]
@@ -41,13 +41,16 @@
 // and refuse, as bad input, one beyond the work limits unless --force; --verbose prints it.
 #include <sim/diff.hpp>
 #include <sim/estimate.hpp>
+#include <sim/format.hpp>
 #include <sim/golden.hpp>
+#include <sim/junit.hpp>
 #include <sim/load.hpp>
 #include <sim/report.hpp>
 #include <sim/run.hpp>
 #include <sim/stop_signal.hpp>
 #include <sim/suite.hpp>
 #include <sim/system.hpp>
+#include <sim/terminal_style.hpp>
 #include <sim/terminal_text.hpp>
 
 #include "commands/command.hpp"
@@ -121,7 +124,7 @@ public:
         const double rate = static_cast<double>(p.events) / elapsed;
         std::string eta = "?";
         if (done > 0) eta = duration_text(elapsed * (total - done) / done);
-        std::fprintf(stderr, "\r[surge] t=%.1fs/%.1fs  %s events/s  ETA %s\033[K", done, total, rate_text(rate).c_str(),
+        std::fprintf(stderr, "\r[surge] t=%.1fs/%.1fs  %s events/s  ETA %s\033[K", done, total, sim::format_rate_number(rate).c_str(),
                      eta.c_str());
         std::fflush(stderr);
     }
@@ -135,13 +138,6 @@ public:
 private:
     using clock = std::chrono::steady_clock;
     static double seconds(clock::duration d) { return std::chrono::duration<double>(d).count(); }
-    static std::string rate_text(double r) {
-        char buf[32];
-        if (r >= 1e6) std::snprintf(buf, sizeof buf, "%.1fM", r / 1e6);
-        else if (r >= 1e3) std::snprintf(buf, sizeof buf, "%.1fk", r / 1e3);
-        else std::snprintf(buf, sizeof buf, "%.0f", r);
-        return buf;
-    }
     static std::string duration_text(double s) {
         if (!(s >= 0)) s = 0;
         const auto whole = static_cast<long long>(s + 0.5);
@@ -256,8 +252,12 @@ action define_run(CLI::App& cmd) {
         if (!o->csv.empty()) sim::write_file_atomically(o->csv, sim::series_csv(result.series), "CSV");
         if (trace_file) trace_file->commit();
 
-        if (o->quiet) std::cout << sim::terminal_text(result.scenario) << ": " << sim::verdict_line(verdicts, result) << '\n';
-        else std::cout << sim::terminal_lines(sim::summary_table(result, verdicts, o->scenario));
+        const sim::terminal_style style = sim::terminal_style::for_stdout();
+        if (o->quiet)
+            std::cout << style.lines(sim::terminal_text(result.scenario) + ": " +
+                                     sim::styled_verdict_line(sim::verdict_line(verdicts, result), style))
+                      << '\n';
+        else std::cout << style.lines(sim::summary_table(result, verdicts, o->scenario, style));
         std::cout.flush();
         return code;
     };
@@ -332,12 +332,16 @@ action define_suite(CLI::App& cmd) {
         std::vector<std::string> sets;
         std::string dir;
         bool force = false;
+        std::string junit;
     };
     auto o = std::make_shared<options>();
-    cmd.add_option("--suites", o->suites, "Suites to run: notification websocket memory, or all (the default)")
+    cmd.add_option("--suites", o->suites,
+                   "Suites to run: notification websocket memory (or a comma list: notification,memory), or all "
+                   "(the default)")
         ->type_name("SUITE...");
     cmd.add_option("--output,-o", o->output, "Write the JSON suite report (every test's full report) here")
         ->type_name("FILE");
+    cmd.add_option("--junit", o->junit, "Write the results as JUnit XML here (GitLab, Jenkins)")->type_name("FILE");
     cmd.add_flag("--verbose,-v", o->verbose, "Print each test's summary table");
     cmd.add_option("--seed", o->seed, "Seed for every test (overrides each scenario's)")->type_name("N");
     cmd.add_option("--set", o->sets,
@@ -361,6 +365,7 @@ action define_suite(CLI::App& cmd) {
             (void)check_work(t.file, t.loaded.scenario, o->force);
         }
         if (!o->output.empty()) sim::check_writable(o->output, "report");
+        if (!o->junit.empty()) sim::check_writable(o->junit, "JUnit report");
         for (const auto& skip : plan.skipped) {
             std::string files;
             for (const auto& f : skip.tests) files += (files.empty() ? "" : ", ") + fs::path(f).lexically_relative(dir).generic_string();
@@ -374,7 +379,8 @@ action define_suite(CLI::App& cmd) {
         if (seed) std::cout << ", seed " << *seed;
         std::cout << "\n" << std::flush;
         std::size_t width = 0;
-        for (const auto& t : plan.tests) width = std::max(width, sim::terminal_text(t.loaded.scenario.name).size());
+        for (const auto& t : plan.tests) width = std::max(width, sim::display_width(sim::terminal_text(t.loaded.scenario.name)));
+        const sim::terminal_style style = sim::terminal_style::for_stdout();
 
         // SIGINT/SIGTERM stop the running test (its partial report is kept) and the suite.
         sim::install_stop_handlers();
@@ -383,8 +389,8 @@ action define_suite(CLI::App& cmd) {
         for (const auto& t : plan.tests) {
             results.push_back(sim::run_suite_test(t, seed, &sim::stop_requested));
             const auto& r = results.back();
-            std::cout << sim::suite_line(r, width);
-            if (o->verbose) std::cout << "\n" << sim::terminal_lines(sim::summary_table(r.result, r.verdicts, t.file)) << "\n";
+            std::cout << style.lines(sim::suite_line(r, width, style));
+            if (o->verbose) std::cout << "\n" << style.lines(sim::summary_table(r.result, r.verdicts, t.file, style)) << "\n";
             std::cout.flush();
             if (r.result.interrupted != 0) break;
         }
@@ -397,12 +403,14 @@ action define_suite(CLI::App& cmd) {
         if (!o->output.empty())
             sim::write_file_atomically(o->output, sim::report_text(sim::suite_report(plan, results, seed, o->sets, wall)),
                                        "report");
+        if (!o->junit.empty()) sim::write_file_atomically(o->junit, sim::junit_xml(plan, results, wall), "JUnit report");
         const std::string verdict = interrupted != 0 ? "INTERRUPTED by " + sim::signal_name(interrupted)
                                                      : failed == 0 ? "PASS" : "FAIL";
-        std::cout << "\n" << verdict << ": " << passed << " passed, " << failed << " failed ("
-                  << plural(results.size(), "test", "tests");
-        if (results.size() < plan.tests.size()) std::cout << "; " << plan.tests.size() - results.size() << " not run";
-        std::cout << ") in " << sim::report_detail::printf_string("%.2f", wall) << " s wall\n";
+        std::string last = verdict + ": " + std::to_string(passed) + " passed, " + std::to_string(failed) + " failed (" +
+                           plural(results.size(), "test", "tests");
+        if (results.size() < plan.tests.size()) last += "; " + std::to_string(plan.tests.size() - results.size()) + " not run";
+        last += ") in " + sim::format_seconds(wall) + " wall";
+        std::cout << "\n" << style.lines(sim::styled_verdict_line(last, style)) << "\n";
         std::cout.flush();
         if (interrupted != 0) {
             complain(std::string("the suite was interrupted by ") + sim::signal_name(interrupted) +
@@ -496,6 +504,7 @@ action define_diff(CLI::App& cmd) {
         std::vector<std::string> metric_tolerances;
         std::vector<std::string> ignored;
         bool changed_only = false;
+        bool all = false;
         bool exact = false;
     };
     auto o = std::make_shared<options>();
@@ -513,7 +522,9 @@ action define_diff(CLI::App& cmd) {
         ->type_name("NAME")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    cmd.add_flag("--changed-only", o->changed_only, "List only the metrics that changed");
+    cmd.add_flag("--changed-only", o->changed_only,
+                 "List every metric that changed, within the tolerance too (default: only those that moved beyond it)");
+    cmd.add_flag("--all", o->all, "List every metric, changed or not");
     cmd.add_flag("--exact", o->exact,
                  "Any difference fails, the trace hash included (the same run by two builds or machines)");
 
@@ -533,7 +544,9 @@ action define_diff(CLI::App& cmd) {
         const auto old_report = sim::read_report(o->old_file);
         const auto new_report = sim::read_report(o->new_file);
         const auto d = sim::compare_reports(old_report, new_report, opt);
-        std::cout << sim::terminal_lines(sim::diff_text(d, o->changed_only));
+        const sim::diff_rows rows = o->all ? sim::diff_rows::all : o->changed_only ? sim::diff_rows::changed : sim::diff_rows::moved;
+        const sim::terminal_style style = sim::terminal_style::for_stdout();
+        std::cout << style.lines(sim::diff_text(d, rows, style));
         std::cout.flush();
         return d.regression_count() == 0 ? exit_ok : 1;
     };

@@ -22,8 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         opt.metric_tolerances.emplace_back("delivery.*", 0.1);
         opt.ignored.emplace_back("*.wall*");
         const auto d = surge::sim::compare_reports(old_report, new_report, opt);
-        (void)surge::sim::diff_text(d, false);
-        (void)surge::sim::diff_text(d, true);
+        (void)surge::sim::diff_text(d, surge::sim::diff_rows::moved);
+        (void)surge::sim::diff_text(d, surge::sim::diff_rows::changed);
+        (void)surge::sim::diff_text(d, surge::sim::diff_rows::all, surge::sim::terminal_style::styled());
         opt.exact = true;
         (void)surge::sim::compare_reports(old_report, new_report, opt);
     } catch (const surge::sim::report_error&) {

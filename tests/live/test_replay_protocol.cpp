@@ -296,7 +296,11 @@ BOOST_AUTO_TEST_CASE(reads_nested_report_metrics_and_prints_differences) {
     live.set("connections.peak", 100, "count");
     live.set("live.protocol_errors", 0, "count");
     const auto table = compare_table(sim, live);
-    BOOST_TEST(table.find("+25.0%") != std::string::npos);
+    // Values and the relative difference through sim/format.hpp, aligned by columns.
+    BOOST_TEST(table.find("\ndelivery.latency.p99" + std::string(17, ' ') + std::string(10, ' ') + "200 ms" +
+                          std::string(11, ' ') + "250 ms    +25.0 %\n") != std::string::npos, table);
+    BOOST_TEST(table.find("\nconnections.peak") != std::string::npos);
+    BOOST_TEST(table.find("  0 %\n") != std::string::npos, table);
     BOOST_TEST(table.find("live.protocol_errors") == std::string::npos);
 }
 

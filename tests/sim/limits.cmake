@@ -14,7 +14,7 @@ surge_cli_test(validate_beyond_memory_limit EXIT 2 ARGS validate ${limits_dir}/b
 surge_cli_test(validate_force EXIT 0 ARGS validate --force ${limits_dir}/days-of-load.json
   STDOUT "days-of-load\\.json: ok \\(days-of-load, ")
 surge_cli_test(validate_verbose EXIT 0 ARGS validate --verbose ${SURGE_CLI_SCENARIOS}/baseline.json
-  STDOUT "baseline\\.json: ok \\(baseline[^\n]*\n  estimate: about [0-9.]+k events and [0-9]+ MB of memory \\([^\n]* connections, [^\n]* requests")
+  STDOUT "baseline\\.json: ok \\(baseline[^\n]*\n  estimate: about [0-9.]+k events and [0-9.]+ MB of memory \\([^\n]* connections, [^\n]* requests")
 # surge run refuses before opening the report: no file is written.
 surge_cli_test(run_beyond_event_limit EXIT 2 ARGS run ${limits_dir}/days-of-load.json
   --output ${SURGE_CLI_DIR}/days-of-load-report.json STDOUT_EMPTY

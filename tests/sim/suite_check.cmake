@@ -1,7 +1,8 @@
 # tests/sim/suite_check.cmake — multi-step checks of `surge suite` and `surge diff` (cmake -P).
 #
 #   cmake -DSURGE=path/to/surge -DWORK_DIR=dir -DMODE=suite_time [-DEXPECT_TESTS=16] -P suite_check.cmake
-#       The whole suite (all three) passes, its JSON report holds every test's full report; the wall
+#       The whole suite (all three) passes, its JSON report holds every test's full report, its
+#       JUnit XML a testcase per test, every line of its output fits in 100 columns; the wall
 #       time is printed (the budget is a benchmark: tests/bench/suite_bench.cpp).
 #   cmake -DSURGE=... -DWORK_DIR=dir -DMODE=diff_self -DSCENARIO=file.json -P suite_check.cmake
 #       A report diffed with itself, and a suite report with itself: exit 0, no regressions; the
@@ -32,8 +33,30 @@ endfunction()
 
 if(MODE STREQUAL "suite_time")
   set(report "${WORK_DIR}/suite-report.json")
-  file(REMOVE "${report}")
-  surge_expect(0 suite --suites all --output "${report}")
+  set(junit "${WORK_DIR}/suite-junit.xml")
+  file(REMOVE "${report}" "${junit}")
+  surge_expect(0 suite --suites all --output "${report}" --junit "${junit}")
+  # Every line of the output within 100 columns: code points, so each multi-byte character surge
+  # may print (µ, ✓, ✗) counts as one before the byte length is taken.
+  string(REPLACE "\n" ";" lines "${last_out}")
+  foreach(line IN LISTS lines)
+    string(REPLACE "µ" "u" cols "${line}")
+    string(REPLACE "✓" "v" cols "${cols}")
+    string(REPLACE "✗" "x" cols "${cols}")
+    string(LENGTH "${cols}" n)
+    if(n GREATER 100)
+      message(FATAL_ERROR "surge suite: a line of ${n} columns (at most 100): ${line}")
+    endif()
+  endforeach()
+  file(READ "${junit}" xml)
+  if(NOT xml MATCHES "^<\\?xml version=\"1\\.0\" encoding=\"UTF-8\"\\?>\n<testsuites name=\"surge\" tests=\"${EXPECT_TESTS}\" failures=\"0\"")
+    message(FATAL_ERROR "surge suite --junit: unexpected start of ${junit}:\n${xml}")
+  endif()
+  string(REGEX MATCHALL "<testcase classname=\"surge\\.(notification|websocket|memory)\" name=\"[^\"]+\"" cases "${xml}")
+  list(LENGTH cases ncases)
+  if(DEFINED EXPECT_TESTS AND NOT ncases EQUAL EXPECT_TESTS)
+    message(FATAL_ERROR "surge suite --junit: ${ncases} testcases, expected ${EXPECT_TESTS}")
+  endif()
   file(READ "${report}" text)
   string(JSON mode GET "${text}" mode)
   string(JSON wall GET "${text}" wall_seconds)

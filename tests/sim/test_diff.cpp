@@ -261,6 +261,95 @@ BOOST_AUTO_TEST_CASE(suite_reports_test_by_test) {
                               "  s/b: delivery.lost 0 -> 2\n"));
 }
 
+namespace {
+
+/// The what-if of issue 13: the same scenario with /server/workers 8 -> 20. Both thresholds failed
+/// and now pass; database.connections.max rises 150 % (a regression); the queue wait falls.
+std::pair<sim::loaded_report, sim::loaded_report> workers_8_and_20() {
+    const auto make = [](int workers, bool pass, double connections, double wait, double published) {
+        ojson r = report("what-if", {{"database.connections.max", connections}, {"server.queue.wait.p99", wait},
+                                     {"notifications.published", published}, {"delivery.lost", 0.0}},
+                         ojson::array({{{"metric", "server.queue.wait.p99"}, {"expression", "< 1s"}, {"measured", wait},
+                                        {"verdict", pass ? "pass" : "fail"}},
+                                       {{"metric", "delivery.lost"}, {"expression", "== 0"}, {"measured", 0.0},
+                                        {"verdict", "pass"}}}));
+        r["scenario"]["document"] = {{"name", "what-if"}, {"server", {{"workers", workers}, {"queue", 1000}}}};
+        r["scenario"]["overrides"] = workers == 8 ? ojson::array() : ojson::array({"/server/workers=20"});
+        r["seed"] = 1;
+        r["units"]["server.queue.wait.p99"] = "s";
+        return r;
+    };
+    return {loaded(make(8, false, 4, 2.5, 1000)), loaded(make(20, true, 10, 0.0125, 1010))};
+}
+
+} // namespace
+
+// The diff leads with what changed verdict, warns that the runs are not like for like, and lists
+// only the metrics that moved beyond the tolerance (published moved 1 %: listed with --changed-only).
+BOOST_AUTO_TEST_CASE(thresholds_that_changed_verdict_lead_the_diff) {
+    const auto [old_r, new_r] = workers_8_and_20();
+    const auto d = sim::compare_reports(old_r, new_r, {});
+    BOOST_REQUIRE_EQUAL(d.runs.size(), 1U);
+    const auto& r = d.runs[0];
+    BOOST_REQUIRE_EQUAL(r.threshold_changes.size(), 1U);
+    BOOST_TEST(r.threshold_changes[0].threshold == "server.queue.wait.p99 < 1s");
+    BOOST_TEST(!r.threshold_changes[0].old_pass);
+    BOOST_TEST(r.threshold_changes[0].new_pass);
+    BOOST_REQUIRE_EQUAL(r.warnings.size(), 2U);
+    BOOST_TEST(r.warnings[0] == "the scenarios differ (documents after overrides): /server/workers 8 -> 20");
+    BOOST_TEST(r.warnings[1] == "different overrides: OLD none, NEW --set /server/workers=20");
+    const std::string text = sim::diff_text(d);
+    BOOST_TEST_MESSAGE(text);
+    BOOST_TEST(text ==
+               "scenario what-if\n"
+               "  warning: the scenarios differ (documents after overrides): /server/workers 8 -> 20\n"
+               "  warning: different overrides: OLD none, NEW --set /server/workers=20\n"
+               "  thresholds that changed verdict:\n"
+               "    FAIL -> PASS  server.queue.wait.p99 < 1s  (2.50 s -> 12.5 ms)\n"
+               "  trace hash 00000000000000aa (unchanged)\n"
+               "  metric                       old      new   change  relative  verdict\n"
+               "  database.connections.max       4       10       +6    +150 %  REGRESSED\n"
+               "  server.queue.wait.p99     2.50 s  12.5 ms  -2.49 s   -99.5 %  better\n"
+               "  (1 other metric changed within the tolerance; --all lists every metric)\n"
+               "\n"
+               "thresholds that changed verdict: 1 now pass\n"
+               "diff: 1 regression\n"
+               "  database.connections.max +150% (4 -> 10; tolerance 5%)\n");
+    const std::string changed = sim::diff_text(d, sim::diff_rows::changed);
+    BOOST_TEST(changed.find("  notifications.published ") != std::string::npos);
+    BOOST_TEST(changed.find("  delivery.lost ") == std::string::npos);
+    const std::string all = sim::diff_text(d, sim::diff_rows::all);
+    BOOST_TEST(all.find("  delivery.lost ") != std::string::npos);
+    // Styled: the new verdict marked, the regression in red; nothing else differs.
+    const std::string styled = sim::diff_text(d, sim::diff_rows::moved, sim::terminal_style::styled());
+    BOOST_TEST(styled.find("    FAIL -> \033[32m\u2713 PASS\033[0m  server.queue.wait.p99 < 1s") != std::string::npos);
+    BOOST_TEST(styled.find("\033[31mREGRESSED\033[0m\n") != std::string::npos);
+    // The same reports the other way round: the threshold now fails, and that is a regression.
+    const auto back = sim::compare_reports(new_r, old_r, {});
+    BOOST_TEST(sim::diff_text(back).find("    PASS -> FAIL  server.queue.wait.p99 < 1s  (12.5 ms -> 2.50 s)\n") !=
+               std::string::npos);
+    BOOST_TEST(sim::diff_text(back).find("thresholds that changed verdict: 1 now fail\n") != std::string::npos);
+}
+
+// Like for like: the same document, overrides and seed give no warning; a different name, seed
+// or mode does.
+BOOST_AUTO_TEST_CASE(warnings_name_what_differs_between_the_runs) {
+    const auto [old_r, new_r] = workers_8_and_20();
+    BOOST_TEST(sim::compare_reports(old_r, old_r, {}).runs[0].warnings.empty());
+    BOOST_TEST(sim::compare_reports(old_r, old_r, {}).runs[0].threshold_changes.empty());
+    ojson other = old_r.document;
+    other["scenario"]["name"] = "other";
+    other["seed"] = 2;
+    other["mode"] = "live";
+    const auto w = sim::compare_reports(old_r, loaded(other), {}).runs[0].warnings;
+    BOOST_REQUIRE_EQUAL(w.size(), 3U);
+    BOOST_TEST(w[0] == "different scenarios: OLD ran \"what-if\", NEW ran \"other\"");
+    BOOST_TEST(w[1] == "different seeds: OLD 1, NEW 2");
+    BOOST_TEST(w[2] == "different modes: OLD sim, NEW live");
+    // Reports that record no document, overrides or seed (older ones, hand-made ones): no warning.
+    BOOST_TEST(sim::compare_reports(loaded(report("a", {})), loaded(report("a", {})), {}).runs[0].warnings.empty());
+}
+
 BOOST_AUTO_TEST_CASE(bad_reports) {
     const auto message = [](const std::string& text) -> std::string {
         try {

@@ -344,13 +344,14 @@ BOOST_AUTO_TEST_CASE(summary_table_of_a_failed_run) {
     BOOST_TEST(t.find("\nverdict: FAIL: the run stopped on an error\n") != std::string::npos);
 }
 
+// The summary's values go through sim/format.hpp (tests/sim/test_format.cpp has the rules' edges).
 BOOST_AUTO_TEST_CASE(humanised_values) {
     using sim::report_detail::value_text;
-    BOOST_TEST(value_text(0.000250, "s") == "0.25 ms");
-    BOOST_TEST(value_text(1.5, "s") == "1500 ms");
+    BOOST_TEST(value_text(0.000250, "s") == "250 \u00b5s");
+    BOOST_TEST(value_text(1.5, "s") == "1.50 s");
     BOOST_TEST(value_text(0.5, "ratio") == "50.00 %");
     BOOST_TEST(value_text(12.34, "1/s") == "12.3/s");
-    BOOST_TEST(value_text(123456.7, "1/s") == "123,457/s");
+    BOOST_TEST(value_text(123456.7, "1/s") == "123k/s");
     BOOST_TEST(value_text(999, "B") == "999 B");
     BOOST_TEST(value_text(2560, "B") == "2.56 KB");
     BOOST_TEST(value_text(96.3e6, "B") == "96.3 MB");
@@ -405,21 +406,35 @@ BOOST_AUTO_TEST_CASE(a_report_reads_back_into_its_metrics) {
     BOOST_TEST(bare.find("a.b")->unit == "");
 }
 
-// The text of a value goes through fmt; these are the roundings and signs of the printf-based
-// text it replaced (the summary, `surge diff` and the live --compare table print them).
-BOOST_AUTO_TEST_CASE(humanised_values_round_as_before) {
-    BOOST_TEST(sim::value_text_of(0.0004999, "s") == "0.50 ms");
-    BOOST_TEST(sim::value_text_of(-0.0125, "s") == "-12.5 ms");
-    BOOST_TEST(sim::value_text_of(0.000125, "s") == "0.12 ms");   // 0.125 exactly: to even
-    BOOST_TEST(sim::value_text_of(0.99995, "ratio") == "100.00 %");
-    BOOST_TEST(sim::value_text_of(0.5, "count") == "0.5");
-    BOOST_TEST(sim::value_text_of(-1234.5, "count") == "-1,234.5");
-    BOOST_TEST(sim::value_text_of(2.5e15, "count") == "2.5e+15");
-    BOOST_TEST(sim::value_text_of(999.5, "1/s") == "1000/s");
-    BOOST_TEST(sim::value_text_of(1.5e9, "B") == "1.50 GB");
-    BOOST_TEST(sim::value_text_of(-std::numeric_limits<double>::infinity(), "B") == "-inf");
-    BOOST_TEST(sim::report_detail::rate_text(1234567) == "1.2M");
-    BOOST_TEST(sim::report_detail::printf_string("%.2f", 2.345) == "2.35");   // 2.345 is 2.34500000000000019540
+// A row of several seconds keeps one unit at the end only when every value is in it.
+BOOST_AUTO_TEST_CASE(a_row_of_values_shares_its_unit_only_when_all_have_it) {
+    surge::models::metric_set m;
+    m.set("a", 0.0125, "s");
+    m.set("b", 0.25, "s");
+    m.set("c", 1.5, "s");
+    BOOST_TEST(*sim::report_detail::values_text(m, {"a", "b"}) == "12.5 / 250 ms");
+    BOOST_TEST(*sim::report_detail::values_text(m, {"a", "x", "b"}) == "12.5 / - / 250 ms");
+    BOOST_TEST(*sim::report_detail::values_text(m, {"a", "c"}) == "12.5 ms / 1.50 s");
+    BOOST_TEST(!sim::report_detail::values_text(m, {"x", "y"}).has_value());
+}
+
+// Styled, the summary marks thresholds ✓ / ✗ in colour; plain it is the ASCII the tests match.
+BOOST_AUTO_TEST_CASE(summary_table_styled_and_plain) {
+    const auto r = sample_result();
+    const auto verdicts = sim::evaluate(sample_thresholds(), r.metrics);
+    const std::string plain = sim::summary_table(r, verdicts, {}, sim::terminal_style::plain());
+    BOOST_TEST(plain == sim::summary_table(r, verdicts));
+    BOOST_TEST(plain.find('\033') == std::string::npos);
+    const std::string styled = sim::summary_table(r, verdicts, {}, sim::terminal_style::styled());
+    BOOST_TEST(styled.find("  \033[32m\u2713 PASS\033[0m  delivery.success_rate >= 0.99  measured 99.50 %\n") !=
+               std::string::npos);
+    BOOST_TEST(styled.find("  \033[31m\u2717 FAIL\033[0m  delivery.latency.p99 < 200ms   measured 250 ms\n") !=
+               std::string::npos);
+    BOOST_TEST(styled.find("\nverdict: \033[31m\u2717 FAIL\033[0m: 2 of 3 thresholds failed\n") != std::string::npos);
+    // What reaches the terminal keeps our colours and nothing else.
+    BOOST_TEST(sim::terminal_style::styled().lines(styled) == styled);
+    BOOST_TEST(sim::terminal_style::styled().lines("\033[2Jx\033[32my") == "\\x1b[2Jx\033[32my");
+    BOOST_TEST(sim::terminal_style::plain().lines("\033[32my") == "\\x1b[32my");
 }
 
 BOOST_AUTO_TEST_CASE(report_matches_its_schema) {

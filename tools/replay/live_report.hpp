@@ -93,11 +93,12 @@ inline std::string compare_table(const models::metric_set& sim, const models::me
         if (!s) continue;
         std::string diff = "-";  // also when a value is not finite (null in a report)
         if (std::isfinite(s->value) && std::isfinite(m.value)) {
-            if (s->value != 0) diff = fmt::format("{:+.1f}%", (m.value - s->value) / std::fabs(s->value) * 100.0);
-            else if (m.value == 0) diff = "0";
+            if (s->value != 0) diff = sim::format_relative((m.value - s->value) / std::fabs(s->value));
+            else if (m.value == 0) diff = sim::format_relative(0);
         }
-        out += fmt::format("{:<36} {:>16} {:>16} {:>10}\n", m.name, sim::value_text_of(s->value, s->unit),
-                           sim::value_text_of(m.value, m.unit), diff);
+        // Padded by columns, not bytes: a value may hold "µs".
+        out += sim::pad_right(m.name, 36) + " " + sim::pad_left(sim::value_text_of(s->value, s->unit), 16) + " " +
+               sim::pad_left(sim::value_text_of(m.value, m.unit), 16) + " " + sim::pad_left(diff, 10) + "\n";
     }
     return out;
 }

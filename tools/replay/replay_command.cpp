@@ -142,8 +142,8 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
 
 /// The summary on stdout: sim's table, then what only a live run has.
 std::string live_summary(const replay_command_options& o, const prepared_replay& p, const replay::replay_result& result,
-                         const std::vector<sim::threshold_verdict>& verdicts) {
-    std::string summary = sim::summary_table(result.run, verdicts, o.scenario);
+                         const std::vector<sim::threshold_verdict>& verdicts, sim::terminal_style style) {
+    std::string summary = sim::summary_table(result.run, verdicts, o.scenario, style);
     char line[256];
     std::snprintf(line, sizeof line, "\nlive (%s, %s, time scale %g, %u thread%s)\n", o.target.c_str(),
                   p.options.protocol.kind == replay::protocol_kind::socketio ? "socketio" : "ws-json", o.time_scale,
@@ -211,11 +211,14 @@ int run_replay(const replay_command_options& o) {
     }
 
     std::string out;
-    if (o.quiet) out = sim::terminal_text(result.run.scenario) + ": " + sim::verdict_line(verdicts, result.run) + "\n";
-    else out = live_summary(o, p, result, verdicts);
+    const sim::terminal_style style = sim::terminal_style::for_stdout();
+    if (o.quiet)
+        out = sim::terminal_text(result.run.scenario) + ": " +
+              sim::styled_verdict_line(sim::verdict_line(verdicts, result.run), style) + "\n";
+    else out = live_summary(o, p, result, verdicts, style);
     // Asked for explicitly, so printed with -q too.
     if (p.sim_metrics) out += "\n" + replay::compare_table(*p.sim_metrics, result.run.metrics);
-    std::fputs(sim::terminal_lines(replay::redact(out, headers)).c_str(), stdout);
+    std::fputs(style.lines(replay::redact(out, headers)).c_str(), stdout);
     std::fflush(stdout);
     if (!result.run.completed)
         complain(replay::redact(result.run.error, headers) + (o.output.empty() ? "" : "; the partial report is in " + o.output));

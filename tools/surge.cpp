@@ -5,7 +5,7 @@
 //   surge run SCENARIO [--seed N] [--output report.json] [--trace trace.jsonl] [--set PATH=VALUE]... [--quiet]
 //             [--force] [--verbose]
 //   surge suite [--suites notification websocket memory | all | a,b] [--output report.json] [--verbose]
-//               [--junit results.xml] [--seed N] [--set PATH=VALUE]... [--dir DIR] [--force]
+//               [--junit results.xml] [--html suite.html] [--seed N] [--set PATH=VALUE]... [--dir DIR] [--force]
 //   surge golden [--update] [--dir tests/golden] [--scenarios DIR] [SCENARIO...]
 //   surge diff OLD.json NEW.json [--tolerance 5%] [--metric-tolerance NAME=PCT]... [--ignore NAME]...
 //              [--changed-only | --all] [--exact]
@@ -333,6 +333,7 @@ action define_suite(CLI::App& cmd) {
         std::string dir;
         bool force = false;
         std::string junit;
+        std::string html;
     };
     auto o = std::make_shared<options>();
     cmd.add_option("--suites", o->suites,
@@ -342,6 +343,7 @@ action define_suite(CLI::App& cmd) {
     cmd.add_option("--output,-o", o->output, "Write the JSON suite report (every test's full report) here")
         ->type_name("FILE");
     cmd.add_option("--junit", o->junit, "Write the results as JUnit XML here (GitLab, Jenkins)")->type_name("FILE");
+    cmd.add_option("--html", o->html, "Write the suite as one self-contained HTML page here (a section per test)")->type_name("FILE");
     cmd.add_flag("--verbose,-v", o->verbose, "Print each test's summary table");
     cmd.add_option("--seed", o->seed, "Seed for every test (overrides each scenario's)")->type_name("N");
     cmd.add_option("--set", o->sets,
@@ -366,6 +368,7 @@ action define_suite(CLI::App& cmd) {
         }
         if (!o->output.empty()) sim::check_writable(o->output, "report");
         if (!o->junit.empty()) sim::check_writable(o->junit, "JUnit report");
+        if (!o->html.empty()) sim::check_writable(o->html, "HTML report");
         for (const auto& skip : plan.skipped) {
             std::string files;
             for (const auto& f : skip.tests) files += (files.empty() ? "" : ", ") + fs::path(f).lexically_relative(dir).generic_string();
@@ -400,9 +403,11 @@ action define_suite(CLI::App& cmd) {
         for (const auto& r : results) passed += r.code == 0 ? 1 : 0;
         const std::size_t failed = results.size() - passed;
 
-        if (!o->output.empty())
-            sim::write_file_atomically(o->output, sim::report_text(sim::suite_report(plan, results, seed, o->sets, wall)),
-                                       "report");
+        if (!o->output.empty() || !o->html.empty()) {
+            const auto report = sim::suite_report(plan, results, seed, o->sets, wall);
+            if (!o->output.empty()) sim::write_file_atomically(o->output, sim::report_text(report), "report");
+            if (!o->html.empty()) sim::write_file_atomically(o->html, sim::html_report({report}, {"surge suite"}), "HTML report");
+        }
         if (!o->junit.empty()) sim::write_file_atomically(o->junit, sim::junit_xml(plan, results, wall), "JUnit report");
         const std::string verdict = interrupted != 0 ? "INTERRUPTED by " + sim::signal_name(interrupted)
                                                      : failed == 0 ? "PASS" : "FAIL";

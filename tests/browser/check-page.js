@@ -5,7 +5,7 @@
 //
 //   node check-page.js run SURGE SCENARIO OUTDIR         surge run SCENARIO -o r.json --html r.html
 //   node check-page.js compare SURGE SCENARIO OUTDIR     two runs (the second with 3x the workers), surge report of both
-//   node check-page.js suite SURGE OUTDIR                surge suite -o suite.json, surge report suite.json
+//   node check-page.js suite SURGE OUTDIR                surge suite -o suite.json --html suite.html
 //   node check-page.js page PAGE.html OUTDIR REPORT...   a page written elsewhere (the live replay's --html)
 // Exit 0 pass, 1 a check failed, 77 no Chromium (skipped; .ci/run installs it).
 'use strict';
@@ -87,8 +87,7 @@ try {
     const [bin, out] = a;
     fs.mkdirSync(out, { recursive: true });
     const json = path.join(out, 'suite.json'), html = path.join(out, 'suite.html');
-    surge(bin, ['suite', '-o', json]);
-    surge(bin, ['report', json, '-o', html]);
+    surge(bin, ['suite', '-o', json, '--html', html]);
     check(html, [json], out, 'suite');
   } else if (mode === 'page') {
     const [page, out, ...reports] = a;

@@ -8,10 +8,11 @@
 // The charts are SVG drawn here, inline, with no script: the file works offline from a file://
 // URL, needs nothing fetched, and a browser draws 20 series of 2 000 points as fast as any other
 // SVG of that size (docs/report.md, "The HTML report", says why not a charting library). Every
-// text from a report is HTML-escaped. The page depends only on the reports: the same reports give
-// the same bytes.
+// text from a report is escaped (sim/markup_text.hpp). The page depends only on the reports: the
+// same reports give the same bytes.
 #pragma once
 
+#include <sim/markup_text.hpp>
 #include <sim/report.hpp>
 #include <sim/report_reader.hpp>
 
@@ -36,24 +37,6 @@ namespace html_detail {
 
 /// Reports are read in document order (the metrics table follows the report's order).
 using json_t = nlohmann::ordered_json;
-
-inline std::string escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (const char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += "&#xFFFD;";
-            else out += c;
-        }
-    }
-    return out;
-}
 
 inline std::string str(const json_t& j, const char* key, std::string fallback = {}) {
     const auto it = j.find(key);
@@ -135,24 +118,24 @@ inline std::string chart(std::string_view title, std::string_view unit, const st
     const auto y_of = [&](double v) { return top + plot_h * (1 - v / y_max); };
 
     std::string s = fmt::format(R"(<figure class="chart" data-points="{}"><svg viewBox="0 0 {} {}" role="img" aria-label="{}">)",
-                                points, width, height, escape(title));
-    s += fmt::format(R"(<text x="{}" y="16" class="title">{}</text>)", left, escape(title));
+                                points, width, height, xml_text(title));
+    s += fmt::format(R"(<text x="{}" y="16" class="title">{}</text>)", left, xml_text(title));
     for (const auto& sh : shades) {
         const double a = x_of(std::clamp(sh.from, 0.0, x_max)), b = x_of(std::clamp(sh.to, 0.0, x_max));
         if (sh.kind == "fault")
             s += fmt::format(R"(<rect class="fault" x="{:.1f}" y="{}" width="{:.1f}" height="{}"><title>{}</title></rect>)", a, top,
-                             std::max(b - a, 1.5), plot_h, escape(sh.label));
+                             std::max(b - a, 1.5), plot_h, xml_text(sh.label));
         else
             s += fmt::format(R"(<line class="phase" x1="{0:.1f}" x2="{0:.1f}" y1="{1}" y2="{2}"><title>{3}</title></line>)", a, top,
-                             top + plot_h, escape(sh.label));
+                             top + plot_h, xml_text(sh.label));
     }
     for (double v = 0; v <= y_max * (1 + 1e-9); v += y_step) {  // y grid and labels
         const double y = y_of(v);
         s += fmt::format(R"(<line class="grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/><text class="y" x="{}" y="{:.1f}">{}</text>)", left,
-                         left + plot_w, y, y, left - 6, y + 4, escape(tick(v, unit)));
+                         left + plot_w, y, y, left - 6, y + 4, xml_text(tick(v, unit)));
     }
     for (double t = 0; t <= x_max * (1 + 1e-9); t += x_step) {  // x labels, seconds
-        s += fmt::format(R"(<text class="x" x="{:.1f}" y="{}">{}</text>)", x_of(t), height - 12, escape(tick(t, "s")));
+        s += fmt::format(R"(<text class="x" x="{:.1f}" y="{}">{}</text>)", x_of(t), height - 12, xml_text(tick(t, "s")));
     }
     for (const auto& l : lines) {
         std::string pts;
@@ -186,7 +169,7 @@ inline std::string chart(std::string_view title, std::string_view unit, const st
         s += "<figcaption>";
         for (const auto& l : lines)
             s += fmt::format(R"(<span class="key"><svg width="26" height="8"><line x1="0" x2="26" y1="4" y2="4" stroke="{}" stroke-width="2"{}/></svg> {}</span>)",
-                             colour(l.style), l.dashed ? R"( stroke-dasharray="6 3")" : "", escape(l.label));
+                             colour(l.style), l.dashed ? R"( stroke-dasharray="6 3")" : "", xml_text(l.label));
         s += "</figcaption>";
     }
     return s + "</figure>\n";
@@ -198,14 +181,18 @@ inline std::string chart(std::string_view title, std::string_view unit, const st
 inline std::string percentile_plot(const std::vector<const json_t*>& runs, const std::vector<std::string>& names) {
     const auto& table = models::metric_catalogue_entries;
     std::vector<std::pair<std::string, double>> at;  // metric name, x position
+    const auto family = models::family_of(models::metric_of(models::metric_id::delivery_latency_p50).name);
     for (const auto& e : table) {
-        if (models::family_of(e.name) != models::family_of(models::metric_of(models::metric_id::delivery_latency_p50).name)) continue;
-        const std::string_view last = e.name.substr(e.name.rfind('.') + 1);
-        if (last == "p50") at.emplace_back(std::string(e.name), std::log10(2.0));
-        else if (last == "p90") at.emplace_back(std::string(e.name), 1.0);
-        else if (last == "p99") at.emplace_back(std::string(e.name), 2.0);
-        else if (last == "p999") at.emplace_back(std::string(e.name), 3.0);
-        else if (last == "max") at.emplace_back(std::string(e.name), 4.0);
+        if (models::family_of(e.name) != family) continue;
+        using stat = models::histogram_statistic;
+        switch (models::statistic_of(e).value_or(stat::mean)) {
+        case stat::mean: break;  // not a percentile
+        case stat::p50: at.emplace_back(std::string(e.name), std::log10(2.0)); break;
+        case stat::p90: at.emplace_back(std::string(e.name), 1.0); break;
+        case stat::p99: at.emplace_back(std::string(e.name), 2.0); break;
+        case stat::p999: at.emplace_back(std::string(e.name), 3.0); break;
+        case stat::max: at.emplace_back(std::string(e.name), 4.0); break;
+        }
     }
     constexpr double width = 880, height = 260, left = 78, right = 14, top = 26, bottom = 34;
     const double plot_w = width - left - right, plot_h = height - top - bottom;
@@ -227,7 +214,7 @@ inline std::string percentile_plot(const std::vector<const json_t*>& runs, const
     s += fmt::format(R"(<text x="{}" y="16" class="title">delivery latency by percentile (whole run)</text>)", left);
     for (double v = 0; v <= y_max * (1 + 1e-9); v += y_step)
         s += fmt::format(R"(<line class="grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/><text class="y" x="{}" y="{:.1f}">{}</text>)", left,
-                         left + plot_w, y_of(v), y_of(v), left - 6, y_of(v) + 4, escape(tick(v, "s")));
+                         left + plot_w, y_of(v), y_of(v), left - 6, y_of(v) + 4, xml_text(tick(v, "s")));
     for (const auto& [label, x] : std::vector<std::pair<const char*, double>>{{"50 %", std::log10(2.0)}, {"90 %", 1}, {"99 %", 2}, {"99.9 %", 3}, {"max", 4}})
         s += fmt::format(R"(<text class="x" x="{:.1f}" y="{}">{}</text>)", x_of(x), height - 12, label);
     for (std::size_t k = 0; k < runs.size(); ++k) {
@@ -237,14 +224,14 @@ inline std::string percentile_plot(const std::vector<const json_t*>& runs, const
         s += fmt::format(R"(<polyline class="line" stroke="{}"{} points="{}"/>)", colour(k), k > 0 ? R"( stroke-dasharray="6 3")" : "", pts);
         for (const auto& [x, v] : points[k])
             s += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"><title>{}</title></circle>)", x_of(x), y_of(v), colour(k),
-                             escape(tick(v, "s")));
+                             xml_text(tick(v, "s")));
     }
     s += "</svg>";
     if (runs.size() > 1) {
         s += "<figcaption>";
         for (std::size_t k = 0; k < runs.size(); ++k)
             s += fmt::format(R"(<span class="key"><svg width="26" height="8"><line x1="0" x2="26" y1="4" y2="4" stroke="{}" stroke-width="2"{}/></svg> {}</span>)",
-                             colour(k), k > 0 ? R"( stroke-dasharray="6 3")" : "", escape(names[k]));
+                             colour(k), k > 0 ? R"( stroke-dasharray="6 3")" : "", xml_text(names[k]));
         s += "</figcaption>";
     }
     return s + "</figure>\n";
@@ -254,7 +241,7 @@ inline std::string percentile_plot(const std::vector<const json_t*>& runs, const
 inline std::string run_section(const json_t& r, std::string_view heading) {
     std::string s = "<section class=\"run\">\n";
     const auto& sc = r.contains("scenario") && r["scenario"].is_object() ? r["scenario"] : json_t::object();
-    s += fmt::format("<h2>{}</h2>\n", escape(heading));
+    s += fmt::format("<h2>{}</h2>\n", xml_text(heading));
     bool all_pass = r.value("completed", false);
     std::size_t failed = 0, total = 0;
     if (r.contains("thresholds") && r["thresholds"].is_array())
@@ -269,9 +256,9 @@ inline std::string run_section(const json_t& r, std::string_view heading) {
                       : failed == 0                 ? fmt::format("all {} thresholds hold", total)
                                                     : fmt::format("{} of {} thresholds failed", failed, total);
     s += fmt::format("<p class=\"verdict {}\">{} {} — {}</p>\n", all_pass ? "pass" : "fail", all_pass ? "&#10003;" : "&#10007;", verdict,
-                     escape(why));
+                     xml_text(why));
     s += "<table class=\"meta\">";
-    const auto row = [&](std::string_view k, const std::string& v) { s += fmt::format("<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(v)); };
+    const auto row = [&](std::string_view k, const std::string& v) { s += fmt::format("<tr><th>{}</th><td>{}</td></tr>", xml_text(k), xml_text(v)); };
     row("scenario", str(sc, "name") + (str(sc, "file").empty() ? "" : " (" + str(sc, "file") + ")"));
     row("mode", str(r, "mode"));
     if (r.contains("seed") && r["seed"].is_number()) row("seed", r["seed"].dump());
@@ -292,8 +279,8 @@ inline std::string run_section(const json_t& r, std::string_view heading) {
             std::string measured = t.contains("measured") && t["measured"].is_number() ? tick(t["measured"].get<double>(), unit) : "—";
             if (t.contains("note") && t["note"].is_string()) measured += " (" + t["note"].get<std::string>() + ")";
             s += fmt::format("<tr class=\"threshold {0}\"><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{0}</td></tr>\n",
-                             pass ? "pass" : "fail", pass ? "&#10003;" : "&#10007;", escape(metric), escape(str(t, "expression")),
-                             escape(measured));
+                             pass ? "pass" : "fail", pass ? "&#10003;" : "&#10007;", xml_text(metric), xml_text(str(t, "expression")),
+                             xml_text(measured));
         }
         s += "</table>\n";
     }
@@ -302,8 +289,8 @@ inline std::string run_section(const json_t& r, std::string_view heading) {
     if (r.contains("units") && r["units"].is_object())
         for (const auto& [name, unit] : r["units"].items()) {
             const auto v = metric_value(r, name);
-            s += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", escape(name),
-                             v ? escape(tick(*v, unit.is_string() ? unit.get<std::string>() : "")) : "—");
+            s += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", xml_text(name),
+                             v ? xml_text(tick(*v, unit.is_string() ? unit.get<std::string>() : "")) : "—");
         }
     s += "</table></details>\n";
     return s + "</section>\n";
@@ -378,7 +365,7 @@ inline std::string html_report(const std::vector<nlohmann::ordered_json>& report
     for (std::size_t i = 0; i < reports.size(); ++i) {
         const auto& r = reports[i];
         if (str(r, "mode") == "suite" && r.contains("tests") && r["tests"].is_array()) {
-            body += fmt::format("<h2>Suite {} — {} passed, {} failed</h2>\n", escape(names[i]), r.value("passed", 0), r.value("failed", 0));
+            body += fmt::format("<h2>Suite {} — {} passed, {} failed</h2>\n", xml_text(names[i]), r.value("passed", 0), r.value("failed", 0));
             for (const auto& t : r["tests"]) {
                 const std::string name = t.contains("scenario") ? str(t["scenario"], "name") : "";
                 body += run_section(t, name);
@@ -393,13 +380,13 @@ inline std::string html_report(const std::vector<nlohmann::ordered_json>& report
     std::string runs_html;
     for (std::size_t i = 0; i < runs.size(); ++i) runs_html += run_section(*runs[i], run_names[i]);
     if (!runs.empty()) {
-        if (runs.size() > 1) runs_html += "<h2>Side by side</h2>\n<p>Solid: " + escape(run_names[0]) + "; dashed: the others, in order.</p>\n";
+        if (runs.size() > 1) runs_html += "<h2>Side by side</h2>\n<p>Solid: " + xml_text(run_names[0]) + "; dashed: the others, in order.</p>\n";
         runs_html += charts(runs, run_names);
         runs_html += percentile_plot(runs, run_names);
     }
     std::string title = reports.size() == 1 && !names.empty() ? "surge report — " + names[0] : "surge report";
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-           "<title>" + escape(title) + "</title><style>" + std::string(style) + "</style></head><body>\n<h1>" + escape(title) + "</h1>\n" +
+           "<title>" + xml_text(title) + "</title><style>" + std::string(style) + "</style></head><body>\n<h1>" + xml_text(title) + "</h1>\n" +
            runs_html + body + "<p class=\"foot\">Written by surge " SURGE_VERSION ".</p>\n</body></html>\n";
 }
 

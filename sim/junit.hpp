@@ -6,14 +6,12 @@
 // <skipped/>. The `time` attributes are wall-clock seconds, as JUnit defines them (the JSON report
 // has the same wall_seconds); nothing else in the file depends on the host.
 //
-// All text is XML-escaped (xml_text): & < > " ' as entities, tab/newline/CR as character
-// references, and what XML 1.0 cannot hold at all (other C0 controls, U+FFFE/U+FFFF, bytes that
-// are not UTF-8) as visible "\xNN" / "\uNNNN" text, as the terminal shows it (sim/terminal_text.hpp).
+// All text is XML-escaped (xml_text, sim/markup_text.hpp).
 #pragma once
 
 #include "sim/format.hpp"
+#include "sim/markup_text.hpp"
 #include "sim/suite.hpp"
-#include "sim/terminal_text.hpp"
 
 #include <fmt/format.h>
 
@@ -25,43 +23,6 @@
 #include <vector>
 
 namespace surge::sim {
-
-/// `s` as XML 1.0 character data or attribute value text (see the header comment).
-inline std::string xml_text(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<std::uint8_t>(s[i]);
-        if (c < 0x80) {
-            switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            case '\t': out += "&#9;"; break;
-            case '\n': out += "&#10;"; break;
-            case '\r': out += "&#13;"; break;
-            default:
-                if (c < 0x20) terminal_detail::append_hex(out, "\\x", c, 2);
-                else out += static_cast<char>(c);
-            }
-            ++i;
-            continue;
-        }
-        std::uint32_t cp = 0;
-        const int n = terminal_detail::utf8_sequence(s, i, cp);
-        if (n == 0) {
-            terminal_detail::append_hex(out, "\\x", c, 2);
-            ++i;
-            continue;
-        }
-        if (cp == 0xFFFE || cp == 0xFFFF) terminal_detail::append_hex(out, "\\u", cp, 4);
-        else out.append(s.substr(i, static_cast<std::size_t>(n)));
-        i += static_cast<std::size_t>(n);
-    }
-    return out;
-}
 
 /// The message of a failed threshold: "METRIC < 1s: measured 1.52 s" or
 /// "METRIC < 5s: not measured".

@@ -67,7 +67,7 @@ public:
     void emit_series(series_set& s, time_point end) const {
         if (!open_w_.on()) return;
         s.set(series_id::database_connections_open, open_w_.means(end));
-        s.set(series_id::database_pool_wait_p99, seconds_per_window(pool_wait_w_.summaries(end), window_statistic::p99));
+        s.set(series_id::database_pool_wait_p99, seconds_per_window(pool_wait_w_.summaries(end), histogram_statistic::p99));
     }
 
 private:

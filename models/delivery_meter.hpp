@@ -73,10 +73,10 @@ public:
         if (!delivered_w_.on()) return;
         s.set(series_id::delivery_rate, delivered_w_.rates(end));
         const auto w = latency_w_.summaries(end);
-        s.set(series_id::delivery_latency_p50, seconds_per_window(w, window_statistic::p50));
-        s.set(series_id::delivery_latency_p90, seconds_per_window(w, window_statistic::p90));
-        s.set(series_id::delivery_latency_p99, seconds_per_window(w, window_statistic::p99));
-        s.set(series_id::delivery_latency_max, seconds_per_window(w, window_statistic::max));
+        s.set(series_id::delivery_latency_p50, seconds_per_window(w, histogram_statistic::p50));
+        s.set(series_id::delivery_latency_p90, seconds_per_window(w, histogram_statistic::p90));
+        s.set(series_id::delivery_latency_p99, seconds_per_window(w, histogram_statistic::p99));
+        s.set(series_id::delivery_latency_max, seconds_per_window(w, histogram_statistic::max));
     }
 
 private:

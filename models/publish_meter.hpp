@@ -83,7 +83,7 @@ public:
     void emit_series(series_set& s, time_point end) const {
         if (!published_w_.on()) return;
         s.set(series_id::notifications_rate, published_w_.rates(end));
-        s.set(series_id::operations_latency_p99, seconds_per_window(latency_w_.summaries(end), window_statistic::p99));
+        s.set(series_id::operations_latency_p99, seconds_per_window(latency_w_.summaries(end), histogram_statistic::p99));
     }
 
 private:

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "models/metric_catalogue.hpp"
+#include "models/metrics.hpp"
 
 #include <surge/time.hpp>
 #include <surge/windowed.hpp>
@@ -86,18 +87,21 @@ private:
     std::vector<line> lines_;
 };
 
-/// A windowed_histogram's statistic per window, in seconds (nanoseconds / 1e9); NaN where empty.
-enum class window_statistic : std::uint8_t { p50, p90, p99, max };
+/// A windowed_histogram's statistic per window, in seconds (nanoseconds / 1e9); NaN where a window
+/// had no values.
 [[nodiscard]] inline std::vector<double> seconds_per_window(const std::vector<windowed_histogram::summary>& s,
-                                                            window_statistic which) {
+                                                            histogram_statistic which) {
     std::vector<double> out(s.size(), windowed_detail::no_value);
     for (std::size_t k = 0; k < s.size(); ++k) {
         if (s[k].count == 0) continue;
-        const std::int64_t v = which == window_statistic::p50 ? s[k].p50
-                               : which == window_statistic::p90 ? s[k].p90
-                               : which == window_statistic::p99 ? s[k].p99
-                                                                : s[k].max;
-        out[k] = static_cast<double>(v) / 1e9;
+        switch (which) {
+        case histogram_statistic::mean: out[k] = s[k].mean / 1e9; break;
+        case histogram_statistic::p50: out[k] = static_cast<double>(s[k].p50) / 1e9; break;
+        case histogram_statistic::p90: out[k] = static_cast<double>(s[k].p90) / 1e9; break;
+        case histogram_statistic::p99: out[k] = static_cast<double>(s[k].p99) / 1e9; break;
+        case histogram_statistic::p999: out[k] = static_cast<double>(s[k].p999) / 1e9; break;
+        case histogram_statistic::max: out[k] = static_cast<double>(s[k].max) / 1e9; break;
+        }
     }
     return out;
 }

@@ -2,7 +2,7 @@
 // windows [k*width, (k+1)*width) from time zero, recorded in time order while a run goes on.
 //   windowed_counter    how many things happened per window (a rate: count / covered seconds)
 //   windowed_gauge      the time-weighted mean of a level per window (queue length, busy workers)
-//   windowed_histogram  the distribution of values per window (count, mean, p50, p90, p99, max),
+//   windowed_histogram  the distribution of values per window (count, mean, p50, p90, p99, p99.9, max),
 //                       from a fresh surge::histogram per window, summarised when it closes
 // Each is "off" when default-constructed (width zero): recording costs a test and nothing else.
 // Reading takes the instant the run ended, so the last window may be partial: its rate and mean
@@ -137,7 +137,7 @@ public:
     struct summary {
         std::uint64_t count = 0;
         double mean = 0;
-        std::int64_t p50 = 0, p90 = 0, p99 = 0, max = 0;
+        std::int64_t p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
         friend bool operator==(const summary&, const summary&) noexcept = default;
     };
 
@@ -171,6 +171,7 @@ public:
         s.p50 = h.percentile(50.0);
         s.p90 = h.percentile(90.0);
         s.p99 = h.percentile(99.0);
+        s.p999 = h.percentile(99.9);
         s.max = h.max();
         return s;
     }

@@ -144,15 +144,14 @@ private:
             beast::get_lowest_layer(stream_).expires_after(p_.timeout_);
             beast::http::async_write(stream_, http_req_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                 if (ec) return self->fail(ec, "publish write: ");
-                self->res_ = {};
                 self->buf_.consume(self->buf_.size());
                 self->parser_.emplace();
                 beast::http::async_read(self->stream_, self->buf_, *self->parser_, [self](beast::error_code e, std::size_t) {
                     if (e) return self->fail(e, "publish response: ");
-                    self->res_ = self->parser_->release();
+                    const auto& res = self->parser_->get();
                     beast::get_lowest_layer(self->stream_).expires_never();
-                    const auto status = self->res_.result_int();
-                    if (!self->res_.keep_alive()) self->close();
+                    const auto status = res.result_int();
+                    if (!res.keep_alive()) self->close();
                     if (status >= 200 && status < 300) return self->done(publish_outcome::accepted, "");
                     self->done(publish_outcome::rejected, "publish: HTTP " + std::to_string(status));
                 });
@@ -192,7 +191,6 @@ private:
         Stream stream_;
         publish_request req_;
         beast::http::request<beast::http::string_body> http_req_;
-        beast::http::response<beast::http::string_body> res_;
         std::optional<beast::http::response_parser<beast::http::string_body>> parser_;
         beast::flat_buffer buf_;
         bool busy_ = false;

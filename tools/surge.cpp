@@ -54,6 +54,7 @@
 #include <sim/terminal_text.hpp>
 
 #include "commands/command.hpp"
+#include "commands/report_command.hpp"
 #include "replay/protocol_section.hpp"
 
 #include <CLI/CLI.hpp>
@@ -175,9 +176,6 @@ sim::work_estimate check_work(const std::string& file, const sim::scenario& sc, 
     return w;
 }
 
-/// A file's name without its directory, to name a report on a page.
-std::string fs_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
-
 action define_run(CLI::App& cmd) {
     struct options {
         std::string scenario;
@@ -247,7 +245,7 @@ action define_run(CLI::App& cmd) {
             const auto report = sim::make_report(result, info, verdicts);
             if (!o->output.empty()) sim::write_file_atomically(o->output, sim::report_text(report), "report");
             if (!o->html.empty())
-                sim::write_file_atomically(o->html, sim::html_report({report}, {fs_name(o->scenario)}), "HTML report");
+                sim::write_file_atomically(o->html, sim::html_report({report}, {surge::cli::file_name(o->scenario)}), "HTML report");
         }
         if (!o->csv.empty()) sim::write_file_atomically(o->csv, sim::series_csv(result.series), "CSV");
         if (trace_file) trace_file->commit();
@@ -592,35 +590,6 @@ action define_validate(CLI::App& cmd) {
     };
 }
 
-action define_report(CLI::App& cmd) {
-    struct options {
-        std::vector<std::string> reports;
-        std::string output;
-    };
-    auto o = std::make_shared<options>();
-    cmd.add_option("REPORTS", o->reports, "JSON reports of surge run, surge replay or surge suite (several: drawn on the same axes)")
-        ->required();
-    cmd.add_option("--output,-o", o->output, "The HTML file to write")->type_name("FILE")->required();
-    return [o]() -> int {
-        sim::check_writable(o->output, "HTML report");
-        std::vector<nlohmann::ordered_json> reports;
-        std::vector<std::string> names;
-        try {
-            for (const auto& f : o->reports) {
-                reports.push_back(sim::read_report_json<nlohmann::ordered_json>(f));
-                if (!reports.back().is_object() || !reports.back().contains("mode"))
-                    throw sim::report_error(f + ": not a surge report (expected an object with \"mode\")");
-                names.push_back(fs_name(f));
-            }
-        } catch (const sim::report_error& e) {
-            complain(e.what());
-            return exit_bad_input;
-        }
-        sim::write_file_atomically(o->output, sim::html_report(reports, names), "HTML report");
-        return exit_ok;
-    };
-}
-
 action define_version(CLI::App&) {
     return []() -> int {
         std::cout << "surge " << SURGE_VERSION << '\n';
@@ -639,7 +608,8 @@ const std::vector<subcommand>& subcommands() {
          define_diff},
         {"replay", "Run a scenario against a live server over WebSocket (Socket.IO v4 or ws-json); the same report",
          surge::cli::define_replay},
-        {"report", "Write one self-contained HTML page from JSON reports: verdict, thresholds, charts over time", define_report},
+        {"report", "Write one self-contained HTML page from JSON reports: verdict, thresholds, charts over time",
+         surge::cli::define_report},
         {"validate", "Check scenario files without running them", define_validate},
         {"version", "Print the version", define_version},
     };

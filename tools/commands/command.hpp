@@ -42,6 +42,9 @@ using definition = std::function<action(CLI::App& cmd)>;
 /// is escaped for the terminal (sim/terminal_text.hpp).
 inline void complain(const std::string& message) { std::cerr << "surge: " << sim::terminal_text(message) << '\n'; }
 
+/// A file's name without its directory: how a page or a table names a report or scenario file.
+inline std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
 /// Bad input found by the command line itself (the loader throws sim::input_error): exit 2.
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;

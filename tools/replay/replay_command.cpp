@@ -33,7 +33,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -196,10 +195,10 @@ int run_replay(const replay_command_options& o) {
             if (!o.html.empty()) {
                 // The live report, and beside it on the same axes the simulation it is compared with.
                 std::vector<nlohmann::ordered_json> reports{nlohmann::ordered_json::parse(text)};
-                std::vector<std::string> names{std::filesystem::path(o.scenario).filename().string()};
+                std::vector<std::string> names{cli::file_name(o.scenario)};
                 if (!o.compare_file.empty()) {
                     reports.push_back(sim::read_report_json<nlohmann::ordered_json>(o.compare_file));
-                    names.push_back(std::filesystem::path(o.compare_file).filename().string());
+                    names.push_back(cli::file_name(o.compare_file));
                 }
                 sim::write_file_atomically(o.html, sim::html_report(reports, names), "HTML report");
             }

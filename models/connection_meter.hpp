@@ -81,7 +81,6 @@ private:
     time_weighted connected_{};
     histogram connect_time_;
     windowed_gauge open_w_;  // the time series (start_series)
-
 };
 
 } // namespace surge::models

@@ -36,10 +36,6 @@ public:
     /// The delivering span: from the first publish request to the last delivery.
     void active_at(time_point t) noexcept { window_.note(t); }
 
-    // A live replay's counts, taken from its threads after they joined.
-    void add_delivered(std::uint64_t n) noexcept { delivered_ += n; }
-    void merge_latency(const histogram& h) { latency_.merge(h); }
-
     [[nodiscard]] std::uint64_t attempted() const noexcept { return attempted_; }
     [[nodiscard]] std::uint64_t delivered() const noexcept { return delivered_; }
     [[nodiscard]] std::uint64_t lost() const noexcept { return lost_; }
@@ -85,7 +81,6 @@ private:
     activity_window window_;
     windowed_counter delivered_w_;     // the time series (start_series)
     windowed_histogram latency_w_;
-
 };
 
 } // namespace surge::models

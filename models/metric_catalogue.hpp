@@ -352,7 +352,9 @@ inline constexpr std::span<const metric_entry> metric_catalogue_entries{catalogu
 /// Every time series of a report (docs/report.md, "Time series"): one value per window of the
 /// run (the report's series.bin_seconds), in report order. Rates are per second of the window,
 /// levels time-weighted means over it, latencies the window's own distribution (not a cumulative
-/// one). Series are written by the meters (emit_series) by identifier, as metrics are.
+/// one). Series are written by the meters (emit_series) by identifier, as metrics are. The modes
+/// say which runs have a series: a live replay measures what its clients and its load generator
+/// see (windows of scenario time on the wall clock), not the server's insides.
 enum class series_id : std::uint8_t {
     notifications_rate,
     delivery_rate,
@@ -368,6 +370,8 @@ enum class series_id : std::uint8_t {
     database_connections_open,
     database_pool_wait_p99,
     memory_bytes,
+    live_scheduling_lag_max,
+    live_errors_rate,
 };
 
 struct series_entry {
@@ -389,20 +393,24 @@ using enum metric_group;
 // A series that is the per-window form of a run-wide metric takes the metric's name from its entry
 // (a name is written once).
 inline constexpr series_entry series_table[] = {
-    {notifications_rate, "notifications.rate", per_second, sim_only, notifications, "notifications published per second"},
-    {delivery_rate, "delivery.rate", per_second, sim_only, delivery, "deliveries per second"},
-    {delivery_latency_p50, metric_of(metric_id::delivery_latency_p50).name, seconds, sim_only, delivery, "delivery latency p50"},
-    {delivery_latency_p90, metric_of(metric_id::delivery_latency_p90).name, seconds, sim_only, delivery, "delivery latency p90"},
-    {delivery_latency_p99, metric_of(metric_id::delivery_latency_p99).name, seconds, sim_only, delivery, "delivery latency p99"},
-    {delivery_latency_max, metric_of(metric_id::delivery_latency_max).name, seconds, sim_only, delivery, "delivery latency max"},
-    {operations_latency_p99, metric_of(metric_id::operations_latency_p99).name, seconds, sim_only, operations, "publish request latency p99"},
+    {notifications_rate, "notifications.rate", per_second, both, notifications, "notifications published per second"},
+    {delivery_rate, "delivery.rate", per_second, both, delivery, "deliveries per second"},
+    {delivery_latency_p50, metric_of(metric_id::delivery_latency_p50).name, seconds, both, delivery, "delivery latency p50"},
+    {delivery_latency_p90, metric_of(metric_id::delivery_latency_p90).name, seconds, both, delivery, "delivery latency p90"},
+    {delivery_latency_p99, metric_of(metric_id::delivery_latency_p99).name, seconds, both, delivery, "delivery latency p99"},
+    {delivery_latency_max, metric_of(metric_id::delivery_latency_max).name, seconds, both, delivery, "delivery latency max"},
+    {operations_latency_p99, metric_of(metric_id::operations_latency_p99).name, seconds, both, operations, "publish request latency p99"},
     {server_queue_length, "server.queue_length", count, sim_only, server, "server queue length (mean)"},
     {server_utilization, metric_of(metric_id::server_utilization).name, ratio, sim_only, server, "worker utilisation"},
-    {connections_open, "connections.open", count, sim_only, connections, "connections open (mean)"},
+    {connections_open, "connections.open", count, both, connections, "connections open (mean)"},
     {offline_queue_total, "offline_queue.total", count, sim_only, offline_queue, "notifications in offline queues (mean)"},
     {database_connections_open, "database.connections_open", count, sim_only, database, "database connections open (mean)"},
     {database_pool_wait_p99, metric_of(metric_id::database_pool_wait_p99).name, seconds, sim_only, database, "database pool wait p99"},
     {memory_bytes, "memory.bytes", bytes, sim_only, memory, "modelled server memory (mean)"},
+    {live_scheduling_lag_max, metric_of(metric_id::live_scheduling_lag_max).name, seconds, live_only, live,
+     "load generator's scheduling lag (max)"},
+    {live_errors_rate, "live.errors.rate", per_second, live_only, live,
+     "errors per second (failed connects and publishes, protocol and transport errors)"},
 };
 
 consteval bool series_consistent() {

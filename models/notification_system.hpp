@@ -59,16 +59,7 @@ public:
     /// The report's time series up to now, with the scenario's faults and load phases as annotations.
     [[nodiscard]] series_set series() const {
         series_set s = rec_.to_series(series_window_, sim_->now(), sc_.server.workers);
-        const time_point end = time_point{} + sc_.length;
-        for (std::size_t i = 0; i < sc_.load.size(); ++i) {
-            const auto& ph = sc_.load[i];
-            s.annotations.push_back({"phase", "phase " + std::to_string(i + 1) + " (" + std::string(name_of(ph.type)) + ")", ph.at,
-                                     std::max(ph.at, phase_end(sc_.load, i, end))});
-        }
-        for (const auto& f : sc_.faults) {
-            const bool instant = f.type == fault::kind::disconnect_storm;
-            s.annotations.push_back({"fault", std::string(name_of(f.type)), f.at, instant ? f.at : f.at + f.length});
-        }
+        s.annotations = scenario_annotations(sc_);
         return s;
     }
 

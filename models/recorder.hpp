@@ -53,11 +53,14 @@ struct recorder {
         return m;
     }
 
-    /// Per-window series from now on, windows of `w` (models/series.hpp: series_window).
-    void start_series(duration w) {
+    /// Per-window series from now on, windows of `w` (models/series.hpp: series_window). A live
+    /// replay starts only the meters it feeds as the run goes (the publishing side, deliveries and
+    /// connections): the others' series describe the server's insides, which a client cannot see.
+    void start_series(duration w, run_mode mode = run_mode::sim) {
         publishing.start_series(w);
         delivery.start_series(w);
         connections.start_series(w);
+        if (mode == run_mode::live) return;
         offline.start_series(w);
         serving.start_series(w);
         db.start_series(w);

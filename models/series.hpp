@@ -6,12 +6,14 @@
 // `max_series_points` windows.
 #pragma once
 
+#include "models/load_schedule.hpp"
 #include "models/metric_catalogue.hpp"
 #include "models/metrics.hpp"
 
 #include <surge/time.hpp>
 #include <surge/windowed.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -38,6 +40,23 @@ struct series_annotation {
     time_point from;
     time_point to;
 };
+
+/// What a scenario schedules, for both modes' series: each load phase from its start to its end,
+/// each fault over its window (a disconnect storm is an instant).
+[[nodiscard]] inline std::vector<series_annotation> scenario_annotations(const scenario& sc) {
+    std::vector<series_annotation> out;
+    const time_point end = time_point{} + sc.length;
+    for (std::size_t i = 0; i < sc.load.size(); ++i) {
+        const auto& ph = sc.load[i];
+        out.push_back({"phase", "phase " + std::to_string(i + 1) + " (" + std::string(name_of(ph.type)) + ")", ph.at,
+                       std::max(ph.at, phase_end(sc.load, i, end))});
+    }
+    for (const auto& f : sc.faults) {
+        const bool instant = f.type == fault::kind::disconnect_storm;
+        out.push_back({"fault", std::string(name_of(f.type)), f.at, instant ? f.at : f.at + f.length});
+    }
+    return out;
+}
 
 /// The series of one run. A value is NaN where a window had nothing to measure (a latency in a
 /// window without deliveries); the report writes null there.

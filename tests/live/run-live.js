@@ -15,9 +15,11 @@
 //   --check "PATH OP VALUE"        on the report (or server stats with PATH server.KEY; a+b sums):
 //                                  OP in == != < <= > >= ; VALUE a number, true/false or a string;
 //                                  PATH and VALUE may be sums a+b or a quotient a/b of such paths;
-//                                  "PATH exists" checks presence
+//                                  "PATH exists" checks presence, "PATH absent" absence; len(P), nonnull(P), sum(P) and
+//                                  max(P) aggregate an array (a series: series.values.delivery.rate)
 //   --schema FILE                  the report's top-level keys must be those FILE allows
 //   --stdout-contains S / --stderr-contains S / --output-lacks S (stdout, stderr and report)
+//   --file-starts FILE=TEXT        FILE ({OUT} allowed) exists and begins with TEXT
 //   --stdout-matches REGEX         the whole of stdout matches (e.g. -q's one verdict line)
 //   --signal SIG@MS                send the replay SIG (SIGINT, SIGTERM) MS milliseconds after its start
 // Exit: 0 all checks pass, 1 a check failed, 77 skipped (no node_modules).
@@ -42,7 +44,7 @@ if (sep < 0 || sep === argv.length - 1) {
   console.error('usage: run-live.js [options] -- SURGE replay ARGS...');
   process.exit(1);
 }
-const opts = { server: 'socketio', serverArgs: [], expectExit: 0, timeout: 60, checks: [], stdoutContains: [],
+const opts = { server: 'socketio', serverArgs: [], expectExit: 0, timeout: 60, checks: [], stdoutContains: [], fileStarts: [],
                stderrContains: [], stdoutMatches: [], lacks: [], workdir: null, schema: null, signal: null };
 for (let i = 0; i < sep; i++) {
   const a = argv[i];
@@ -59,6 +61,7 @@ for (let i = 0; i < sep; i++) {
     case '--stderr-contains': opts.stderrContains.push(v()); break;
     case '--stdout-matches': opts.stdoutMatches.push(new RegExp(v())); break;
     case '--output-lacks': opts.lacks.push(v()); break;
+    case '--file-starts': opts.fileStarts.push(v()); break;
     case '--signal': {
       const m = v().match(/^(SIG[A-Z]+)@(\d+)$/);
       if (!m) { console.error('--signal: expected SIG@MS, e.g. SIGINT@2500'); process.exit(1); }
@@ -112,14 +115,29 @@ function serverStats(port) {
   });
 }
 
+// A dotted path; a key may itself hold dots (a series' name: series.values.delivery.rate), so
+// at each level the longest run of parts that is a key is taken.
 function lookup(obj, dotted) {
   let node = obj;
-  for (const part of dotted.split('.')) {
-    if (node === null || typeof node !== 'object' || !(part in node)) return undefined;
-    node = node[part];
+  const parts = dotted.split('.');
+  for (let i = 0; i < parts.length;) {
+    if (node === null || typeof node !== 'object') return undefined;
+    let k = parts.length;
+    while (k > i && !(parts.slice(i, k).join('.') in node)) --k;
+    if (k === i) return undefined;
+    node = node[parts.slice(i, k).join('.')];
+    i = k;
   }
   return node;
 }
+
+// Of an array (a series' values; null where a window had nothing to measure).
+const aggregates = {
+  len: (a) => a.length,
+  nonnull: (a) => a.filter((x) => x !== null).length,
+  sum: (a) => a.reduce((s, x) => s + (x ?? 0), 0),
+  max: (a) => Math.max(...a.filter((x) => x !== null)),
+};
 
 // A value: a dotted path into the report, server.KEY from the server's /stats, or a sum of those
 // ("metrics.delivery.delivered+metrics.offline_queue.delivered"), or a quotient of two of those
@@ -140,15 +158,21 @@ function valueOf(p, report, stats) {
     }
     return sum;
   }
+  const f = p.match(/^(len|nonnull|sum|max)\((.+)\)$/);
+  if (f) {
+    const a = valueOf(f[2], report, stats);
+    return Array.isArray(a) ? aggregates[f[1]](a) : undefined;
+  }
   return p.startsWith('server.') ? lookup(stats ?? {}, p.slice(7)) : lookup(report ?? {}, p);
 }
 
 function check(expr, report, stats) {
-  const m = expr.match(/^(\S+)\s+(==|!=|<=|>=|<|>|exists)\s*(.*)$/);
+  const m = expr.match(/^(\S+)\s+(==|!=|<=|>=|<|>|exists|absent)\s*(.*)$/);
   if (!m) return fail(`bad check "${expr}"`);
   const [, p, op, raw] = m;
   // server.X reads the server's /stats; metrics.a.b.c reads the nested metrics; else top level.
   const value = valueOf(p, report, stats);
+  if (op === 'absent') return value === undefined ? pass(`${p} is absent`) : fail(`${p} is present (${JSON.stringify(value)})`);
   if (op === 'exists') return value === undefined || value === null ? fail(`${p} is missing`) : pass(`${p} exists (${value})`);
   let want;
   if (raw === 'true' || raw === 'false') want = raw === 'true';
@@ -232,6 +256,13 @@ async function main() {
     if (failures === 0) pass('report keys, mode, trace_hash and units fit the schema');
   }
   for (const c of opts.checks) check(c, report, stats);
+  for (const spec of opts.fileStarts) {
+    const at = spec.indexOf('=');
+    const file = spec.slice(0, at).replaceAll('{OUT}', out), text = spec.slice(at + 1);
+    const head = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(0, text.length) : null;
+    if (head === text) pass(`${file} starts with "${text}"`);
+    else fail(`${file} ${head === null ? 'is missing' : `starts with "${head}"`}, wanted "${text}"`);
+  }
   for (const s of opts.stdoutContains) (stdout.includes(s) ? pass : fail)(`stdout ${stdout.includes(s) ? 'contains' : 'lacks'} "${s}"`);
   for (const re of opts.stdoutMatches) (re.test(stdout) ? pass : fail)(`stdout ${re.test(stdout) ? 'matches' : 'does not match'} ${re}: ${JSON.stringify(stdout)}`);
   for (const s of opts.stderrContains) (stderr.includes(s) ? pass : fail)(`stderr ${stderr.includes(s) ? 'contains' : 'lacks'} "${s}"`);

@@ -1,6 +1,6 @@
 // tools/replay/replay_collect.hpp — the result of a live run: the shards' counters and
 // histograms merged after their threads have joined into the run's meters (models/recorder.hpp), activity
-// windows in scenario time, and only the metrics a client can observe. Part of replay_run
+// windows in scenario time, only the metrics a client can observe, and the time series. Part of replay_run
 // (replay_run.hpp); include replay.hpp.
 #pragma once
 
@@ -36,13 +36,12 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
         live.received_unknown_id += s.unknown_ids.load();
         live.received_duplicate += s.duplicates.load();
         live.received_wrong_recipient += s.wrong_recipients.load();
-        rec.delivery.merge_latency(s.delivery_latency);
         rec.offline.merge_latency(s.offline_latency);
         rec.connections.merge_connect_time(s.connect_time);
         live.uncorrected_latency.merge(s.uncorrected);
         last_delivery = std::max(last_delivery, s.last_delivery_ns.load());
     }
-    rec.delivery.add_delivered(received_live);
+    // The deliveries are in rec.delivery already (note_delivered), as many as received_live.
     rec.offline.add_handed_over(received_offline);
     // What was sent to an open socket and never arrived.
     const std::uint64_t attempted = rec.delivery.attempted();
@@ -74,8 +73,19 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     out.run.scenario = sc_.name;
     out.run.seed = opt_.seed.value_or(sc_.seed);
     out.run.trace_hash = 0;  // the report writes null: a live run has no deterministic trace
-    out.run.virtual_seconds = static_cast<double>(std::min(scenario_ns(t0_ + wall_ns), (sc_.length + sc_.drain).count())) / 1e9;
-    if (out.run.virtual_seconds < 0) out.run.virtual_seconds = 0;
+    const std::int64_t virtual_ns = std::clamp<std::int64_t>(scenario_ns(t0_ + wall_ns), 0, (sc_.length + sc_.drain).count());
+    out.run.virtual_seconds = static_cast<double>(virtual_ns) / 1e9;
+    // The time series over the scenario's span (as a simulation's: what arrives in the grace
+    // after the drain is in the metrics, not in a window), with the live-only ones.
+    const auto series_end = time_point::from_ns(virtual_ns);
+    out.run.series = rec.to_series(series_window_, series_end, 1);
+    out.run.series.set(models::series_id::live_scheduling_lag_max,
+                       models::seconds_per_window(lag_w_.summaries(series_end), models::histogram_statistic::max));
+    {
+        std::lock_guard lock(errors_mutex_);
+        out.run.series.set(models::series_id::live_errors_rate, errors_w_.rates(series_end));
+    }
+    out.run.series.annotations = models::scenario_annotations(sc_);
     out.run.wall_seconds = static_cast<double>(wall_ns) * 1e-9;
     out.run.events = publish_requests_;
     out.run.peak_rss_bytes = sim::peak_rss_bytes();

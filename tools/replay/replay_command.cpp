@@ -21,6 +21,7 @@
 
 #include <sim/atomic_write.hpp>
 #include <sim/html_report.hpp>
+#include <sim/series_csv.hpp>
 #include <sim/load.hpp>
 #include <sim/report.hpp>
 #include <sim/stop_signal.hpp>
@@ -64,7 +65,7 @@ std::chrono::microseconds microseconds_option(const std::string& option, const s
 }
 
 struct replay_command_options {
-    std::string scenario, target, protocol_file, output, html, compare_file, publish, ca_file;
+    std::string scenario, target, protocol_file, output, html, csv, compare_file, publish, ca_file;
     std::optional<std::string> protocol, seed;
     std::vector<std::string> header_args, sets;
     double time_scale = 1;
@@ -136,6 +137,7 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
     }
     if (!o.output.empty()) sim::check_writable(o.output, "report");
     if (!o.html.empty()) sim::check_writable(o.html, "HTML report");
+    if (!o.csv.empty()) sim::check_writable(o.csv, "CSV");
     return p;
 }
 
@@ -188,8 +190,9 @@ int run_replay(const replay_command_options& o) {
     replay::add_live_metrics(result.run.metrics, result);
     const auto verdicts = sim::evaluate(p.loaded.scenario.thresholds, result.run.metrics);
     const sim::scenario_info info{p.loaded.scenario.name, o.scenario, o.sets, p.loaded.document};
-    if (!o.output.empty() || !o.html.empty()) {
+    if (!o.output.empty() || !o.html.empty() || !o.csv.empty()) {
         try {
+            if (!o.csv.empty()) sim::write_file_atomically(o.csv, sim::series_csv(result.run.series), "CSV");
             const std::string text = replay::redact(sim::report_text(replay::make_live_report(result, info, verdicts)), headers);
             if (!o.output.empty()) sim::write_file_atomically(o.output, text, "report");
             if (!o.html.empty()) {
@@ -244,6 +247,7 @@ action define_replay(CLI::App& cmd) {
         ->type_name("K")
         ->capture_default_str();
     cmd.add_option("--output,-o", o->output, "Write the JSON report here")->type_name("FILE");
+    cmd.add_option("--csv", o->csv, "Write the time series as CSV here (one row per window)")->type_name("FILE");
     cmd.add_option("--html", o->html, "Write the report as one self-contained HTML page here (with --compare: both on the same axes)")
         ->type_name("FILE");
     cmd.add_option("--compare", o->compare_file, "A simulated run's report: print simulated vs live metrics")

@@ -77,6 +77,7 @@ inline void replay_run::generate(std::size_t i) {
         if (intended > now) break;
         if (first) {
             lag_.record(now - intended);
+            lag_w_.record(scenario_time(intended), now - intended);
             first = false;
         }
         emit(*ps.next, intended);
@@ -144,14 +145,20 @@ inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns,
         if (p.target == models::target_kind::broadcast) {
             add(ledger_->publish_broadcast(), "broadcast", std::nullopt);
             const auto open = std::max<std::int64_t>(open_total_.load(std::memory_order_relaxed), 0);
-            rec_.delivery.on_attempted(at, static_cast<std::uint64_t>(open));
+            {
+                std::lock_guard lock(meters_mutex_);
+                rec_.delivery.on_attempted(at, static_cast<std::uint64_t>(open));
+            }
             rec_.broadcasts.on_broadcast(at, static_cast<std::uint64_t>(open));
             continue;
         }
         const auto id = ledger_->publish(recipients);
         for (const std::uint32_t u : recipients) {
             add(id, "user", u);
-            if (online_[u].load(std::memory_order_relaxed)) rec_.delivery.on_attempted(at);
+            if (online_[u].load(std::memory_order_relaxed)) {
+                std::lock_guard lock(meters_mutex_);
+                rec_.delivery.on_attempted(at);
+            }
             else rec_.offline.add_enqueued(1);
         }
     }

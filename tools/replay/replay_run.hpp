@@ -9,7 +9,8 @@
 // (user i lives on shard i % threads), and a control io_context on the calling thread for the load
 // generator, the publisher and the bookkeeping. Counters read across threads (progress line,
 // give-up watch) are relaxed atomics; histograms are per shard and merged after the threads have
-// joined.
+// joined, except the deliveries' and connections', which go to the run's meters under a mutex as
+// they happen so that the report's time series (windows of scenario time) have them.
 //
 // Time: scenario time tau runs at wall time t0 + tau / time_scale, so rates are multiplied by the
 // time scale and every scenario duration (ramps, sessions, backoff, faults) divided by it.
@@ -37,6 +38,7 @@
 
 #include <surge/random.hpp>
 #include <surge/stats.hpp>
+#include <surge/windowed.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -76,6 +78,16 @@ public:
     void note_open(std::int64_t delta) override {
         const auto now = open_total_.fetch_add(delta, std::memory_order_relaxed) + delta;
         detail::atomic_max(peak_open_, now);
+        const auto t = scenario_time(steady_ns());
+        std::lock_guard lock(meters_mutex_);
+        if (delta > 0) rec_.connections.on_opened(t);
+        else rec_.connections.on_closed(t);
+    }
+    void note_delivered(std::int64_t at, std::int64_t latency_ns) override {
+        const auto t = scenario_time(at);
+        std::lock_guard lock(meters_mutex_);
+        if (latency_ns >= 0) rec_.delivery.on_delivered(t, latency_ns);
+        else rec_.delivery.on_delivered(t);
     }
     [[nodiscard]] double unix_ms_of(std::int64_t steady) const override {
         return static_cast<double>(unix_origin_ + (steady - steady_origin_)) / 1e6;
@@ -86,7 +98,9 @@ public:
     }
     receipt classify(std::optional<std::int64_t> id, std::uint32_t user) override { return ledger_->receive(id, user); }
     void note_error(const std::string& e) override {
+        const auto t = scenario_time(steady_ns());
         std::lock_guard lock(errors_mutex_);
+        errors_w_.add(t);
         last_error_ = e;
         if (errors_.size() >= 10) return;
         for (const auto& x : errors_)
@@ -115,6 +129,10 @@ private:
         return static_cast<std::int64_t>(static_cast<double>(steady - t0_) * opt_.time_scale);
     }
     [[nodiscard]] std::int64_t steady_of(time_point scenario_time) const { return t0_ + scaled(scenario_time.since_start()); }
+    /// The scenario instant of a steady-clock time, for the meters (never before time zero).
+    [[nodiscard]] time_point scenario_time(std::int64_t steady) const {
+        return time_point::from_ns(std::max<std::int64_t>(scenario_ns(steady), 0));
+    }
 
     const models::scenario& sc_;
     replay_options opt_;
@@ -149,8 +167,16 @@ private:
     std::unique_ptr<http_publisher> http_;
     std::unique_ptr<ws_publisher> wsp_;
     std::unique_ptr<delivery_ledger> ledger_;  // the ids published and to whom (control thread writes)
-    models::recorder rec_;  // the meters: publishing side on the control thread, the shards merged at the end
+    /// The meters. The publishing side is the control thread's; deliveries and connections come
+    /// from every shard's thread as they happen, under meters_mutex_ (the control thread takes it
+    /// too for rec_.delivery), so that their series have the times; the rest is merged from the
+    /// shards after they joined (collect).
+    models::recorder rec_;
+    std::mutex meters_mutex_;
+    duration series_window_{};       // the series' window (models::series_window), as the simulation's
+    windowed_counter errors_w_;      // every note_error, under errors_mutex_
     histogram lag_;
+    windowed_histogram lag_w_;       // the scheduling lag per window (control thread)
     std::uint64_t publish_requests_ = 0;
     std::int64_t last_contact_ns_ = 0;
     std::uint64_t failures_since_contact_ = 0;
@@ -323,6 +349,11 @@ inline replay_result replay_run::run() {
     steady_origin_ = steady_ns();
     unix_origin_ = detail::unix_ns();
     t0_ = steady_ns() + 20'000'000;  // 20 ms to post the schedule before time 0
+    // The series from here (an error while probing has no place in them), in the simulation's windows.
+    series_window_ = models::series_window(sc_.length + sc_.drain, sc_.sample_interval);
+    rec_.start_series(series_window_, models::run_mode::live);
+    errors_w_ = windowed_counter(series_window_);
+    lag_w_ = windowed_histogram(series_window_);
     auto& io0 = control_;
     guards_.push_back(net::make_work_guard(control_));
     for (auto& sh : shards_) guards_.push_back(net::make_work_guard(sh->io));

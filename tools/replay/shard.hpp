@@ -36,10 +36,16 @@ public:
     /// The run is ending: no new connections or messages.
     [[nodiscard]] virtual bool ending() const = 0;
     virtual void set_online(std::uint32_t user, bool on) = 0;
+    /// A connection opened (+1) or closed (-1) now: the run's count, peak and series.
     virtual void note_open(std::int64_t delta) = 0;
+    /// A notification delivered at steady time `at` (a `delivered` receipt), with its latency in
+    /// nanoseconds, or -1 when it carried no send time: the run's delivery meter and its series.
+    virtual void note_delivered(std::int64_t at, std::int64_t latency_ns) = 0;
     /// Unix milliseconds of a steady-clock instant, and back.
     [[nodiscard]] virtual double unix_ms_of(std::int64_t steady) const = 0;
     [[nodiscard]] virtual std::int64_t intended_from_unix_ms(double ms) const = 0;
+    /// An error now (a failed connect, a lost connection, a protocol error): kept for the report
+    /// (the first ten distinct ones) and counted in the errors series.
     virtual void note_error(const std::string& e) = 0;
     /// What a notification that `user` received with `id` was (delivery_ledger): only a
     /// `delivered` one counts as a delivery.
@@ -61,7 +67,7 @@ struct alignas(64) shard_stats {
     std::atomic<std::uint64_t> messages_sent{0}, messages_replied{0}, random_drops{0};
     std::atomic<std::int64_t> first_message_ns{-1}, last_reply_ns{-1};
     // only the shard's thread touches these
-    histogram delivery_latency, offline_latency, connect_time, uncorrected, message_latency;
+    histogram offline_latency, connect_time, uncorrected, message_latency;  // deliveries: note_delivered
 };
 
 class user_client;

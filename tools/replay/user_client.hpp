@@ -139,6 +139,7 @@ inline void user_client::on_inbound(const inbound& m) {
     if (!m.sent_at_ms) {
         st.no_time.fetch_add(1, std::memory_order_relaxed);
         st.received_live.fetch_add(1, std::memory_order_relaxed);
+        sh_.run.note_delivered(now, -1);
         return;
     }
     const auto intended = sh_.run.intended_from_unix_ms(*m.sent_at_ms);
@@ -149,7 +150,7 @@ inline void user_client::on_inbound(const inbound& m) {
         st.offline_latency.record(latency);
     } else {
         st.received_live.fetch_add(1, std::memory_order_relaxed);
-        st.delivery_latency.record(latency);
+        sh_.run.note_delivered(now, latency);
     }
 }
 

@@ -113,7 +113,10 @@ inline std::string chart(std::string_view title, std::string_view unit, const st
     if (!(y_max > 0)) y_max = 1;
     const double y_step = nice_step(y_max * 1.05);
     y_max = y_step * std::ceil(y_max * 1.05 / y_step);
-    const double x_step = nice_step(x_max);
+    // Time ticks in one unit for the whole axis (0, 10, 20 ... min; not 500 s beside 16.7 min).
+    const double x_unit = x_max >= 7200 ? 3600 : x_max >= 600 ? 60 : 1;
+    const char* x_suffix = x_unit == 3600 ? "h" : x_unit == 60 ? "min" : "s";
+    const double x_step = nice_step(x_max / x_unit) * x_unit;
     const auto x_of = [&](double t) { return left + plot_w * t / x_max; };
     const auto y_of = [&](double v) { return top + plot_h * (1 - v / y_max); };
 
@@ -135,7 +138,7 @@ inline std::string chart(std::string_view title, std::string_view unit, const st
                          left + plot_w, y, y, left - 6, y + 4, xml_text(tick(v, unit)));
     }
     for (double t = 0; t <= x_max * (1 + 1e-9); t += x_step) {  // x labels, seconds
-        s += fmt::format(R"(<text class="x" x="{:.1f}" y="{}">{}</text>)", x_of(t), height - 12, xml_text(tick(t, "s")));
+        s += fmt::format(R"(<text class="x" x="{:.1f}" y="{}">{:g} {}</text>)", x_of(t), height - 12, t / x_unit, x_suffix);
     }
     for (const auto& l : lines) {
         std::string pts;

@@ -8,6 +8,10 @@
 //   node check-page.js compare SURGE SCENARIO OUTDIR     two runs (the second with 3x the workers), surge report of both
 //   node check-page.js suite SURGE OUTDIR                surge suite -o suite.json --html suite.html
 //   node check-page.js page PAGE.html OUTDIR REPORT...   a page written elsewhere (the live replay's --html)
+//   node check-page.js big SURGE SCENARIO OUTDIR [N]     two runs of ~2 000 windows each (28 series of
+//       ~2 000 points on one page): checked as above, every point drawn, then timed N times (default 5)
+//       in Chromium — load, a full relayout (as a window resize), the next frame — and the medians
+//       printed (tests/bench/html_page_bench.sh; docs/performance.md). The times are printed, not asserted.
 // Exit 0 pass, 1 a check failed, 77 no Chromium (skipped; .ci/run installs it).
 'use strict';
 const { spawnSync } = require('child_process');
@@ -75,6 +79,41 @@ function check(page, reports, outdir, name) {
   console.log(`${name}: ${figures.length} charts, ${rows} threshold rows, screenshot ${shot}`);
 }
 
+/// Load, relayout and frame times of `page` in Chromium, from a copy with a probe script (the page
+/// itself has none): medians of n runs, in milliseconds.
+function timings(page, outdir, n) {
+  const probe = `<script>
+window.addEventListener('load', () => {
+  const t = { load_ms: performance.now() };
+  let a = performance.now();
+  document.body.style.width = '700px';
+  void document.body.offsetHeight;
+  t.relayout_ms = performance.now() - a;
+  a = performance.now();
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    t.frame_ms = performance.now() - a;
+    document.title = 'TIMINGS ' + JSON.stringify(t);
+  }));
+});
+</script>`;
+  const copy = path.join(outdir, 'timed.html');
+  fs.writeFileSync(copy, fs.readFileSync(page, 'utf8').replace('</body>', probe + '</body>'));
+  const runs = [];
+  for (let i = 0; i < n; i++) {
+    const r = chrome(['--window-size=1000,2400', '--virtual-time-budget=5000', '--dump-dom', 'file://' + path.resolve(copy)]);
+    const m = (r.stdout || '').match(/<title>TIMINGS ([^<]*)<\/title>/);
+    if (!m) return fail(`timings: run ${i + 1} gave no figures`);
+    runs.push(JSON.parse(m[1].replaceAll('&quot;', '"')));
+  }
+  const median = (k) => {
+    const v = runs.map((r) => r[k]).sort((x, y) => x - y);
+    return v[Math.floor(v.length / 2)];
+  };
+  const bytes = fs.statSync(page).size;
+  console.log(`timings (median of ${n}, ${(bytes / 1024).toFixed(0)} KiB page): load ${median('load_ms').toFixed(0)} ms, ` +
+              `relayout ${median('relayout_ms').toFixed(1)} ms, next frame ${median('frame_ms').toFixed(1)} ms`);
+}
+
 const [mode, ...a] = process.argv.slice(2);
 try {
   if (mode === 'run') {
@@ -97,12 +136,28 @@ try {
     const json = path.join(out, 'suite.json'), html = path.join(out, 'suite.html');
     surge(bin, ['suite', '-o', json, '--html', html]);
     check(html, [json], out, 'suite');
+  } else if (mode === 'big') {
+    const [bin, scenario, out, n] = a;
+    fs.mkdirSync(out, { recursive: true });
+    const one = path.join(out, 'long.json'), two = path.join(out, 'long-3-workers.json'), html = path.join(out, 'big.html');
+    const long = ['--set', '/duration=1990s', '--set', '/sample_interval=1s', '--set', '/load/0/for=1990s'];
+    surge(bin, ['run', scenario, '-q', '-o', one].concat(long));
+    surge(bin, ['run', scenario, '-q', '-o', two, '--set', '/server/workers=3'].concat(long));
+    surge(bin, ['report', one, two, '-o', html]);
+    check(html, [one, two], out, 'big');
+    // Every window drawn: the longest line of the page has a point per window.
+    const bins = JSON.parse(fs.readFileSync(one, 'utf8')).series.bins;
+    const longest = Math.max(...[...fs.readFileSync(html, 'utf8').matchAll(/<polyline[^>]* points="([^"]*)"/g)]
+      .map((m) => m[1].trim().split(/\s+/).length));
+    if (bins < 1900 || longest !== bins) fail(`big: ${bins} windows, the longest line has ${longest} points`);
+    else console.log(`big: ${bins} windows, the longest line has ${longest} points`);
+    timings(html, out, Number(n || 5));
   } else if (mode === 'page') {
     const [page, out, ...reports] = a;
     fs.mkdirSync(out, { recursive: true });
     check(page, reports, out, path.basename(page, '.html'));
   } else {
-    console.error('usage: check-page.js run|compare|suite|page ...');
+    console.error('usage: check-page.js run|compare|suite|page|big ...');
     process.exit(2);
   }
 } catch (e) {

@@ -240,26 +240,37 @@ inline std::string percentile_plot(const std::vector<const json_t*>& runs, const
     return s + "</figure>\n";
 }
 
-/// The header, thresholds and metrics of one run report.
-inline std::string run_section(const json_t& r, std::string_view heading) {
-    std::string s = "<section class=\"run\">\n";
-    const auto& sc = r.contains("scenario") && r["scenario"].is_object() ? r["scenario"] : json_t::object();
-    s += fmt::format("<h2>{}</h2>\n", xml_text(heading));
-    bool all_pass = r.value("completed", false);
+/// A run's verdict: PASS when it completed and every threshold held.
+struct run_verdict {
+    bool pass = false;
     std::size_t failed = 0, total = 0;
+    std::string why;  // "all 5 thresholds hold", "2 of 5 thresholds failed", "the run did not complete: ..."
+};
+
+inline run_verdict verdict_of(const json_t& r) {
+    run_verdict v;
     if (r.contains("thresholds") && r["thresholds"].is_array())
         for (const auto& t : r["thresholds"]) {
-            ++total;
-            if (str(t, "verdict") != "pass") ++failed;
+            ++v.total;
+            if (str(t, "verdict") != "pass") ++v.failed;
         }
-    all_pass = all_pass && failed == 0;
-    std::string verdict = all_pass ? "PASS" : "FAIL";
-    std::string why = !r.value("completed", false) ? "the run did not complete" + (r.contains("error") ? ": " + str(r, "error") : std::string())
-                      : total == 0                  ? "no thresholds"
-                      : failed == 0                 ? fmt::format("all {} thresholds hold", total)
-                                                    : fmt::format("{} of {} thresholds failed", failed, total);
-    s += fmt::format("<p class=\"verdict {}\">{} {} — {}</p>\n", all_pass ? "pass" : "fail", all_pass ? "&#10003;" : "&#10007;", verdict,
-                     xml_text(why));
+    const bool completed = r.value("completed", false);
+    v.pass = completed && v.failed == 0;
+    v.why = !completed       ? "the run did not complete" + (r.contains("error") ? ": " + str(r, "error") : std::string())
+            : v.total == 0   ? "no thresholds"
+            : v.failed == 0  ? fmt::format("all {} thresholds hold", v.total)
+                             : fmt::format("{} of {} thresholds failed", v.failed, v.total);
+    return v;
+}
+
+/// The header, thresholds and metrics of one run report; `id` names the section for links.
+inline std::string run_section(const json_t& r, std::string_view heading, std::string_view id = {}) {
+    std::string s = id.empty() ? "<section class=\"run\">\n" : fmt::format("<section class=\"run\" id=\"{}\">\n", xml_text(id));
+    const auto& sc = r.contains("scenario") && r["scenario"].is_object() ? r["scenario"] : json_t::object();
+    s += fmt::format("<h2>{}</h2>\n", xml_text(heading));
+    const run_verdict v = verdict_of(r);
+    s += fmt::format("<p class=\"verdict {}\">{} {} — {}</p>\n", v.pass ? "pass" : "fail", v.pass ? "&#10003;" : "&#10007;",
+                     v.pass ? "PASS" : "FAIL", xml_text(v.why));
     s += "<table class=\"meta\">";
     const auto row = [&](std::string_view k, const std::string& v) { s += fmt::format("<tr><th>{}</th><td>{}</td></tr>", xml_text(k), xml_text(v)); };
     row("scenario", str(sc, "name") + (str(sc, "file").empty() ? "" : " (" + str(sc, "file") + ")"));
@@ -271,7 +282,7 @@ inline std::string run_section(const json_t& r, std::string_view heading) {
     s += "</table>\n";
 
     s += "<h3>Thresholds</h3>\n";
-    if (total == 0) s += "<p>No thresholds.</p>\n";
+    if (v.total == 0) s += "<p>No thresholds.</p>\n";
     else {
         s += "<table class=\"thresholds\"><tr><th></th><th>metric</th><th>limit</th><th>measured</th><th>verdict</th></tr>\n";
         const auto& units = r.contains("units") && r["units"].is_object() ? r["units"] : json_t::object();
@@ -369,9 +380,20 @@ inline std::string html_report(const std::vector<nlohmann::ordered_json>& report
         const auto& r = reports[i];
         if (str(r, "mode") == "suite" && r.contains("tests") && r["tests"].is_array()) {
             body += fmt::format("<h2>Suite {} — {} passed, {} failed</h2>\n", xml_text(names[i]), r.value("passed", 0), r.value("failed", 0));
+            // The overview: a row per test, linked to its section.
+            body += "<table class=\"suite\"><tr><th></th><th>test</th><th>verdict</th></tr>\n";
+            std::size_t j = 0;
+            for (const auto& t : r["tests"]) {
+                const run_verdict v = verdict_of(t);
+                body += fmt::format("<tr class=\"{}\"><td>{}</td><td><a href=\"#suite-{}-test-{}\">{}</a></td><td>{}</td></tr>\n",
+                                    v.pass ? "pass" : "fail", v.pass ? "&#10003;" : "&#10007;", i, j++,
+                                    xml_text(t.contains("scenario") ? str(t["scenario"], "name") : ""), xml_text(v.why));
+            }
+            body += "</table>\n";
+            j = 0;
             for (const auto& t : r["tests"]) {
                 const std::string name = t.contains("scenario") ? str(t["scenario"], "name") : "";
-                body += run_section(t, name);
+                body += run_section(t, name, fmt::format("suite-{}-test-{}", i, j++));
                 body += charts({&t}, {name});
                 body += percentile_plot({&t}, {name});
             }
@@ -383,7 +405,7 @@ inline std::string html_report(const std::vector<nlohmann::ordered_json>& report
     std::string runs_html;
     for (std::size_t i = 0; i < runs.size(); ++i) runs_html += run_section(*runs[i], run_names[i]);
     if (!runs.empty()) {
-        if (runs.size() > 1) runs_html += "<h2>Side by side</h2>\n<p>Solid: " + xml_text(run_names[0]) + "; dashed: the others, in order.</p>\n";
+        if (runs.size() > 1) runs_html += "<h2 id=\"side-by-side\">Side by side</h2>\n<p>Solid: " + xml_text(run_names[0]) + "; dashed: the others, in order.</p>\n";
         runs_html += charts(runs, run_names);
         runs_html += percentile_plot(runs, run_names);
     }

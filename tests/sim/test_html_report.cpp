@@ -90,8 +90,16 @@ BOOST_AUTO_TEST_CASE(a_suite_gets_a_section_per_test_and_text_is_escaped) {
     suite["passed"] = 2;
     suite["failed"] = 0;
     suite["tests"] = ojson::array({t, report_of("baseline.json")});
+    t["thresholds"][0]["verdict"] = "fail";  // the first test fails one threshold
+    suite["tests"][0] = t;
     const auto page = sim::html_report({suite}, {"suite.json"});
-    BOOST_TEST(count(page, "<section class=\"run\">") == 2U);
+    BOOST_TEST(count(page, "<section class=\"run\" id=\"suite-0-test-") == 2U);
+    // The overview: a row per test with its verdict, linked to the test's section.
+    const auto n = t["thresholds"].size();
+    BOOST_TEST(count(page, "<tr class=\"fail\"><td>&#10007;</td><td><a href=\"#suite-0-test-0\">") == 1U);
+    BOOST_TEST(count(page, "<tr class=\"pass\"><td>&#10003;</td><td><a href=\"#suite-0-test-1\">") == 1U);
+    BOOST_TEST(page.find(fmt::format("1 of {} thresholds failed</td>", n)) != std::string::npos);
+    BOOST_TEST(page.find(fmt::format("all {} thresholds hold</td>", n)) != std::string::npos);
     BOOST_TEST(page.find("<script>") == std::string::npos);
     BOOST_TEST(page.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;") != std::string::npos);
 }

@@ -1,0 +1,60 @@
+# tests/sim/readme.cmake — the README keeps its promises to a newcomer (issue 13): it starts with
+# the two commands (quickstart, run-tests), links every document in docs/ and names every
+# subcommand `surge --help` lists, and every file it links or shows (docs, screenshots) exists.
+# Included while configuring (registers cli.readme); run as a script (cmake -P) it does the check.
+if(NOT CMAKE_SCRIPT_MODE_FILE OR NOT CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
+  if(TARGET surge_cli)
+    add_test(NAME cli.readme
+      COMMAND ${CMAKE_COMMAND} -DSURGE=$<TARGET_FILE:surge_cli> -DROOT=${PROJECT_SOURCE_DIR} -P ${CMAKE_CURRENT_LIST_FILE})
+  endif()
+  return()
+endif()
+
+set(failures "")
+file(READ ${ROOT}/README.md readme)
+# The two commands, first.
+if(NOT readme MATCHES "^# surge\n\n```sh\nscripts/quickstart.sh [^\n]*\nscripts/run-tests.sh [^\n]*\n```")
+  string(APPEND failures "  the README does not start with the two commands (scripts/quickstart.sh, scripts/run-tests.sh)\n")
+endif()
+# Every document.
+file(GLOB docs RELATIVE ${ROOT} ${ROOT}/docs/*.md)
+foreach(d IN LISTS docs)
+  string(FIND "${readme}" "(${d})" at)
+  if(at EQUAL -1)
+    string(APPEND failures "  ${d} is not linked\n")
+  endif()
+endforeach()
+# Every subcommand of `surge --help`.
+execute_process(COMMAND ${SURGE} --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  string(APPEND failures "  surge --help exited ${rc}\n")
+endif()
+string(REGEX REPLACE ".*\nSubcommands:\n" "" commands "${help}")
+string(REGEX MATCHALL "\n?  [a-z]+ " names "${commands}")
+set(count 0)
+foreach(n IN LISTS names)
+  string(STRIP "${n}" n)
+  math(EXPR count "${count} + 1")
+  string(FIND "${readme}" "`surge ${n}" at)
+  if(at EQUAL -1)
+    string(APPEND failures "  subcommand ${n} is not in the README\n")
+  endif()
+endforeach()
+if(count LESS 8)
+  string(APPEND failures "  read only ${count} subcommands from surge --help\n")
+endif()
+# Every link and image into the repository exists (they are all under docs/; a "]" in the match
+# would upset CMake's lists, so the link's "(" is where the match starts).
+string(REGEX MATCHALL "\\((docs|scripts|sim|tests)/[^)# ]+[)#]" links "${readme}")
+foreach(l IN LISTS links)
+  string(REGEX REPLACE "^\\(([^)#]+)[)#]$" "\\1" target "${l}")
+  if(NOT EXISTS ${ROOT}/${target})
+    string(APPEND failures "  the README links ${target}, which does not exist\n")
+  endif()
+endforeach()
+if(failures)
+  message(FATAL_ERROR "README.md:\n${failures}")
+endif()
+list(LENGTH docs ndocs)
+list(LENGTH links nlinks)
+message(STATUS "README: the two commands, ${ndocs} documents, ${count} subcommands, ${nlinks} links checked")

@@ -11,7 +11,7 @@
 //              [--changed-only | --all] [--exact]
 //   surge replay SCENARIO --target URL [--protocol socketio|ws-json] [--time-scale K] [--seed N]
 //                [--output report.json] [--compare sim.json] [--set PATH=VALUE]... [--quiet] ...
-//   surge validate SCENARIO... [--force] [--verbose]
+//   surge validate SCENARIO... [--force] [--verbose]   (every error of each file, at most 50 per file)
 //   surge version | surge --version
 //
 // Exit codes: 0 every threshold holds (suite: of every test; golden: every file matches; diff:
@@ -99,8 +99,9 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 void check_tool_sections(const sim::loaded_scenario& loaded) { (void)surge::replay::protocol_of(loaded); }
 
 /// A scenario file, loaded and checked whole (sim/load.hpp, then the tool-owned sections).
-sim::loaded_scenario load_checked(const std::string& file, const std::vector<std::string>& sets = {}) {
-    sim::loaded_scenario loaded = sim::load_scenario_file(file, sets);
+sim::loaded_scenario load_checked(const std::string& file, const std::vector<std::string>& sets = {},
+                                  sim::load_errors errors = sim::load_errors::first) {
+    sim::loaded_scenario loaded = sim::load_scenario_file(file, sets, errors);
     check_tool_sections(loaded);
     return loaded;
 }
@@ -569,13 +570,18 @@ action define_validate(CLI::App& cmd) {
         int code = exit_ok;
         for (const auto& f : o->files) {
             try {
-                const auto loaded = load_checked(f);
+                const auto loaded = load_checked(f, {}, sim::load_errors::all);
                 const auto& sc = loaded.scenario;
                 const sim::work_estimate estimate = check_work(f, sc, o->force);
                 std::cout << sim::terminal_text(f) << ": ok (" << sim::terminal_text(sc.name) << ", " << plural(sc.load.size(), "phase", "phases") << ", "
                           << plural(sc.faults.size(), "fault", "faults") << ", "
                           << plural(sc.thresholds.size(), "threshold", "thresholds") << ")\n";
                 if (o->verbose) std::cout << "  estimate: " << sim::estimate_text(estimate) << '\n';
+            } catch (const sim::input_errors& e) {  // every error of the file, one line each
+                std::cout.flush();
+                for (const auto& m : e.messages()) complain(m);
+                if (e.more() > 0) complain(sim::input_errors::more_line(e.more(), f));
+                code = exit_bad_input;
             } catch (const sim::input_error& e) {
                 std::cout.flush();
                 complain(e.what());

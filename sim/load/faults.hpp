@@ -76,7 +76,8 @@ inline std::vector<models::fault> read_faults(const context& c, const json& j, c
                         "each; see \"Limits\" in docs/scenarios.md), found " + std::to_string(j.size()));
     std::vector<models::fault> faults;
     faults.reserve(j.size());
-    for (std::size_t i = 0; i < j.size(); ++i) faults.push_back(read_fault(c, j[i], ptr + "/" + std::to_string(i), sc));
+    for (std::size_t i = 0; i < j.size(); ++i)
+        c.attempt([&] { faults.push_back(read_fault(c, j[i], ptr + "/" + std::to_string(i), sc)); });
     return faults;
 }
 

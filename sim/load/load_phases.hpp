@@ -106,19 +106,24 @@ inline std::vector<models::load_phase> read_load(const context& c, const json& j
     std::int64_t clients = 0;  // closed-phase clients so far, all phases together
     const std::vector<std::string> keys{"at", "for", "rate", "ramp_to", "arrivals", "clients", "think", "requests",
                                         "batch", "target", "recipients", "priority", "payload"};
-    for (std::size_t i = 0; i < j.size(); ++i) {
-        const object_view o(c, j[i], ptr + "/" + std::to_string(i), keys, "a load phase object");
-        phases.push_back(read_phase(o, sc));
-        clients += phases.back().clients;  // each <= max_clients: no overflow
-        if (clients > limits::max_clients)
-            c.expected(o.at("clients"), "clients adding up to at most " + std::to_string(limits::max_clients) +
-                                            " over all phases (the limit on closed-phase clients, all phases together: "
-                                            "one coroutine each; see \"Limits\" in docs/scenarios.md)",
-                       o["clients"]);
-        if (i > 0 && phases[i].at < phases[i - 1].at)
-            c.fail(o.at("at"), "phases must be sorted by \"at\": " + surge::to_string(phases[i].at.since_start()) +
-                                   " comes before the previous phase's " + surge::to_string(phases[i - 1].at.since_start()));
-    }
+    const models::load_phase* previous = nullptr;  // the last phase read (a bad one is skipped)
+    phases.reserve(j.size());
+    for (std::size_t i = 0; i < j.size(); ++i)
+        c.attempt([&] {
+            const object_view o(c, j[i], ptr + "/" + std::to_string(i), keys, "a load phase object");
+            const models::load_phase p = read_phase(o, sc);
+            clients += p.clients;  // each <= max_clients: no overflow
+            if (clients > limits::max_clients)
+                c.expected(o.at("clients"), "clients adding up to at most " + std::to_string(limits::max_clients) +
+                                                " over all phases (the limit on closed-phase clients, all phases together: "
+                                                "one coroutine each; see \"Limits\" in docs/scenarios.md)",
+                           o["clients"]);
+            if (previous != nullptr && p.at < previous->at)
+                c.fail(o.at("at"), "phases must be sorted by \"at\": " + surge::to_string(p.at.since_start()) +
+                                       " comes before the previous phase's " + surge::to_string(previous->at.since_start()));
+            phases.push_back(p);
+            previous = &phases.back();
+        });
     return phases;
 }
 

@@ -88,6 +88,7 @@ using surge::cli::complain;
 using surge::cli::exit_bad_input;
 using surge::cli::exit_ok;
 using surge::cli::parse_seed;
+using surge::cli::shell_word;
 using surge::cli::usage_error;
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -458,6 +459,15 @@ action define_golden(CLI::App& cmd) {
         const sim::golden_plan plan = sim::plan_goldens(std::move(opt));
         for (const auto& item : plan.items) check_tool_sections(item.loaded);
 
+        // The command that updates the file this check compared: the same --scenarios and --dir,
+        // the scenario as given (or by its name under the scenarios directory), quoted for a shell.
+        const auto update_command = [&](const sim::golden_result& r) {
+            std::string cmd = "surge golden --update";
+            if (!o->scenarios_dir.empty()) cmd += " --scenarios " + shell_word(o->scenarios_dir);
+            if (!o->dir.empty()) cmd += " --dir " + shell_word(o->dir);
+            const bool by_name = r.scenario_file == plan.options.scenarios_dir / (r.name + ".json");
+            return cmd + " " + shell_word(by_name ? r.name : r.scenario_file.string());
+        };
         using status = sim::golden_result::status;
         const auto print = [&](const sim::golden_result& r) {
             const std::string name = sim::terminal_text(r.name);
@@ -474,8 +484,8 @@ action define_golden(CLI::App& cmd) {
                 for (const auto& c : r.changes) std::cout << "  " << c << '\n';
                 break;
             case status::missing:
-                std::cout << label << "MISSING: no golden file " << golden_file << "\n  (write it with: surge golden --update "
-                          << name << ")\n";
+                std::cout << label << "MISSING: no golden file " << golden_file << "\n  (write it with: "
+                          << sim::terminal_text(update_command(r)) << ")\n";
                 break;
             case status::match:
                 std::cout << label << "ok (trace hash " << sim::format_trace_hash(r.trace_hash) << ", "
@@ -485,7 +495,7 @@ action define_golden(CLI::App& cmd) {
                 std::cout << label << "DIFFERS from " << golden_file << " (" << plural(r.changes.size(), "change", "changes")
                           << ", old -> new)\n";
                 for (const auto& c : r.changes) std::cout << "  " << c << '\n';
-                std::cout << "  (if the change is intended: surge golden --update " << name << ", and review the diff)\n";
+                std::cout << "  (if the change is intended: " << sim::terminal_text(update_command(r)) << ", and review the diff)\n";
                 break;
             case status::removed: std::cout << label << "removed (no scenario " << scenario_file << ")\n"; break;
             case status::orphan: std::cout << label << "ORPHAN: no scenario " << scenario_file << "\n"; break;

@@ -186,7 +186,7 @@ if(EXISTS ${SURGE_CLI_SCENARIOS}/baseline.json)
   file(MAKE_DIRECTORY ${SURGE_CLI_DIR}/golden-empty)
   set(golden_args --scenarios ${SURGE_CLI_SCENARIOS} baseline)
   surge_cli_test(golden_missing EXIT 1 ARGS golden --dir ${SURGE_CLI_DIR}/golden-empty ${golden_args}
-    STDOUT "^golden baseline: MISSING: no golden file [^\n]*golden-empty/baseline\\.json\n  \\(write it with: surge golden --update baseline\\)\n$")
+    STDOUT "^golden baseline: MISSING: no golden file [^\n]*golden-empty/baseline\\.json\n  \\(write it with: surge golden --update --scenarios [^ \n]*/sim/scenarios --dir [^ \n]*/golden-empty baseline\\)\n$")
   surge_cli_test(golden_unknown_scenario EXIT 2 ARGS golden --dir ${SURGE_CLI_DIR}/golden-empty --scenarios ${SURGE_CLI_SCENARIOS}
     no-such-scenario STDOUT_EMPTY STDERR "^surge: no-such-scenario: no such scenario file, and no built-in scenario of that name in ")
   surge_cli_test(golden_update_writes EXIT 0 ARGS golden --update --dir ${SURGE_CLI_DIR}/golden-scratch ${golden_args}

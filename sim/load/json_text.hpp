@@ -27,6 +27,18 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// An input_error about one place of a document: `pointer` is where (context::fail throws it), so
+/// that reading on past it knows which values are unknown.
+class located_input_error : public input_error {
+public:
+    located_input_error(const std::string& message, std::string pointer)
+        : input_error(message), pointer_(std::move(pointer)) {}
+    [[nodiscard]] const std::string& pointer() const noexcept { return pointer_; }
+
+private:
+    std::string pointer_;
+};
+
 /// Every error found in one file (reading with load_errors::all): messages() holds the first
 /// error_list::max_reported, each as an input_error's message, and more() how many were left out.
 /// what() is all of them, one per line, then "FILE: ... and N more errors".
@@ -290,16 +302,30 @@ class error_list {
 public:
     static constexpr std::size_t max_reported = 50;
 
-    void add(std::string message) {
+    /// One error; `pointer` is the place it is about, if it names one.
+    void add(std::string message, const std::string* pointer = nullptr) {
+        if (pointer != nullptr && failed_.size() < max_failed_pointers) failed_.push_back(*pointer);
         if (messages_.size() < max_reported) messages_.push_back(std::move(message));
         else ++more_;
+    }
+    /// Whether the value at `ptr` is unknown: an error was about it or about an object or array
+    /// that holds it. A check relative to an unknown value is left out (it would compare with a
+    /// default the file did not ask for).
+    [[nodiscard]] bool failed(std::string_view ptr) const {
+        return std::any_of(failed_.begin(), failed_.end(), [&](const std::string& f) {
+            return ptr == f || (ptr.starts_with(f) && ptr.size() > f.size() && ptr[f.size()] == '/');
+        });
     }
     [[nodiscard]] bool empty() const noexcept { return messages_.empty(); }
     [[nodiscard]] const std::vector<std::string>& messages() const noexcept { return messages_; }
     [[nodiscard]] std::size_t more() const noexcept { return more_; }
 
 private:
+    // The places of the errors (the checks that refer to another key ask about a few top-level
+    // ones); bounded like the messages.
+    static constexpr std::size_t max_failed_pointers = 1000;
     std::vector<std::string> messages_;
+    std::vector<std::string> failed_;
     std::size_t more_ = 0;
 };
 
@@ -320,10 +346,14 @@ struct context {
         }
         try {
             read();
+        } catch (const located_input_error& e) {
+            errors->add(e.what(), &e.pointer());
         } catch (const input_error& e) {
             errors->add(e.what());
         }
     }
+    /// Whether the value at `ptr` is unknown because reading went on past its error (error_list::failed).
+    [[nodiscard]] bool unknown(std::string_view ptr) const { return errors != nullptr && errors->failed(ptr); }
 
     /// "FILE: /pointer: WHAT", noting the --set that put a value there, if one did.
     [[noreturn]] void fail(const std::string& ptr, const std::string& what) const {
@@ -334,7 +364,7 @@ struct context {
                 msg += " (the value comes from --set " + quote_prefix(spec) + ")";
                 break;
             }
-        throw input_error(msg);
+        throw located_input_error(msg, ptr);
     }
     [[noreturn]] void expected(const std::string& ptr, const std::string& what, const json& found) const {
         fail(ptr, "expected " + what + ", found " + show(found));

@@ -53,7 +53,8 @@ inline models::load_phase read_phase(const object_view& o, const models::scenari
     const context& c = o.ctx();
     models::load_phase p;
     o.require("at");
-    p.at = read_time(c, o["at"], o.at("at"), sc.length);
+    // When "duration" had an error (and errors are collected), any time inside the limit will do.
+    p.at = read_time(c, o["at"], o.at("at"), c.unknown("/duration") ? limits::max_run_length : sc.length);
     o.get("for", p.length, duration_rule::positive);
 
     const bool closed = o.has("clients");
@@ -87,7 +88,7 @@ inline models::load_phase read_phase(const object_view& o, const models::scenari
         if (p.target != models::target_kind::users)
             c.fail(o.at("recipients"), "'recipients' applies to \"target\": \"users\" only");
         p.recipients = read_int(c, o["recipients"], o.at("recipients"), 1);
-        if (p.recipients > sc.users.count)
+        if (p.recipients > sc.users.count && !c.unknown("/users/count"))
             c.expected(o.at("recipients"), "an integer between 1 and users.count (" + std::to_string(sc.users.count) + ")",
                        o["recipients"]);
     }

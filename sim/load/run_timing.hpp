@@ -36,6 +36,7 @@ inline void read_run_timing(const object_view& o, models::scenario& sc) {
     });
     o.get("sample_interval", sc.sample_interval, duration_rule::positive);
     o.get("drain", sc.drain);
+    if (c.unknown(o.at("duration"))) return;  // errors are being collected: nothing to check against
     if (sc.drain > limits::max_run_length || sc.length + sc.drain > limits::max_run_length)
         c.expected(o.at("drain"), "a drain with duration + drain <= " + run_length_limit_text(), o["drain"]);
     const std::int64_t samples = (sc.length + sc.drain) / sc.sample_interval;

@@ -22,7 +22,7 @@ inline void read_backoff(const object_view& o, models::backoff_params& b) {
     o.get("max", b.max, duration_rule::positive);
     o.get("multiplier", b.multiplier, number_range{1, std::numeric_limits<double>::infinity(), false, false});
     o.get_enum("jitter", b.jitter);
-    if (b.max < b.base) {
+    if (b.max < b.base && !o.ctx().unknown(o.at("base")) && !o.ctx().unknown(o.at("max"))) {
         const std::string key = o.has("max") ? "max" : "base";
         o.ctx().expected(o.at(key), key == "max" ? "a duration >= base (" + surge::to_string(b.base) + ")"
                                                  : "a duration <= max (" + surge::to_string(b.max) + ")",

@@ -743,6 +743,28 @@ BOOST_AUTO_TEST_CASE(all_errors_go_on_inside_a_section_and_an_array) {
     BOOST_TEST(errors[3] == "t.json: /faults/0/fraction: 'fraction' applies to disconnect_storm, not db_slowdown");
 }
 
+BOOST_AUTO_TEST_CASE(all_errors_leave_out_checks_against_a_value_in_error) {
+    // "at" is checked against the duration, recipients against users.count, a worker loss against
+    // server.workers: when those had an error themselves, the checks would compare with defaults
+    // (60s, 1000 users, 1 worker) the file never asked for, so only the 3 real errors are reported.
+    const auto errors = all_errors_of(R"({"name": "m", "duration": "12 parsecs", "users": {"count": "many"},
+        "server": {"workers": 0},
+        "load": [{"at": "90s", "rate": "10/s", "target": "users", "recipients": 5000}],
+        "faults": [{"at": "100s", "for": "5s", "kind": "worker_loss", "workers": 3}]})");
+    BOOST_TEST_REQUIRE(errors.size() == 3u);
+    BOOST_TEST(errors[0].starts_with("t.json: /duration: expected a duration string"));
+    BOOST_TEST(errors[1] == "t.json: /users/count: expected an integer >= 0, found \"many\"");
+    BOOST_TEST(errors[2] == "t.json: /server/workers: expected an integer >= 1, found 0");
+    // The same checks do apply when the values they refer to are good.
+    const auto good_refs = all_errors_of(R"({"name": "m", "duration": "60s", "users": {"count": 10},
+        "server": {"workers": 2},
+        "load": [{"at": "90s", "rate": "10/s", "target": "users", "recipients": 50}],
+        "faults": [{"at": "10s", "for": "5s", "kind": "worker_loss", "workers": 3}]})");
+    BOOST_TEST_REQUIRE(good_refs.size() == 2u);
+    BOOST_TEST(good_refs[0] == "t.json: /load/0/at: expected a time before the end of the run (duration 60s), found \"90s\"");
+    BOOST_TEST(good_refs[1] == "t.json: /faults/0/workers: expected an integer between 1 and server.workers (2), found 3");
+}
+
 BOOST_AUTO_TEST_CASE(all_errors_are_bounded) {
     std::string text = R"({"name": "m", "duration": "60s", "load": [{"at": "0s", "rate": "10/s"}])";
     // Zero-padded: the loader reads an object's keys in sorted order.

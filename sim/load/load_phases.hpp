@@ -62,37 +62,49 @@ inline models::load_phase read_phase(const object_view& o, const models::scenari
     if (closed) {
         for (const char* key : {"rate", "ramp_to", "arrivals"})
             if (o.has(key))
-                c.fail(o.at(key), std::string("'") + key + "' applies to open phases; a closed phase (one with \"clients\") "
-                                  "has no rate: remove \"" + key + "\" or \"clients\"");
-        p.clients = read_count(c, o["clients"], o.at("clients"), 1, limits::max_clients,
-                               "closed-phase clients, all phases together: one coroutine each");
+                o.attempt([&] {
+                    c.fail(o.at(key), std::string("'") + key + "' applies to open phases; a closed phase (one with \"clients\") "
+                                      "has no rate: remove \"" + key + "\" or \"clients\"");
+                });
+        o.attempt([&] {
+            p.clients = read_count(c, o["clients"], o.at("clients"), 1, limits::max_clients,
+                                   "closed-phase clients, all phases together: one coroutine each");
+        });
         get_dist(o, "think", p.think);
         o.get("requests", p.requests_per_client, 0);
     } else {
         for (const char* key : {"think", "requests"})
             if (o.has(key))
-                c.fail(o.at(key), std::string("'") + key + "' applies to closed phases (with \"clients\"), not to open ones (with \"rate\")");
-        o.require("rate", "an open phase needs \"rate\" (a closed phase has \"clients\" instead)");
-        p.start_rate = read_rate(c, o["rate"], o.at("rate"), false);
+                o.attempt([&] {
+                    c.fail(o.at(key), std::string("'") + key +
+                                          "' applies to closed phases (with \"clients\"), not to open ones (with \"rate\")");
+                });
+        o.attempt([&] {
+            o.require("rate", "an open phase needs \"rate\" (a closed phase has \"clients\" instead)");
+            p.start_rate = read_rate(c, o["rate"], o.at("rate"), false);
+        });
         if (o.has("ramp_to")) {
             if (o["ramp_to"].is_null()) p.end_rate.reset();
-            else p.end_rate = read_rate(c, o["ramp_to"], o.at("ramp_to"), false);
+            else o.attempt([&] { p.end_rate = read_rate(c, o["ramp_to"], o.at("ramp_to"), false); });
         }
         o.get_enum("arrivals", p.spacing);
     }
     if (o.has("batch"))
-        p.batch = read_count(c, o["batch"], o.at("batch"), 1, limits::max_batch,
-                             "a phase's batch: notifications per request, carried in 32 bits");
+        o.attempt([&] {
+            p.batch = read_count(c, o["batch"], o.at("batch"), 1, limits::max_batch,
+                                 "a phase's batch: notifications per request, carried in 32 bits");
+        });
     o.get_enum("target", p.target);
-    if (o.has("recipients")) {
-        if (p.target != models::target_kind::users)
-            c.fail(o.at("recipients"), "'recipients' applies to \"target\": \"users\" only");
-        p.recipients = read_int(c, o["recipients"], o.at("recipients"), 1);
-        if (p.recipients > sc.users.count && !c.unknown("/users/count"))
-            c.expected(o.at("recipients"), "an integer between 1 and users.count (" + std::to_string(sc.users.count) + ")",
-                       o["recipients"]);
-    }
-    if (o.has("priority")) p.priority_weights = read_priority(c, o["priority"], o.at("priority"));
+    if (o.has("recipients") && !c.unknown(o.at("target")))
+        o.attempt([&] {
+            if (p.target != models::target_kind::users)
+                c.fail(o.at("recipients"), "'recipients' applies to \"target\": \"users\" only");
+            p.recipients = read_int(c, o["recipients"], o.at("recipients"), 1);
+            if (p.recipients > sc.users.count && !c.unknown("/users/count"))
+                c.expected(o.at("recipients"), "an integer between 1 and users.count (" + std::to_string(sc.users.count) + ")",
+                           o["recipients"]);
+        });
+    if (o.has("priority")) o.attempt([&] { p.priority_weights = read_priority(c, o["priority"], o.at("priority")); });
     get_size_dist(o, "payload", p.payload);
     return p;
 }

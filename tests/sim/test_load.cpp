@@ -743,6 +743,17 @@ BOOST_AUTO_TEST_CASE(all_errors_go_on_inside_a_section_and_an_array) {
     BOOST_TEST(errors[3] == "t.json: /faults/0/fraction: 'fraction' applies to disconnect_storm, not db_slowdown");
 }
 
+BOOST_AUTO_TEST_CASE(all_errors_of_one_load_phase) {
+    // A phase whose "at" is good is read key by key: each bad key is reported.
+    const auto errors = all_errors_of(R"({"name": "m", "duration": "60s",
+        "load": [{"at": "0s", "rate": "ten", "batch": 0, "think": "1s", "priority": "urgent"}]})");
+    BOOST_TEST_REQUIRE(errors.size() == 4u);
+    BOOST_TEST(errors[0] == "t.json: /load/0/think: 'think' applies to closed phases (with \"clients\"), not to open ones (with \"rate\")");
+    BOOST_TEST(errors[1].starts_with("t.json: /load/0/rate: expected a rate string"));
+    BOOST_TEST(errors[2] == "t.json: /load/0/batch: expected an integer >= 1, found 0");
+    BOOST_TEST(errors[3].starts_with("t.json: /load/0/priority: expected one of \"low\""));
+}
+
 BOOST_AUTO_TEST_CASE(all_errors_leave_out_checks_against_a_value_in_error) {
     // "at" is checked against the duration, recipients against users.count, a worker loss against
     // server.workers: when those had an error themselves, the checks would compare with defaults

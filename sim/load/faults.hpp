@@ -43,13 +43,16 @@ inline models::fault read_fault(const context& c, const json& j, const std::stri
         if (!o.has(key) || std::find(kinds.begin(), kinds.end(), f.type) != kinds.end()) continue;
         std::vector<std::string> names;
         for (kind k : kinds) names.emplace_back(models::name_of(k));
-        c.fail(o.at(key), "'" + key + "' applies to " + join(names, " and ") + ", not " + kind_name);
+        o.attempt([&] { c.fail(o.at(key), "'" + key + "' applies to " + join(names, " and ") + ", not " + kind_name); });
     }
-    o.require("at");
-    // When "duration" had an error (and errors are collected), any time inside the limit will do.
-    f.at = read_time(c, o["at"], o.at("at"), c.unknown("/duration") ? limits::max_run_length : sc.length);
+    o.attempt([&] {
+        o.require("at");
+        // When "duration" had an error (and errors are collected), any time inside the limit will do.
+        f.at = read_time(c, o["at"], o.at("at"), c.unknown("/duration") ? limits::max_run_length : sc.length);
+    });
     if (f.type == kind::disconnect_storm) {
-        if (o.has("for")) c.fail(o.at("for"), "'for' does not apply to disconnect_storm (the storm is an instant)");
+        if (o.has("for"))
+            o.attempt([&] { c.fail(o.at("for"), "'for' does not apply to disconnect_storm (the storm is an instant)"); });
         f.length = duration::zero();
     } else {
         o.get("for", f.length, duration_rule::positive);
@@ -62,8 +65,10 @@ inline models::fault read_fault(const context& c, const json& j, const std::stri
     o.get("silent", f.silent);
     o.get("workers", f.workers, 1);
     if (f.workers > sc.server.workers && !c.unknown("/server/workers"))
-        c.expected(o.at("workers"), "an integer between 1 and server.workers (" + std::to_string(sc.server.workers) + ")",
-                   o["workers"]);
+        o.attempt([&] {
+            c.expected(o.at("workers"), "an integer between 1 and server.workers (" + std::to_string(sc.server.workers) + ")",
+                       o["workers"]);
+        });
     o.get("error_after", f.error_after);
     return f;
 }

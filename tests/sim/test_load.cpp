@@ -754,6 +754,17 @@ BOOST_AUTO_TEST_CASE(all_errors_of_one_load_phase) {
     BOOST_TEST(errors[3].starts_with("t.json: /load/0/priority: expected one of \"low\""));
 }
 
+BOOST_AUTO_TEST_CASE(all_errors_of_one_fault) {
+    // Once its kind is known, a fault is read key by key.
+    const auto errors = all_errors_of(R"({"name": "m", "duration": "60s", "load": [{"at": "0s", "rate": "10/s"}],
+        "faults": [{"at": "90s", "for": "0s", "kind": "db_slowdown", "fraction": 0.5, "factor": -2}]})");
+    BOOST_TEST_REQUIRE(errors.size() == 4u);
+    BOOST_TEST(errors[0] == "t.json: /faults/0/fraction: 'fraction' applies to disconnect_storm, not db_slowdown");
+    BOOST_TEST(errors[1] == "t.json: /faults/0/at: expected a time before the end of the run (duration 60s), found \"90s\"");
+    BOOST_TEST(errors[2] == "t.json: /faults/0/for: expected a duration > 0, found \"0s\"");
+    BOOST_TEST(errors[3].starts_with("t.json: /faults/0/factor: expected a number > 0"));
+}
+
 BOOST_AUTO_TEST_CASE(all_errors_leave_out_checks_against_a_value_in_error) {
     // "at" is checked against the duration, recipients against users.count, a worker loss against
     // server.workers: when those had an error themselves, the checks would compare with defaults

@@ -11,7 +11,7 @@
 //              [--changed-only | --all] [--exact]
 //   surge replay SCENARIO --target URL [--protocol socketio|ws-json] [--time-scale K] [--seed N]
 //                [--output report.json] [--compare sim.json] [--set PATH=VALUE]... [--quiet] ...
-//   surge validate SCENARIO... [--force] [--verbose]
+//   surge validate SCENARIO... [--force] [--verbose]   (every error of each file, at most 50 per file)
 //   surge version | surge --version
 //
 // Exit codes: 0 every threshold holds (suite: of every test; golden: every file matches; diff:
@@ -88,6 +88,7 @@ using surge::cli::complain;
 using surge::cli::exit_bad_input;
 using surge::cli::exit_ok;
 using surge::cli::parse_seed;
+using surge::cli::shell_word;
 using surge::cli::usage_error;
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -99,8 +100,9 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 void check_tool_sections(const sim::loaded_scenario& loaded) { (void)surge::replay::protocol_of(loaded); }
 
 /// A scenario file, loaded and checked whole (sim/load.hpp, then the tool-owned sections).
-sim::loaded_scenario load_checked(const std::string& file, const std::vector<std::string>& sets = {}) {
-    sim::loaded_scenario loaded = sim::load_scenario_file(file, sets);
+sim::loaded_scenario load_checked(const std::string& file, const std::vector<std::string>& sets = {},
+                                  sim::load_errors errors = sim::load_errors::first) {
+    sim::loaded_scenario loaded = sim::load_scenario_file(file, sets, errors);
     check_tool_sections(loaded);
     return loaded;
 }
@@ -457,6 +459,15 @@ action define_golden(CLI::App& cmd) {
         const sim::golden_plan plan = sim::plan_goldens(std::move(opt));
         for (const auto& item : plan.items) check_tool_sections(item.loaded);
 
+        // The command that updates the file this check compared: the same --scenarios and --dir,
+        // the scenario as given (or by its name under the scenarios directory), quoted for a shell.
+        const auto update_command = [&](const sim::golden_result& r) {
+            std::string cmd = "surge golden --update";
+            if (!o->scenarios_dir.empty()) cmd += " --scenarios " + shell_word(o->scenarios_dir);
+            if (!o->dir.empty()) cmd += " --dir " + shell_word(o->dir);
+            const bool by_name = r.scenario_file == plan.options.scenarios_dir / (r.name + ".json");
+            return cmd + " " + shell_word(by_name ? r.name : r.scenario_file.string());
+        };
         using status = sim::golden_result::status;
         const auto print = [&](const sim::golden_result& r) {
             const std::string name = sim::terminal_text(r.name);
@@ -473,8 +484,8 @@ action define_golden(CLI::App& cmd) {
                 for (const auto& c : r.changes) std::cout << "  " << c << '\n';
                 break;
             case status::missing:
-                std::cout << label << "MISSING: no golden file " << golden_file << "\n  (write it with: surge golden --update "
-                          << name << ")\n";
+                std::cout << label << "MISSING: no golden file " << golden_file << "\n  (write it with: "
+                          << sim::terminal_text(update_command(r)) << ")\n";
                 break;
             case status::match:
                 std::cout << label << "ok (trace hash " << sim::format_trace_hash(r.trace_hash) << ", "
@@ -484,7 +495,7 @@ action define_golden(CLI::App& cmd) {
                 std::cout << label << "DIFFERS from " << golden_file << " (" << plural(r.changes.size(), "change", "changes")
                           << ", old -> new)\n";
                 for (const auto& c : r.changes) std::cout << "  " << c << '\n';
-                std::cout << "  (if the change is intended: surge golden --update " << name << ", and review the diff)\n";
+                std::cout << "  (if the change is intended: " << sim::terminal_text(update_command(r)) << ", and review the diff)\n";
                 break;
             case status::removed: std::cout << label << "removed (no scenario " << scenario_file << ")\n"; break;
             case status::orphan: std::cout << label << "ORPHAN: no scenario " << scenario_file << "\n"; break;
@@ -569,13 +580,18 @@ action define_validate(CLI::App& cmd) {
         int code = exit_ok;
         for (const auto& f : o->files) {
             try {
-                const auto loaded = load_checked(f);
+                const auto loaded = load_checked(f, {}, sim::load_errors::all);
                 const auto& sc = loaded.scenario;
                 const sim::work_estimate estimate = check_work(f, sc, o->force);
                 std::cout << sim::terminal_text(f) << ": ok (" << sim::terminal_text(sc.name) << ", " << plural(sc.load.size(), "phase", "phases") << ", "
                           << plural(sc.faults.size(), "fault", "faults") << ", "
                           << plural(sc.thresholds.size(), "threshold", "thresholds") << ")\n";
                 if (o->verbose) std::cout << "  estimate: " << sim::estimate_text(estimate) << '\n';
+            } catch (const sim::input_errors& e) {  // every error of the file, one line each
+                std::cout.flush();
+                for (const auto& m : e.messages()) complain(m);
+                if (e.more() > 0) complain(sim::input_errors::more_line(e.more(), f));
+                code = exit_bad_input;
             } catch (const sim::input_error& e) {
                 std::cout.flush();
                 complain(e.what());

@@ -138,12 +138,12 @@ inline models::duration_dist read_dist(const context& c, const json& j, const st
 }
 
 inline void get_dist(const object_view& o, std::string_view key, models::duration_dist& out) {
-    if (o.has(key)) out = read_dist(o.ctx(), o[key], o.at(key));
+    if (o.has(key)) o.attempt([&] { out = read_dist(o.ctx(), o[key], o.at(key)); });
 }
 inline void get_dist(const object_view& o, std::string_view key, std::optional<models::duration_dist>& out) {
     if (!o.has(key)) return;
     if (o[key].is_null()) out.reset();
-    else out = read_dist(o.ctx(), o[key], o.at(key));
+    else o.attempt([&] { out = read_dist(o.ctx(), o[key], o.at(key)); });
 }
 
 /// A size, or {"min": S, "max": S} (uniform in bytes).
@@ -162,7 +162,7 @@ inline models::size_dist read_size_dist(const context& c, const json& j, const s
 }
 
 inline void get_size_dist(const object_view& o, std::string_view key, models::size_dist& out) {
-    if (o.has(key)) out = read_size_dist(o.ctx(), o[key], o.at(key));
+    if (o.has(key)) o.attempt([&] { out = read_size_dist(o.ctx(), o[key], o.at(key)); });
 }
 
 } // namespace surge::sim::load_detail

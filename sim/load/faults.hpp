@@ -43,12 +43,16 @@ inline models::fault read_fault(const context& c, const json& j, const std::stri
         if (!o.has(key) || std::find(kinds.begin(), kinds.end(), f.type) != kinds.end()) continue;
         std::vector<std::string> names;
         for (kind k : kinds) names.emplace_back(models::name_of(k));
-        c.fail(o.at(key), "'" + key + "' applies to " + join(names, " and ") + ", not " + kind_name);
+        o.attempt([&] { c.fail(o.at(key), "'" + key + "' applies to " + join(names, " and ") + ", not " + kind_name); });
     }
-    o.require("at");
-    f.at = read_time(c, o["at"], o.at("at"), sc.length);
+    o.attempt([&] {
+        o.require("at");
+        // When "duration" had an error (and errors are collected), any time inside the limit will do.
+        f.at = read_time(c, o["at"], o.at("at"), c.unknown("/duration") ? limits::max_run_length : sc.length);
+    });
     if (f.type == kind::disconnect_storm) {
-        if (o.has("for")) c.fail(o.at("for"), "'for' does not apply to disconnect_storm (the storm is an instant)");
+        if (o.has("for"))
+            o.attempt([&] { c.fail(o.at("for"), "'for' does not apply to disconnect_storm (the storm is an instant)"); });
         f.length = duration::zero();
     } else {
         o.get("for", f.length, duration_rule::positive);
@@ -60,9 +64,11 @@ inline models::fault read_fault(const context& c, const json& j, const std::stri
     o.get("fraction", f.fraction, unit_interval);
     o.get("silent", f.silent);
     o.get("workers", f.workers, 1);
-    if (f.workers > sc.server.workers)
-        c.expected(o.at("workers"), "an integer between 1 and server.workers (" + std::to_string(sc.server.workers) + ")",
-                   o["workers"]);
+    if (f.workers > sc.server.workers && !c.unknown("/server/workers"))
+        o.attempt([&] {
+            c.expected(o.at("workers"), "an integer between 1 and server.workers (" + std::to_string(sc.server.workers) + ")",
+                       o["workers"]);
+        });
     o.get("error_after", f.error_after);
     return f;
 }
@@ -76,7 +82,8 @@ inline std::vector<models::fault> read_faults(const context& c, const json& j, c
                         "each; see \"Limits\" in docs/scenarios.md), found " + std::to_string(j.size()));
     std::vector<models::fault> faults;
     faults.reserve(j.size());
-    for (std::size_t i = 0; i < j.size(); ++i) faults.push_back(read_fault(c, j[i], ptr + "/" + std::to_string(i), sc));
+    for (std::size_t i = 0; i < j.size(); ++i)
+        c.attempt([&] { faults.push_back(read_fault(c, j[i], ptr + "/" + std::to_string(i), sc)); });
     return faults;
 }
 

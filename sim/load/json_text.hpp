@@ -1,7 +1,8 @@
 // sim/load/json_text.hpp — the loader's error vocabulary: the input_error every bad input ends
 // in, the reading context that formats "FILE: /json/pointer: expected WHAT, found VALUE" (noting a
-// --set that put the value there), and the text helpers behind the messages: JSON pointer tokens,
-// values shown as written, and "did you mean" (optimal string alignment distance).
+// --set that put the value there), the error_list that collects every error of a file when reading
+// goes on past the first (surge validate), and the text helpers behind the messages: JSON pointer
+// tokens, values shown as written, and "did you mean" (optimal string alignment distance).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace surge::sim {
@@ -23,6 +25,44 @@ namespace surge::sim {
 class input_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+};
+
+/// An input_error about one place of a document: `pointer` is where (context::fail throws it), so
+/// that reading on past it knows which values are unknown.
+class located_input_error : public input_error {
+public:
+    located_input_error(const std::string& message, std::string pointer)
+        : input_error(message), pointer_(std::move(pointer)) {}
+    [[nodiscard]] const std::string& pointer() const noexcept { return pointer_; }
+
+private:
+    std::string pointer_;
+};
+
+/// Every error found in one file (reading with load_errors::all): messages() holds the first
+/// error_list::max_reported, each as an input_error's message, and more() how many were left out.
+/// what() is all of them, one per line, then "FILE: ... and N more errors".
+class input_errors : public input_error {
+public:
+    input_errors(std::vector<std::string> messages, std::size_t more, const std::string& file)
+        : input_error(joined(messages, more, file)), messages_(std::move(messages)), more_(more) {}
+
+    [[nodiscard]] const std::vector<std::string>& messages() const noexcept { return messages_; }
+    [[nodiscard]] std::size_t more() const noexcept { return more_; }
+    /// The line that stands for the errors left out: "FILE: ... and 3 more errors".
+    static std::string more_line(std::size_t more, const std::string& file) {
+        return file + ": ... and " + std::to_string(more) + (more == 1 ? " more error" : " more errors");
+    }
+
+private:
+    static std::string joined(const std::vector<std::string>& messages, std::size_t more, const std::string& file) {
+        std::string out;
+        for (const auto& m : messages) out += (out.empty() ? "" : "\n") + m;
+        if (more > 0) out += "\n" + more_line(more, file);
+        return out;
+    }
+    std::vector<std::string> messages_;
+    std::size_t more_ = 0;
 };
 
 } // namespace surge::sim
@@ -255,9 +295,65 @@ struct override_origin {
     std::string spec;
 };
 
+/// Where a reading that goes on past the first error puts the errors: each key that fails records
+/// its message and the reader goes on with the next key (the failed key keeps its default).
+/// Bounded: the first max_reported messages are kept, the rest only counted.
+class error_list {
+public:
+    static constexpr std::size_t max_reported = 50;
+
+    /// One error; `pointer` is the place it is about, if it names one.
+    void add(std::string message, const std::string* pointer = nullptr) {
+        if (pointer != nullptr && failed_.size() < max_failed_pointers) failed_.push_back(*pointer);
+        if (messages_.size() < max_reported) messages_.push_back(std::move(message));
+        else ++more_;
+    }
+    /// Whether the value at `ptr` is unknown: an error was about it or about an object or array
+    /// that holds it. A check relative to an unknown value is left out (it would compare with a
+    /// default the file did not ask for).
+    [[nodiscard]] bool failed(std::string_view ptr) const {
+        return std::any_of(failed_.begin(), failed_.end(), [&](const std::string& f) {
+            return ptr == f || (ptr.starts_with(f) && ptr.size() > f.size() && ptr[f.size()] == '/');
+        });
+    }
+    [[nodiscard]] bool empty() const noexcept { return messages_.empty(); }
+    [[nodiscard]] const std::vector<std::string>& messages() const noexcept { return messages_; }
+    [[nodiscard]] std::size_t more() const noexcept { return more_; }
+
+private:
+    // The places of the errors (the checks that refer to another key ask about a few top-level
+    // ones); bounded like the messages.
+    static constexpr std::size_t max_failed_pointers = 1000;
+    std::vector<std::string> messages_;
+    std::vector<std::string> failed_;
+    std::size_t more_ = 0;
+};
+
 struct context {
     std::string file;
     std::vector<override_origin> overrides;
+    /// Null: the first error is thrown (surge run). Set: attempt() records errors here and reading
+    /// goes on (surge validate).
+    error_list* errors = nullptr;
+
+    /// Reads one key (or section, or array element) with `read`: an input_error it throws is
+    /// recorded when errors are collected, and reading goes on; otherwise it propagates.
+    template <class Read>
+    void attempt(Read&& read) const {
+        if (errors == nullptr) {
+            read();
+            return;
+        }
+        try {
+            read();
+        } catch (const located_input_error& e) {
+            errors->add(e.what(), &e.pointer());
+        } catch (const input_error& e) {
+            errors->add(e.what());
+        }
+    }
+    /// Whether the value at `ptr` is unknown because reading went on past its error (error_list::failed).
+    [[nodiscard]] bool unknown(std::string_view ptr) const { return errors != nullptr && errors->failed(ptr); }
 
     /// "FILE: /pointer: WHAT", noting the --set that put a value there, if one did.
     [[noreturn]] void fail(const std::string& ptr, const std::string& what) const {
@@ -268,7 +364,7 @@ struct context {
                 msg += " (the value comes from --set " + quote_prefix(spec) + ")";
                 break;
             }
-        throw input_error(msg);
+        throw located_input_error(msg, ptr);
     }
     [[noreturn]] void expected(const std::string& ptr, const std::string& what, const json& found) const {
         fail(ptr, "expected " + what + ", found " + show(found));

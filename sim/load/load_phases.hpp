@@ -53,7 +53,8 @@ inline models::load_phase read_phase(const object_view& o, const models::scenari
     const context& c = o.ctx();
     models::load_phase p;
     o.require("at");
-    p.at = read_time(c, o["at"], o.at("at"), sc.length);
+    // When "duration" had an error (and errors are collected), any time inside the limit will do.
+    p.at = read_time(c, o["at"], o.at("at"), c.unknown("/duration") ? limits::max_run_length : sc.length);
     o.get("for", p.length, duration_rule::positive);
 
     const bool closed = o.has("clients");
@@ -61,37 +62,49 @@ inline models::load_phase read_phase(const object_view& o, const models::scenari
     if (closed) {
         for (const char* key : {"rate", "ramp_to", "arrivals"})
             if (o.has(key))
-                c.fail(o.at(key), std::string("'") + key + "' applies to open phases; a closed phase (one with \"clients\") "
-                                  "has no rate: remove \"" + key + "\" or \"clients\"");
-        p.clients = read_count(c, o["clients"], o.at("clients"), 1, limits::max_clients,
-                               "closed-phase clients, all phases together: one coroutine each");
+                o.attempt([&] {
+                    c.fail(o.at(key), std::string("'") + key + "' applies to open phases; a closed phase (one with \"clients\") "
+                                      "has no rate: remove \"" + key + "\" or \"clients\"");
+                });
+        o.attempt([&] {
+            p.clients = read_count(c, o["clients"], o.at("clients"), 1, limits::max_clients,
+                                   "closed-phase clients, all phases together: one coroutine each");
+        });
         get_dist(o, "think", p.think);
         o.get("requests", p.requests_per_client, 0);
     } else {
         for (const char* key : {"think", "requests"})
             if (o.has(key))
-                c.fail(o.at(key), std::string("'") + key + "' applies to closed phases (with \"clients\"), not to open ones (with \"rate\")");
-        o.require("rate", "an open phase needs \"rate\" (a closed phase has \"clients\" instead)");
-        p.start_rate = read_rate(c, o["rate"], o.at("rate"), false);
+                o.attempt([&] {
+                    c.fail(o.at(key), std::string("'") + key +
+                                          "' applies to closed phases (with \"clients\"), not to open ones (with \"rate\")");
+                });
+        o.attempt([&] {
+            o.require("rate", "an open phase needs \"rate\" (a closed phase has \"clients\" instead)");
+            p.start_rate = read_rate(c, o["rate"], o.at("rate"), false);
+        });
         if (o.has("ramp_to")) {
             if (o["ramp_to"].is_null()) p.end_rate.reset();
-            else p.end_rate = read_rate(c, o["ramp_to"], o.at("ramp_to"), false);
+            else o.attempt([&] { p.end_rate = read_rate(c, o["ramp_to"], o.at("ramp_to"), false); });
         }
         o.get_enum("arrivals", p.spacing);
     }
     if (o.has("batch"))
-        p.batch = read_count(c, o["batch"], o.at("batch"), 1, limits::max_batch,
-                             "a phase's batch: notifications per request, carried in 32 bits");
+        o.attempt([&] {
+            p.batch = read_count(c, o["batch"], o.at("batch"), 1, limits::max_batch,
+                                 "a phase's batch: notifications per request, carried in 32 bits");
+        });
     o.get_enum("target", p.target);
-    if (o.has("recipients")) {
-        if (p.target != models::target_kind::users)
-            c.fail(o.at("recipients"), "'recipients' applies to \"target\": \"users\" only");
-        p.recipients = read_int(c, o["recipients"], o.at("recipients"), 1);
-        if (p.recipients > sc.users.count)
-            c.expected(o.at("recipients"), "an integer between 1 and users.count (" + std::to_string(sc.users.count) + ")",
-                       o["recipients"]);
-    }
-    if (o.has("priority")) p.priority_weights = read_priority(c, o["priority"], o.at("priority"));
+    if (o.has("recipients") && !c.unknown(o.at("target")))
+        o.attempt([&] {
+            if (p.target != models::target_kind::users)
+                c.fail(o.at("recipients"), "'recipients' applies to \"target\": \"users\" only");
+            p.recipients = read_int(c, o["recipients"], o.at("recipients"), 1);
+            if (p.recipients > sc.users.count && !c.unknown("/users/count"))
+                c.expected(o.at("recipients"), "an integer between 1 and users.count (" + std::to_string(sc.users.count) + ")",
+                           o["recipients"]);
+        });
+    if (o.has("priority")) o.attempt([&] { p.priority_weights = read_priority(c, o["priority"], o.at("priority")); });
     get_size_dist(o, "payload", p.payload);
     return p;
 }
@@ -106,19 +119,24 @@ inline std::vector<models::load_phase> read_load(const context& c, const json& j
     std::int64_t clients = 0;  // closed-phase clients so far, all phases together
     const std::vector<std::string> keys{"at", "for", "rate", "ramp_to", "arrivals", "clients", "think", "requests",
                                         "batch", "target", "recipients", "priority", "payload"};
-    for (std::size_t i = 0; i < j.size(); ++i) {
-        const object_view o(c, j[i], ptr + "/" + std::to_string(i), keys, "a load phase object");
-        phases.push_back(read_phase(o, sc));
-        clients += phases.back().clients;  // each <= max_clients: no overflow
-        if (clients > limits::max_clients)
-            c.expected(o.at("clients"), "clients adding up to at most " + std::to_string(limits::max_clients) +
-                                            " over all phases (the limit on closed-phase clients, all phases together: "
-                                            "one coroutine each; see \"Limits\" in docs/scenarios.md)",
-                       o["clients"]);
-        if (i > 0 && phases[i].at < phases[i - 1].at)
-            c.fail(o.at("at"), "phases must be sorted by \"at\": " + surge::to_string(phases[i].at.since_start()) +
-                                   " comes before the previous phase's " + surge::to_string(phases[i - 1].at.since_start()));
-    }
+    const models::load_phase* previous = nullptr;  // the last phase read (a bad one is skipped)
+    phases.reserve(j.size());
+    for (std::size_t i = 0; i < j.size(); ++i)
+        c.attempt([&] {
+            const object_view o(c, j[i], ptr + "/" + std::to_string(i), keys, "a load phase object");
+            const models::load_phase p = read_phase(o, sc);
+            clients += p.clients;  // each <= max_clients: no overflow
+            if (clients > limits::max_clients)
+                c.expected(o.at("clients"), "clients adding up to at most " + std::to_string(limits::max_clients) +
+                                                " over all phases (the limit on closed-phase clients, all phases together: "
+                                                "one coroutine each; see \"Limits\" in docs/scenarios.md)",
+                           o["clients"]);
+            if (previous != nullptr && p.at < previous->at)
+                c.fail(o.at("at"), "phases must be sorted by \"at\": " + surge::to_string(p.at.since_start()) +
+                                       " comes before the previous phase's " + surge::to_string(previous->at.since_start()));
+            phases.push_back(p);
+            previous = &phases.back();
+        });
     return phases;
 }
 

@@ -1,6 +1,7 @@
 // sim/load/object_view.hpp — a JSON object being read: its keys are checked against the allowed
 // ones before any value is looked at (an unknown key is an error with "did you mean"), and its
-// members are read with their JSON pointers into fields that keep their defaults when absent.
+// members are read with their JSON pointers into fields that keep their defaults when absent (or
+// when the value is bad and errors are being collected: each key is one context::attempt).
 #pragma once
 
 #include <sim/load/json_text.hpp>
@@ -36,7 +37,7 @@ public:
         if (!j_.is_object()) c_.expected(ptr_, what, j_);
         for (const auto& item : j_.items())
             if (std::find(allowed_.begin(), allowed_.end(), item.key()) == allowed_.end())
-                c_.fail(at(item.key()), unknown_key_message(item.key(), allowed_));
+                c_.attempt([&] { c_.fail(at(item.key()), unknown_key_message(item.key(), allowed_)); });
     }
 
     [[nodiscard]] bool has(std::string_view key) const { return j_.contains(key); }
@@ -53,6 +54,13 @@ public:
         if (!has(key)) missing(key, hint);
     }
 
+    /// Reads one key's value with `read` (context::attempt): when errors are collected, a bad
+    /// value is recorded and the key keeps its default.
+    template <class Read>
+    void attempt(Read&& read) const {
+        c_.attempt(std::forward<Read>(read));
+    }
+
     /// A nested object with its own allowed keys.
     [[nodiscard]] object_view object(std::string_view key, std::vector<std::string> allowed) const {
         return object_view(c_, (*this)[key], at(key), std::move(allowed));
@@ -60,32 +68,32 @@ public:
 
     // Setters that leave `out` (the default) alone when the key is absent.
     void get(std::string_view key, std::int64_t& out, std::int64_t lo, std::optional<std::int64_t> hi = std::nullopt) const {
-        if (has(key)) out = read_int(c_, (*this)[key], at(key), lo, hi);
+        if (has(key)) attempt([&] { out = read_int(c_, (*this)[key], at(key), lo, hi); });
     }
     void get(std::string_view key, double& out, const number_range& range) const {
-        if (has(key)) out = read_number(c_, (*this)[key], at(key), range);
+        if (has(key)) attempt([&] { out = read_number(c_, (*this)[key], at(key), range); });
     }
     void get(std::string_view key, bool& out) const {
-        if (has(key)) out = read_bool(c_, (*this)[key], at(key));
+        if (has(key)) attempt([&] { out = read_bool(c_, (*this)[key], at(key)); });
     }
     void get(std::string_view key, duration& out, duration_rule rule = duration_rule::non_negative) const {
-        if (has(key)) out = read_duration(c_, (*this)[key], at(key), rule);
+        if (has(key)) attempt([&] { out = read_duration(c_, (*this)[key], at(key), rule); });
     }
     /// An optional duration: absent keeps the default, null clears it.
     void get(std::string_view key, std::optional<duration>& out, duration_rule rule = duration_rule::non_negative) const {
         if (!has(key)) return;
         if ((*this)[key].is_null()) out.reset();
-        else out = read_duration(c_, (*this)[key], at(key), rule);
+        else attempt([&] { out = read_duration(c_, (*this)[key], at(key), rule); });
     }
     void get(std::string_view key, models::rate& out, bool positive) const {
-        if (has(key)) out = read_rate(c_, (*this)[key], at(key), positive);
+        if (has(key)) attempt([&] { out = read_rate(c_, (*this)[key], at(key), positive); });
     }
     void get_size(std::string_view key, std::int64_t& out) const {
-        if (has(key)) out = read_size(c_, (*this)[key], at(key));
+        if (has(key)) attempt([&] { out = read_size(c_, (*this)[key], at(key)); });
     }
     template <models::named_enum Enum>
     void get_enum(std::string_view key, Enum& out) const {
-        if (has(key)) out = read_enum<Enum>(c_, (*this)[key], at(key));
+        if (has(key)) attempt([&] { out = read_enum<Enum>(c_, (*this)[key], at(key)); });
     }
 
 private:

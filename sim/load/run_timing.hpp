@@ -27,12 +27,16 @@ inline std::string run_length_limit_text() {
 /// checked against the limit before they are added, so their sum cannot overflow.
 inline void read_run_timing(const object_view& o, models::scenario& sc) {
     const context& c = o.ctx();
-    o.require("duration", "how much virtual time to simulate, e.g. \"120s\"");
-    sc.length = read_duration(c, o["duration"], o.at("duration"), duration_rule::positive);
-    if (sc.length > limits::max_run_length)
-        c.expected(o.at("duration"), "a duration <= " + run_length_limit_text(), o["duration"]);
+    o.attempt([&] {
+        o.require("duration", "how much virtual time to simulate, e.g. \"120s\"");
+        const duration length = read_duration(c, o["duration"], o.at("duration"), duration_rule::positive);
+        if (length > limits::max_run_length)
+            c.expected(o.at("duration"), "a duration <= " + run_length_limit_text(), o["duration"]);
+        sc.length = length;
+    });
     o.get("sample_interval", sc.sample_interval, duration_rule::positive);
     o.get("drain", sc.drain);
+    if (c.unknown(o.at("duration"))) return;  // errors are being collected: nothing to check against
     if (sc.drain > limits::max_run_length || sc.length + sc.drain > limits::max_run_length)
         c.expected(o.at("drain"), "a drain with duration + drain <= " + run_length_limit_text(), o["drain"]);
     const std::int64_t samples = (sc.length + sc.drain) / sc.sample_interval;

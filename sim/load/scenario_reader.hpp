@@ -2,6 +2,8 @@
 // order that lets later sections check against earlier ones (load and faults refer to users.count
 // and server.workers), then the thresholds. "protocol" is allowed but not read here: it is the live
 // replay's section, which sim/load.hpp carries raw for the tool (tools/replay/protocol_section.hpp).
+// Every key is read in its own context::attempt, so that surge validate can report all of a
+// file's errors (a bad key keeps its default; reading goes on with the next key).
 #pragma once
 
 #include <sim/load/faults.hpp>
@@ -19,6 +21,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace surge::sim::load_detail {
 
@@ -31,44 +34,61 @@ inline scenario read_scenario(const context& c, const json& doc) {
                          "links", "server", "offline_queue", "database", "load", "degradation", "faults", "memory",
                          "thresholds", "protocol"});
     scenario sc;
-    if (o.has("$schema")) (void)read_string(c, o["$schema"], o.at("$schema"));
-    o.require("name", "a scenario needs a name");
-    sc.name = read_string(c, o["name"], o.at("name"));
-    if (sc.name.empty()) c.expected(o.at("name"), "a non-empty string", o["name"]);
-    if (o.has("description")) sc.description = read_string(c, o["description"], o.at("description"));
-    read_run_timing(o, sc);
-    if (o.has("seed")) {
-        const json& s = o["seed"];
-        if (!s.is_number_integer() || (!s.is_number_unsigned() && s.get<std::int64_t>() < 0))
-            c.expected(o.at("seed"), "an integer between 0 and 18446744073709551615", s);
-        sc.seed = s.get<std::uint64_t>();
-    }
+    // Each key is one attempt: when errors are collected (surge validate), a bad key is recorded
+    // and the next one is read; a later check against a key that failed sees that key's default.
+    if (o.has("$schema")) o.attempt([&] { (void)read_string(c, o["$schema"], o.at("$schema")); });
+    o.attempt([&] {
+        o.require("name", "a scenario needs a name");
+        sc.name = read_string(c, o["name"], o.at("name"));
+        if (sc.name.empty()) c.expected(o.at("name"), "a non-empty string", o["name"]);
+    });
+    if (o.has("description")) o.attempt([&] { sc.description = read_string(c, o["description"], o.at("description")); });
+    o.attempt([&] { read_run_timing(o, sc); });
+    if (o.has("seed"))
+        o.attempt([&] {
+            const json& s = o["seed"];
+            if (!s.is_number_integer() || (!s.is_number_unsigned() && s.get<std::int64_t>() < 0))
+                c.expected(o.at("seed"), "an integer between 0 and 18446744073709551615", s);
+            sc.seed = s.get<std::uint64_t>();
+        });
 
     // Sections the load and faults refer to (users.count, server.workers) come first.
-    if (o.has("users"))
+    const auto section = [&](std::string_view key, auto read) {
+        if (o.has(key)) o.attempt(read);
+    };
+    section("users", [&] {
         sc.users = read_users(o.object("users", {"count", "connect", "online", "offline", "reconnect", "messages", "message_size"}));
-    if (o.has("links"))
+    });
+    section("links", [&] {
         sc.links = read_links(o.object("links", {"handshake", "latency", "bandwidth", "loss", "retransmit", "connect_failure",
                                                  "connect_timeout", "drops", "ping_interval", "ping_timeout", "slow"}));
-    if (o.has("server"))
+    });
+    section("server", [&] {
         sc.server = read_server(o.object("server", {"workers", "cost_per_notification", "cost_per_message", "cost_per_connect",
                                                     "cost_per_client_message", "queue_capacity", "send_buffer",
                                                     "slow_consumer", "max_connections", "queries"}));
-    if (o.has("offline_queue"))
+    });
+    section("offline_queue", [&] {
         sc.offline_queue = read_offline_queue(o.object("offline_queue", {"enabled", "max_messages", "ttl", "drop"}));
-    if (o.has("database"))
+    });
+    section("database", [&] {
         sc.database = read_database(o.object("database", {"pool_size", "max_overflow", "checkout_timeout", "connect", "query",
                                                           "query_timeout"}));
-    if (o.has("degradation"))
+    });
+    section("degradation", [&] {
         sc.degradation = read_degradation(o.object("degradation", {"shedding", "rate_limit", "circuit_breaker", "retry",
                                                                    "request_timeout"}));
-    if (o.has("memory"))
+    });
+    section("memory", [&] {
         sc.memory = read_memory(o.object("memory", {"per_connection", "per_notification", "per_queued_message",
                                                     "per_buffered_message", "per_request"}));
-    o.require("load", "a scenario needs at least one load phase, e.g. [{\"at\": \"0s\", \"rate\": \"100/s\"}]");
-    sc.load = read_load(c, o["load"], o.at("load"), sc);
-    if (o.has("faults")) sc.faults = read_faults(c, o["faults"], o.at("faults"), sc);
-    if (o.has("thresholds")) sc.thresholds = read_thresholds(c, o["thresholds"], o.at("thresholds"));
+    });
+    o.attempt([&] {
+        o.require("load", "a scenario needs at least one load phase, e.g. [{\"at\": \"0s\", \"rate\": \"100/s\"}]");
+        sc.load = read_load(c, o["load"], o.at("load"), sc);
+    });
+    section("faults", [&] { sc.faults = read_faults(c, o["faults"], o.at("faults"), sc); });
+    section("thresholds", [&] { sc.thresholds = read_thresholds(c, o["thresholds"], o.at("thresholds")); });
     return sc;
 }
 

@@ -166,7 +166,7 @@ inline std::vector<threshold> read_thresholds(const context& c, const json& j, c
         c.expected(ptr, "an object of metric -> comparison, e.g. {\"" +
                             std::string(models::metric_of(models::metric_id::delivery_latency_p99).name) + "\": \"< 1s\"}", j);
     std::vector<threshold> out;
-    for (const auto& item : j.items()) {
+    for (const auto& item : j.items()) c.attempt([&] {
         const std::string p = ptr + "/" + pointer_token(item.key());
         if (metric_unit(item.key()).empty()) {
             std::string msg = unknown_key_message(item.key(), known_metrics(), "metric");
@@ -185,7 +185,7 @@ inline std::vector<threshold> read_thresholds(const context& c, const json& j, c
             c.fail(p, msg);
         }
         out.push_back(read_threshold(c, item.key(), item.value(), p));
-    }
+    });
     return out;
 }
 

@@ -63,6 +63,12 @@ surge_cli_test(validate_missing_file EXIT 2 ARGS validate no-such-scenario.json 
   STDERR "^surge: no-such-scenario\\.json: cannot read")
 surge_cli_test(validate_bad_file EXIT 2 ARGS validate ${PROJECT_SOURCE_DIR}/tests/sim/bad/misspelt_key.json STDOUT_EMPTY
   STDERR "^surge: [^\n]*misspelt_key\\.json: ")
+# validate reports every error of a file, one line each, in the order of the file's keys; run the first.
+set(three_errors ${PROJECT_SOURCE_DIR}/tests/sim/several_errors/three_errors.json)
+surge_cli_test(validate_every_error EXIT 2 ARGS validate ${three_errors} STDOUT_EMPTY
+  STDERR "^surge: [^\n]*three_errors\\.json: /users/count: expected an integer >= 0, found -5\nsurge: [^\n]*three_errors\\.json: /database/pool_sise: unknown key. did you mean 'pool_size'\\?\nsurge: [^\n]*three_errors\\.json: /thresholds/delivery\\.latncy\\.p99: unknown metric. did you mean 'delivery\\.latency\\.p99'\\?\n$")
+surge_cli_test(run_first_error EXIT 2 ARGS run ${three_errors} STDOUT_EMPTY
+  STDERR "^surge: [^\n]*three_errors\\.json: /users/count: expected an integer >= 0, found -5\n$")
 surge_cli_test(validate_syntax_error EXIT 2 ARGS validate ${PROJECT_SOURCE_DIR}/tests/sim/bad/syntax_error.json
   STDOUT_EMPTY STDERR "^surge: [^\n]*syntax_error\\.json:[0-9]+:[0-9]+")
 surge_cli_test(run_missing_file EXIT 2 ARGS run no-such-scenario.json STDOUT_EMPTY
@@ -180,7 +186,7 @@ if(EXISTS ${SURGE_CLI_SCENARIOS}/baseline.json)
   file(MAKE_DIRECTORY ${SURGE_CLI_DIR}/golden-empty)
   set(golden_args --scenarios ${SURGE_CLI_SCENARIOS} baseline)
   surge_cli_test(golden_missing EXIT 1 ARGS golden --dir ${SURGE_CLI_DIR}/golden-empty ${golden_args}
-    STDOUT "^golden baseline: MISSING: no golden file [^\n]*golden-empty/baseline\\.json\n  \\(write it with: surge golden --update baseline\\)\n$")
+    STDOUT "^golden baseline: MISSING: no golden file [^\n]*golden-empty/baseline\\.json\n  \\(write it with: surge golden --update --scenarios [^ \n]*/sim/scenarios --dir [^ \n]*/golden-empty baseline\\)\n$")
   surge_cli_test(golden_unknown_scenario EXIT 2 ARGS golden --dir ${SURGE_CLI_DIR}/golden-empty --scenarios ${SURGE_CLI_SCENARIOS}
     no-such-scenario STDOUT_EMPTY STDERR "^surge: no-such-scenario: no such scenario file, and no built-in scenario of that name in ")
   surge_cli_test(golden_update_writes EXIT 0 ARGS golden --update --dir ${SURGE_CLI_DIR}/golden-scratch ${golden_args}

@@ -33,3 +33,9 @@ foreach(rel IN LISTS golden_files)
     set_tests_properties(golden.orphan.${test_name} PROPERTIES LABELS golden WILL_FAIL ON)
   endif()
 endforeach()
+
+# The hint printed for a file that differs updates the same files (--scenarios, --dir) when pasted.
+add_test(NAME golden.update_hint
+  COMMAND ${CMAKE_COMMAND} -DSURGE=$<TARGET_FILE:surge_cli> -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
+          -DWORK=${CMAKE_CURRENT_BINARY_DIR}/golden_hint -P ${CMAKE_CURRENT_LIST_DIR}/golden_hint_check.cmake)
+set_tests_properties(golden.update_hint PROPERTIES LABELS golden)

@@ -691,4 +691,150 @@ BOOST_AUTO_TEST_CASE(protocol_section_is_carried_raw) {
     BOOST_TEST(loaded.protocol->context.file == "t.json");
 }
 
+/// Every error of a file (load_errors::all, what surge validate prints), or an empty list if the
+/// file loads.
+std::vector<std::string> all_errors_of(const std::string& text, std::size_t* more = nullptr) {
+    try {
+        (void)load_scenario_text(text, "t.json", {}, surge::sim::load_errors::all);
+    } catch (const surge::sim::input_errors& e) {
+        if (more != nullptr) *more = e.more();
+        return e.messages();
+    }
+    return {};
+}
+
+BOOST_AUTO_TEST_CASE(all_errors_of_a_file_each_with_its_pointer) {
+    const auto file = std::string(SURGE_SOURCE_DIR) + "/tests/sim/several_errors/three_errors.json";
+    const std::vector<std::string> expected{
+        file + ": /users/count: expected an integer >= 0, found -5",
+        file + ": /database/pool_sise: unknown key; did you mean 'pool_size'?",
+        file + ": /thresholds/delivery.latncy.p99: unknown metric; did you mean 'delivery.latency.p99'?",
+    };
+    try {
+        (void)surge::sim::load_scenario_file(file, {}, surge::sim::load_errors::all);
+        BOOST_ERROR("no error");
+    } catch (const surge::sim::input_errors& e) {
+        BOOST_TEST(e.messages() == expected, boost::test_tools::per_element());
+        BOOST_TEST(e.more() == 0u);
+        BOOST_TEST(std::string(e.what()) == expected[0] + "\n" + expected[1] + "\n" + expected[2]);
+    }
+    // Reading for the first error only (surge run) stops at the first of them.
+    try {
+        (void)surge::sim::load_scenario_file(file);
+        BOOST_ERROR("no error");
+    } catch (const surge::sim::input_errors&) {
+        BOOST_ERROR("load_errors::first threw the list");
+    } catch (const input_error& e) {
+        BOOST_TEST(std::string(e.what()) == expected[0]);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(all_errors_go_on_inside_a_section_and_an_array) {
+    // Two bad keys in one object, a bad phase between good ones (the sort check compares the good
+    // ones), and a bad fault: each reported, the good keys around them read.
+    const auto errors = all_errors_of(R"({"name": "m", "duration": "60s",
+        "links": {"loss": 1.5, "retransmit": "soon", "ping_interval": "5s"},
+        "load": [{"at": "10s", "rate": "10/s"}, {"at": "20s", "rate": "ten"}, {"at": "30s", "rate": "10/s"}],
+        "faults": [{"at": "5s", "for": "1s", "kind": "db_slowdown", "fraction": 0.5}]})");
+    BOOST_TEST_REQUIRE(errors.size() == 4u);
+    BOOST_TEST(errors[0] == "t.json: /links/loss: expected a number >= 0 and < 1, found 1.5");
+    BOOST_TEST(errors[1].starts_with("t.json: /links/retransmit: expected a duration string"));
+    BOOST_TEST(errors[2].starts_with("t.json: /load/1/rate: expected a rate string"));
+    BOOST_TEST(errors[3] == "t.json: /faults/0/fraction: 'fraction' applies to disconnect_storm, not db_slowdown");
+}
+
+BOOST_AUTO_TEST_CASE(all_errors_of_one_load_phase) {
+    // A phase whose "at" is good is read key by key: each bad key is reported.
+    const auto errors = all_errors_of(R"({"name": "m", "duration": "60s",
+        "load": [{"at": "0s", "rate": "ten", "batch": 0, "think": "1s", "priority": "urgent"}]})");
+    BOOST_TEST_REQUIRE(errors.size() == 4u);
+    BOOST_TEST(errors[0] == "t.json: /load/0/think: 'think' applies to closed phases (with \"clients\"), not to open ones (with \"rate\")");
+    BOOST_TEST(errors[1].starts_with("t.json: /load/0/rate: expected a rate string"));
+    BOOST_TEST(errors[2] == "t.json: /load/0/batch: expected an integer >= 1, found 0");
+    BOOST_TEST(errors[3].starts_with("t.json: /load/0/priority: expected one of \"low\""));
+}
+
+BOOST_AUTO_TEST_CASE(all_errors_of_one_fault) {
+    // Once its kind is known, a fault is read key by key.
+    const auto errors = all_errors_of(R"({"name": "m", "duration": "60s", "load": [{"at": "0s", "rate": "10/s"}],
+        "faults": [{"at": "90s", "for": "0s", "kind": "db_slowdown", "fraction": 0.5, "factor": -2}]})");
+    BOOST_TEST_REQUIRE(errors.size() == 4u);
+    BOOST_TEST(errors[0] == "t.json: /faults/0/fraction: 'fraction' applies to disconnect_storm, not db_slowdown");
+    BOOST_TEST(errors[1] == "t.json: /faults/0/at: expected a time before the end of the run (duration 60s), found \"90s\"");
+    BOOST_TEST(errors[2] == "t.json: /faults/0/for: expected a duration > 0, found \"0s\"");
+    BOOST_TEST(errors[3].starts_with("t.json: /faults/0/factor: expected a number > 0"));
+}
+
+BOOST_AUTO_TEST_CASE(all_errors_leave_out_checks_against_a_value_in_error) {
+    // "at" is checked against the duration, recipients against users.count, a worker loss against
+    // server.workers: when those had an error themselves, the checks would compare with defaults
+    // (60s, 1000 users, 1 worker) the file never asked for, so only the 3 real errors are reported.
+    const auto errors = all_errors_of(R"({"name": "m", "duration": "12 parsecs", "users": {"count": "many"},
+        "server": {"workers": 0},
+        "load": [{"at": "90s", "rate": "10/s", "target": "users", "recipients": 5000}],
+        "faults": [{"at": "100s", "for": "5s", "kind": "worker_loss", "workers": 3}]})");
+    BOOST_TEST_REQUIRE(errors.size() == 3u);
+    BOOST_TEST(errors[0].starts_with("t.json: /duration: expected a duration string"));
+    BOOST_TEST(errors[1] == "t.json: /users/count: expected an integer >= 0, found \"many\"");
+    BOOST_TEST(errors[2] == "t.json: /server/workers: expected an integer >= 1, found 0");
+    // The same checks do apply when the values they refer to are good.
+    const auto good_refs = all_errors_of(R"({"name": "m", "duration": "60s", "users": {"count": 10},
+        "server": {"workers": 2},
+        "load": [{"at": "90s", "rate": "10/s", "target": "users", "recipients": 50}],
+        "faults": [{"at": "10s", "for": "5s", "kind": "worker_loss", "workers": 3}]})");
+    BOOST_TEST_REQUIRE(good_refs.size() == 2u);
+    BOOST_TEST(good_refs[0] == "t.json: /load/0/at: expected a time before the end of the run (duration 60s), found \"90s\"");
+    BOOST_TEST(good_refs[1] == "t.json: /faults/0/workers: expected an integer between 1 and server.workers (2), found 3");
+}
+
+BOOST_AUTO_TEST_CASE(all_errors_are_bounded) {
+    std::string text = R"({"name": "m", "duration": "60s", "load": [{"at": "0s", "rate": "10/s"}])";
+    // Zero-padded: the loader reads an object's keys in sorted order.
+    for (int i = 0; i < 62; ++i) text += std::string(", \"unknown_") + (i < 10 ? "0" : "") + std::to_string(i) + "\": 1";
+    text += "}";
+    std::size_t more = 0;
+    const auto errors = all_errors_of(text, &more);
+    BOOST_TEST(errors.size() == surge::sim::load_detail::error_list::max_reported);
+    BOOST_TEST(errors.size() == 50u);
+    BOOST_TEST(more == 12u);
+    BOOST_TEST(errors.front().starts_with("t.json: /unknown_00: unknown key; "));
+    BOOST_TEST(errors.back().starts_with("t.json: /unknown_49: unknown key; "));
+    BOOST_TEST(surge::sim::input_errors::more_line(more, "t.json") == "t.json: ... and 12 more errors");
+}
+
+BOOST_AUTO_TEST_CASE(all_errors_stop_at_what_makes_the_rest_meaningless) {
+    // Not JSON, and not an object: one error each, as when reading stops at the first.
+    BOOST_TEST(all_errors_of("{\"name\": ") == std::vector<std::string>{error_of("{\"name\": ")});
+    BOOST_TEST(all_errors_of("[1, 2]") == std::vector<std::string>{error_of("[1, 2]")});
+    BOOST_TEST(all_errors_of(minimal).empty());
+}
+
+/// Each broken fixture of tests/sim/bad (one error each) gives exactly its one message, the same
+/// whether reading stops at the first error or collects them all.
+BOOST_AUTO_TEST_CASE(single_error_fixtures_give_one_unchanged_message) {
+    std::size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(SURGE_SOURCE_DIR) + "/tests/sim/bad")) {
+        if (entry.path().extension() != ".json") continue;
+        ++files;
+        const std::string path = entry.path().string();
+        std::string first;
+        try {
+            (void)surge::sim::load_scenario_file(path);
+        } catch (const input_error& e) {
+            first = e.what();
+        }
+        BOOST_TEST_CONTEXT(path) {
+            BOOST_TEST(!first.empty());
+            try {
+                (void)surge::sim::load_scenario_file(path, {}, surge::sim::load_errors::all);
+                BOOST_ERROR("no error");
+            } catch (const surge::sim::input_errors& e) {
+                BOOST_TEST(e.messages() == std::vector<std::string>{first}, boost::test_tools::per_element());
+                BOOST_TEST(e.more() == 0u);
+            }
+        }
+    }
+    BOOST_TEST(files >= 30u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,7 +1,8 @@
 // tools/commands/command.hpp — the conventions every `surge` subcommand shares: how a subcommand is
 // declared (its options on a CLI11 subcommand, then an action to run), exit codes, messages on
 // stderr prefixed "surge: ", and the parsers of the options that several commands take (--seed,
-// durations, output files), so that `surge run` and `surge replay` read the same text the same way.
+// durations, output files), so that `surge run` and `surge replay` read the same text the same way,
+// and the quoting of words in the commands a message tells the user to paste (shell_word).
 //
 // Included by tools/surge.cpp and by the translation units of commands that live apart from it
 // (tools/replay/replay_command.cpp: the live replay, on Beast and OpenSSL).
@@ -13,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
@@ -24,6 +26,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace surge::cli {
@@ -41,6 +44,19 @@ using definition = std::function<action(CLI::App& cmd)>;
 /// A message for the user on stderr, prefixed "surge: ", on one line: whatever it quotes from input
 /// is escaped for the terminal (sim/terminal_text.hpp).
 inline void complain(const std::string& message) { std::cerr << "surge: " << sim::terminal_text(message) << '\n'; }
+
+/// `word` as one word of a POSIX shell command that a user can paste: itself if it holds only
+/// characters no shell treats specially, else in single quotes (a quote inside as '\'').
+inline std::string shell_word(std::string_view word) {
+    const auto plain = [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+               std::string_view("_-./:=@%+,").find(ch) != std::string_view::npos;
+    };
+    if (!word.empty() && std::all_of(word.begin(), word.end(), plain)) return std::string(word);
+    std::string out = "'";
+    for (const char ch : word) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return out + "'";
+}
 
 /// A file's name without its directory: how a page or a table names a report or scenario file.
 inline std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }

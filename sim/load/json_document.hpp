@@ -135,7 +135,10 @@ private:
         std::string p;
         for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
             const frame& parent = frames_[i];
-            p += "/" + (parent.node->is_array() ? std::to_string(parent.node->size() - 1) : pointer_token(parent.key));
+            // Appended piece by piece: "/" + std::string(...) trips GCC 12's -Wrestrict at -O3 (a
+            // false positive in basic_string::insert; the Release build is the quickstart's).
+            p += '/';
+            p += parent.node->is_array() ? std::to_string(parent.node->size() - 1) : pointer_token(parent.key);
         }
         return p;
     }

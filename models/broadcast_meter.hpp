@@ -21,6 +21,8 @@ public:
     }
     /// Its last copy settled; the last arrival was `took` after the publish.
     void on_completed(time_point, duration took) { time_.record(took.count()); }
+    /// A live replay's broadcast times (from its delivery ledger), after the run.
+    void merge_time(const histogram& h) { time_.merge(h); }
 
     [[nodiscard]] std::uint64_t broadcasts() const noexcept { return count_; }
     [[nodiscard]] const tally& broadcast_recipients() const noexcept { return recipients_; }

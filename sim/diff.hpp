@@ -202,7 +202,7 @@ inline run_view view_of(const nlohmann::ordered_json& r, const std::string& wher
                 const std::string key =
                     t["metric"].get<std::string>() + " " + (e != t.end() && e->is_string() ? e->get<std::string>() : "");
                 if (!v.thresholds.contains(key)) v.threshold_order.push_back(key);
-                v.thresholds[key] = t["verdict"].get<std::string>() == "pass";
+                v.thresholds[key] = t["verdict"].get<std::string>() != "fail";  // "not_measured" does not fail
                 const auto m = t.find("measured");
                 v.measured[key] = m != t.end() && m->is_number() ? std::optional<double>(m->get<double>()) : std::nullopt;
             }

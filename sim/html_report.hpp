@@ -243,23 +243,33 @@ inline std::string percentile_plot(const std::vector<const json_t*>& runs, const
 /// A run's verdict: PASS when it completed and every threshold held.
 struct run_verdict {
     bool pass = false;
-    std::size_t failed = 0, total = 0;
+    std::size_t failed = 0, total = 0, not_measured = 0;  // total: every threshold, not_measured among them
     std::string why;  // "all 5 thresholds hold", "2 of 5 thresholds failed", "the run did not complete: ..."
 };
 
+/// As the terminal's verdict line (sim/report.hpp, verdict_line) words it.
 inline run_verdict verdict_of(const json_t& r) {
     run_verdict v;
+    std::string skip_note;
     if (r.contains("thresholds") && r["thresholds"].is_array())
         for (const auto& t : r["thresholds"]) {
             ++v.total;
-            if (str(t, "verdict") != "pass") ++v.failed;
+            const std::string verdict = str(t, "verdict");
+            if (verdict == "not_measured") {
+                if (v.not_measured++ == 0) skip_note = str(t, "note", "not measured");
+            } else if (verdict != "pass") {
+                ++v.failed;
+            }
         }
     const bool completed = r.value("completed", false);
+    const std::size_t judged = v.total - v.not_measured;
+    const std::string more = v.not_measured > 0 ? fmt::format(" ({} more {})", v.not_measured, skip_note) : "";
     v.pass = completed && v.failed == 0;
     v.why = !completed       ? "the run did not complete" + (r.contains("error") ? ": " + str(r, "error") : std::string())
             : v.total == 0   ? "no thresholds"
-            : v.failed == 0  ? fmt::format("all {} thresholds hold", v.total)
-                             : fmt::format("{} of {} thresholds failed", v.failed, v.total);
+            : judged == 0    ? "no threshold measured" + more
+            : v.failed == 0  ? fmt::format("all {} thresholds hold", judged) + more
+                             : fmt::format("{} of {} thresholds failed", v.failed, judged) + more;
     return v;
 }
 
@@ -287,14 +297,16 @@ inline std::string run_section(const json_t& r, std::string_view heading, std::s
         s += "<table class=\"thresholds\"><tr><th></th><th>metric</th><th>limit</th><th>measured</th><th>verdict</th></tr>\n";
         const auto& units = r.contains("units") && r["units"].is_object() ? r["units"] : json_t::object();
         for (const auto& t : r["thresholds"]) {
-            const bool pass = str(t, "verdict") == "pass";
+            const std::string verdict = str(t, "verdict");
+            const bool pass = verdict == "pass", skipped = verdict == "not_measured";
             const std::string metric = str(t, "metric");
             const std::string unit = units.contains(metric) && units[metric].is_string() ? units[metric].get<std::string>() : "";
             std::string measured = t.contains("measured") && t["measured"].is_number() ? tick(t["measured"].get<double>(), unit) : "—";
             if (t.contains("note") && t["note"].is_string()) measured += " (" + t["note"].get<std::string>() + ")";
-            s += fmt::format("<tr class=\"threshold {0}\"><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{0}</td></tr>\n",
-                             pass ? "pass" : "fail", pass ? "&#10003;" : "&#10007;", xml_text(metric), xml_text(str(t, "expression")),
-                             xml_text(measured));
+            s += fmt::format("<tr class=\"threshold {0}\"><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td></tr>\n",
+                             skipped ? "not_measured" : pass ? "pass" : "fail", skipped ? "&#8211;" : pass ? "&#10003;" : "&#10007;",
+                             xml_text(metric), xml_text(str(t, "expression")), xml_text(measured),
+                             skipped ? "not measured" : pass ? "pass" : "fail");
         }
         s += "</table>\n";
     }
@@ -361,7 +373,7 @@ inline constexpr std::string_view style = R"(body{font:14px/1.45 system-ui,sans-
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:36px}h3{font-size:15px;margin-top:22px}
 table{border-collapse:collapse;margin:6px 0}th,td{padding:3px 10px;text-align:left;border-bottom:1px solid #eee;vertical-align:top}
 table.meta th{font-weight:normal;color:#555}.verdict{font-size:17px;font-weight:600;padding:6px 10px;display:inline-block;border-radius:4px}
-.pass{color:#11652d}.fail{color:#a3141a}.verdict.pass{background:#e3f4e8}.verdict.fail{background:#fbe5e5}
+.pass{color:#11652d}.fail{color:#a3141a}.not_measured{color:#777}.verdict.pass{background:#e3f4e8}.verdict.fail{background:#fbe5e5}
 .chart{margin:10px 0 18px}.chart>svg{width:100%;height:auto}.key svg{width:26px;height:8px}.title{font-size:13px;font-weight:600}
 .y{font-size:11px;text-anchor:end;fill:#555}.x{font-size:11px;text-anchor:middle;fill:#555}.grid{stroke:#e6e6e6}
 .line{fill:none;stroke-width:1.6}.fault{fill:#d62728;fill-opacity:.13}.phase{stroke:#777;stroke-dasharray:3 3}

@@ -53,14 +53,24 @@ struct threshold_verdict {
     std::optional<double> measured;     // in the metric's unit (s, 1/s, B, B/s, ratio, count)
     bool pass = false;
     std::string note;                   // why it failed when not by comparison ("not measured", ...)
+    /// The run's mode cannot measure the metric (the catalogue's modes) and the threshold is not
+    /// required: it neither passes nor fails, and `pass` is true so that nothing counts it as a
+    /// failure. The report's verdict is "not_measured".
+    bool not_measured = false;
 };
 
-/// Compares each threshold with the run's metrics. A metric missing from the set (nothing was
-/// measured, e.g. a broadcast time percentile in a run without broadcasts) fails with the note
-/// "not measured": a threshold states a requirement, and an unmeasured requirement is not met.
-/// A NaN or infinite measurement fails with the note "not a finite number".
-inline std::vector<threshold_verdict> evaluate(const std::vector<threshold>& thresholds,
-                                               const models::metric_set& metrics) {
+/// The report's word for a verdict: "pass", "fail" or "not_measured".
+inline const char* verdict_name(const threshold_verdict& v) { return v.not_measured ? "not_measured" : v.pass ? "pass" : "fail"; }
+
+/// Compares each threshold with the metrics of a run of `mode`. A metric the mode cannot measure
+/// (the catalogue's modes: the server's insides in a live replay, live.* in a simulation) is "not
+/// measured in a live run / a simulation" and does not fail, unless the threshold is required;
+/// so one scenario gates both modes. A metric the mode measures but that is missing from the set
+/// (nothing happened to measure, e.g. a broadcast time percentile in a run without broadcasts)
+/// fails with the note "not measured": a threshold states a requirement, and an unmeasured
+/// requirement is not met. A NaN or infinite measurement fails with the note "not a finite number".
+inline std::vector<threshold_verdict> evaluate(const std::vector<threshold>& thresholds, const models::metric_set& metrics,
+                                               models::run_mode mode = models::run_mode::sim) {
     using op = threshold::op;
     std::vector<threshold_verdict> out;
     out.reserve(thresholds.size());
@@ -69,7 +79,14 @@ inline std::vector<threshold_verdict> evaluate(const std::vector<threshold>& thr
         v.metric = t.metric;
         v.expression = t.expression;
         v.measured = metrics.get(t.metric);
-        if (!v.measured) {
+        const models::metric_entry* e = models::find_metric(t.metric);
+        const bool measurable = e == nullptr || models::measurable_in(e->modes, mode);
+        const char* here = mode == models::run_mode::live ? "a live run" : "a simulation";
+        if (!v.measured && !measurable) {
+            v.pass = !t.required;
+            v.not_measured = !t.required;
+            v.note = t.required ? std::string("required, but ") + here + " cannot measure it" : std::string("not measured in ") + here;
+        } else if (!v.measured) {
             v.pass = false;
             v.note = "not measured";
         } else if (!std::isfinite(*v.measured)) {
@@ -102,19 +119,30 @@ inline int exit_code(const std::vector<threshold_verdict>& verdicts, bool comple
 
 /// "PASS: all 3 thresholds hold", "FAIL: 1 of 3 thresholds failed", "FAIL: the run stopped on
 /// an error", "PASS: no thresholds".
+/// Thresholds the mode could not measure are counted apart: "PASS: all 9 thresholds hold (2 more
+/// not measured in a live run)".
 inline std::string verdict_line(const std::vector<threshold_verdict>& verdicts, bool completed) {
     const auto failed = static_cast<std::size_t>(
         std::count_if(verdicts.begin(), verdicts.end(), [](const threshold_verdict& v) { return !v.pass; }));
-    const std::string n = std::to_string(verdicts.size());
-    const std::string noun = verdicts.size() == 1 ? " threshold" : " thresholds";
+    const auto skipped = static_cast<std::size_t>(
+        std::count_if(verdicts.begin(), verdicts.end(), [](const threshold_verdict& v) { return v.not_measured; }));
+    const std::size_t judged = verdicts.size() - skipped;
+    std::string more;
+    if (skipped > 0) {
+        const auto first = std::find_if(verdicts.begin(), verdicts.end(), [](const threshold_verdict& v) { return v.not_measured; });
+        more = " (" + std::to_string(skipped) + " more " + first->note + ")";
+    }
+    const std::string n = std::to_string(judged);
+    const std::string noun = judged == 1 ? " threshold" : " thresholds";
     if (!completed) {
         std::string s = "FAIL: the run stopped on an error";
         if (failed > 0) s += "; " + std::to_string(failed) + " of " + n + noun + " failed";
-        return s;
+        return s + more;
     }
     if (verdicts.empty()) return "PASS: no thresholds";
-    if (failed == 0) return verdicts.size() == 1 ? "PASS: the threshold holds" : "PASS: all " + n + noun + " hold";
-    return "FAIL: " + std::to_string(failed) + " of " + n + noun + " failed";
+    if (judged == 0) return "PASS: no threshold measured" + more;
+    if (failed == 0) return (judged == 1 ? "PASS: the threshold holds" : "PASS: all " + n + noun + " hold") + more;
+    return "FAIL: " + std::to_string(failed) + " of " + n + noun + " failed" + more;
 }
 
 /// exit_code() for a run: an interrupted run exits 128 + the signal (130 SIGINT, 143 SIGTERM),
@@ -294,7 +322,7 @@ inline nlohmann::ordered_json make_report(const run_result& result, const scenar
         t["metric"] = v.metric;
         t["expression"] = v.expression;
         t["measured"] = v.measured ? number(*v.measured) : ordered_json(nullptr);
-        t["verdict"] = v.pass ? "pass" : "fail";
+        t["verdict"] = verdict_name(v);
         if (!v.note.empty()) t["note"] = v.note;
         th.push_back(std::move(t));
     }
@@ -465,7 +493,7 @@ inline std::string summary_table(const run_result& result, const std::vector<thr
         for (const auto& v : verdicts) width = std::max(width, display_width(terminal_text(v.metric + " " + v.expression)));
         for (const auto& v : verdicts) {
             std::string s = "  ";
-            s += style.verdict(v.pass) + "  ";
+            s += (v.not_measured ? style.not_measured() : style.verdict(v.pass)) + "  ";
             s += pad_right(terminal_text(v.metric + " " + v.expression), width + 2);
             if (v.measured) {
                 const models::metric* m = result.metrics.find(v.metric);

@@ -58,7 +58,9 @@ struct terminal_style {
         if (!color) return pass ? "PASS" : "FAIL";
         return pass ? paint(green, "\u2713 PASS") : paint(red, "\u2717 FAIL");
     }
-    /// The columns verdict() takes.
+    /// A threshold the run's mode cannot measure: neither passed nor failed.
+    [[nodiscard]] std::string not_measured() const { return color ? paint(yellow, "- SKIP") : "SKIP"; }
+    /// The columns verdict() and not_measured() take.
     [[nodiscard]] std::size_t verdict_width() const { return color ? 6 : 4; }
 
     /// `word` ("PASS", "FAIL", "STOP", "REGRESSED" ...) in the colour of `good` (green), bad (red)

@@ -1,4 +1,5 @@
-// sim/threshold.hpp — a pass/fail rule on one report metric (in a scenario: "<metric name>": "< 1s"), and
+// sim/threshold.hpp — a pass/fail rule on one report metric (in a scenario: "<metric name>": "< 1s",
+// or {"limit": "< 1s", "required": true}), and
 // sim::scenario: what a scenario file describes, the models' parameters plus these rules. A
 // threshold is a report concept: the models never see one. sim/load/thresholds.hpp reads them,
 // sim/report.hpp judges a run by them.
@@ -20,6 +21,10 @@ struct threshold {
     std::string expression;                  // as written, e.g. "< 1s"
     enum class op : std::uint8_t { lt, le, gt, ge, eq, ne } comparison = op::lt;
     double value = 0;                        // in the metric's unit (seconds, bytes, ratio, per second)
+    /// A threshold on a metric the run's mode cannot measure (a live-only metric in a simulation,
+    /// the server's insides in a live replay) is "not measured" and does not fail the run, unless
+    /// it is required ({"limit": "< 1s", "required": true}): then it fails.
+    bool required = false;
 };
 
 /// The operators as a threshold writes them.

@@ -1,4 +1,5 @@
-// sim/load/thresholds.hpp — the "thresholds" object: metric -> comparison ("< 1s", ">= 95%").
+// sim/load/thresholds.hpp — the "thresholds" object: metric -> comparison ("< 1s", ">= 95%"), or
+// metric -> {"limit": comparison, "required": true}.
 // The metric must be in the catalogue and the value must be written in the metric's unit; both
 // are looked up through sim::metric_unit and sim::known_metrics (sim/metric_names.hpp).
 #pragma once
@@ -70,8 +71,27 @@ inline bool plain_number_out_of_range(std::string_view s) {
     return res.ec == std::errc::result_out_of_range && res.ptr == s.data() + s.size();
 }
 
+inline threshold read_comparison(const context& c, const std::string& metric, const json& j, const std::string& ptr);
+
+/// A threshold: a comparison string, or {"limit": COMPARISON, "required": BOOL} (required: fail
+/// when the run's mode cannot measure the metric, instead of "not measured").
 inline threshold read_threshold(const context& c, const std::string& metric, const json& j, const std::string& ptr) {
-    const char* form = "a comparison like \"< 1s\" or \">= 0.95\" (an operator <, <=, >, >=, ==, != and a value)";
+    if (!j.is_object()) return read_comparison(c, metric, j, ptr);
+    for (const auto& item : j.items())
+        if (item.key() != "limit" && item.key() != "required")
+            c.fail(ptr + "/" + pointer_token(item.key()), unknown_key_message(item.key(), {"limit", "required"}, "key"));
+    if (!j.contains("limit")) c.fail(ptr, "missing key \"limit\" (a comparison like \"< 1s\")");
+    threshold t = read_comparison(c, metric, j["limit"], ptr + "/limit");
+    if (j.contains("required")) {
+        if (!j["required"].is_boolean()) c.expected(ptr + "/required", "true or false", j["required"]);
+        t.required = j["required"].get<bool>();
+    }
+    return t;
+}
+
+inline threshold read_comparison(const context& c, const std::string& metric, const json& j, const std::string& ptr) {
+    const char* form = "a comparison like \"< 1s\" or \">= 0.95\" (an operator <, <=, >, >=, ==, != and a value), "
+                       "or {\"limit\": \"< 1s\", \"required\": true}";
     if (!j.is_string()) c.expected(ptr, form, j);
     threshold t;
     t.metric = metric;

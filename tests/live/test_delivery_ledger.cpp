@@ -102,4 +102,30 @@ BOOST_AUTO_TEST_CASE(broadcasts_within_their_budget) {
     BOOST_TEST((small.receive(b, 1) == receipt::unknown_id));
 }
 
+/// broadcast.time of a live run: from the intended publish to the last delivery, per broadcast,
+/// including the broadcasts the ledger has forgotten since (their time so far), not counting
+/// duplicates or broadcasts nobody received.
+BOOST_AUTO_TEST_CASE(broadcast_times_from_publish_to_last_delivery) {
+    delivery_ledger l(64, 1000, 16);  // two broadcasts remembered at once
+    const auto a = l.publish_broadcast(1'000);
+    BOOST_TEST((l.receive(a, 1, 1'500) == receipt::delivered));
+    BOOST_TEST((l.receive(a, 2, 4'000) == receipt::delivered));
+    BOOST_TEST((l.receive(a, 3, 2'000) == receipt::delivered));  // arrivals out of order across threads
+    BOOST_TEST((l.receive(a, 2, 9'000) == receipt::duplicate));  // not a delivery: no later last
+    const auto b = l.publish_broadcast(5'000);
+    BOOST_TEST((l.receive(b, 1, 5'250) == receipt::delivered));
+    auto h = l.broadcast_times();
+    BOOST_TEST(h.count() == 2U);
+    BOOST_TEST(h.min() == 250);
+    BOOST_TEST(h.max() == 3'000);
+    l.publish_broadcast(6'000);  // nobody receives it; a is forgotten, its time kept
+    l.publish_broadcast(7'000);  // nobody receives it; b is forgotten, its time kept
+    BOOST_TEST(l.broadcasts_remembered() == 2U);
+    h = l.broadcast_times();
+    BOOST_TEST(h.count() == 2U);  // a and b; the two remembered have no delivery
+    BOOST_TEST(h.min() == 250);
+    BOOST_TEST(h.max() == 3'000);
+    BOOST_TEST((l.receive(a, 4, 9'500) == receipt::unknown_id));  // forgotten: no longer counted
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -104,4 +104,18 @@ BOOST_AUTO_TEST_CASE(a_suite_gets_a_section_per_test_and_text_is_escaped) {
     BOOST_TEST(page.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;") != std::string::npos);
 }
 
+/// A threshold the mode could not measure: its own row mark, and counted apart in the verdict,
+/// worded as the terminal's verdict line.
+BOOST_AUTO_TEST_CASE(a_threshold_not_measured_is_neither_pass_nor_fail) {
+    auto r = report_of("baseline.json");
+    const auto n = r["thresholds"].size();
+    for (auto& t : r["thresholds"]) t["verdict"] = "pass";
+    r["thresholds"][0]["verdict"] = "not_measured";
+    r["thresholds"][0]["note"] = "not measured in a live run";
+    const auto page = sim::html_report({r}, {"live.json"});
+    BOOST_TEST(count(page, "<tr class=\"threshold not_measured\"><td>&#8211;</td>") == 1U);
+    BOOST_TEST(count(page, "<tr class=\"threshold pass\">") == n - 1);
+    BOOST_TEST(page.find(fmt::format("PASS — all {} thresholds hold (1 more not measured in a live run)", n - 1)) != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

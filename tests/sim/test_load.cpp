@@ -468,6 +468,33 @@ BOOST_AUTO_TEST_CASE(threshold_expressions) {
     BOOST_TEST(contains(set_error({"/thresholds=[]"}), "/thresholds: expected an object of metric -> comparison"));
 }
 
+/// The object form: {"limit": COMPARISON, "required": BOOL}; the string form is not required.
+BOOST_AUTO_TEST_CASE(threshold_objects) {
+    const auto sc = load_minimal({R"(/thresholds={"memory.peak_bytes": {"limit": "< 1GB", "required": true},)"
+                                  R"( "delivery.latency.p99": {"limit": "< 2s"}, "delivery.lost": "== 0"})"});
+    BOOST_REQUIRE(sc.thresholds.size() == 3u);
+    const auto of = [&](std::string_view metric) {
+        for (const auto& t : sc.thresholds)
+            if (t.metric == metric) return t;
+        BOOST_FAIL("no threshold on " << metric);
+        return surge::sim::threshold{};
+    };
+    BOOST_TEST(of("memory.peak_bytes").expression == "< 1GB");
+    BOOST_TEST(close(of("memory.peak_bytes").value, 1e9));
+    BOOST_TEST(of("memory.peak_bytes").required);
+    BOOST_TEST(!of("delivery.latency.p99").required);
+    BOOST_TEST(close(of("delivery.latency.p99").value, 2.0));
+    BOOST_TEST(!of("delivery.lost").required);
+    BOOST_TEST(contains(set_error({R"(/thresholds={"delivery.lost": {"limit": "== 0", "requried": true}})"}),
+                        "/thresholds/delivery.lost/requried: unknown key"));
+    BOOST_TEST(contains(set_error({R"(/thresholds={"delivery.lost": {"required": true}})"}),
+                        "/thresholds/delivery.lost: missing key \"limit\""));
+    BOOST_TEST(contains(set_error({R"(/thresholds={"delivery.lost": {"limit": "== 0", "required": "yes"}})"}),
+                        "/thresholds/delivery.lost/required: expected true or false"));
+    BOOST_TEST(contains(set_error({R"(/thresholds={"delivery.lost": {"limit": "< 1s"}})"}),
+                        "/thresholds/delivery.lost/limit: \"< 1s\": 1s is a duration, but delivery.lost is a count"));
+}
+
 BOOST_AUTO_TEST_CASE(metric_names) {
     const auto& names = surge::sim::known_metrics();
     BOOST_TEST(names.size() == surge::sim::metric_catalogue().size());

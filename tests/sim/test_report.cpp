@@ -145,6 +145,49 @@ BOOST_AUTO_TEST_CASE(missing_metric_fails_as_not_measured) {
     BOOST_TEST(v[0].note == "not measured");
 }
 
+/// One scenario gates both modes (issue 14): a metric the run's mode cannot measure is "not
+/// measured" and does not fail, unless the threshold is required; a metric the mode measures but
+/// that is missing still fails.
+BOOST_AUTO_TEST_CASE(a_metric_the_mode_cannot_measure_is_not_measured) {
+    using op = sim::threshold::op;
+    m::metric_set ms;
+    ms.set("delivery.latency.p99", 0.1, "s");
+    auto required = make_threshold("memory.bytes_per_connection", op::lt, 1e6, "< 1MB");
+    required.required = true;
+    const std::vector<sim::threshold> ts{
+        make_threshold("memory.bytes_per_connection", op::lt, 1e6, "< 1MB"),  // sim only
+        required,
+        make_threshold("live.protocol_errors", op::eq, 0, "== 0"),             // live only
+        make_threshold("broadcast.time.p99", op::lt, 1.0, "< 1s"),             // both, but no broadcast happened
+        make_threshold("delivery.latency.p99", op::lt, 1.0, "< 1s"),
+    };
+    const auto live = sim::evaluate(ts, ms, m::run_mode::live);
+    BOOST_REQUIRE_EQUAL(live.size(), 5U);
+    BOOST_TEST((live[0].pass && live[0].not_measured));
+    BOOST_TEST(live[0].note == "not measured in a live run");
+    BOOST_TEST(std::string(sim::verdict_name(live[0])) == "not_measured");
+    BOOST_TEST((!live[1].pass && !live[1].not_measured));
+    BOOST_TEST(live[1].note == "required, but a live run cannot measure it");
+    BOOST_TEST(std::string(sim::verdict_name(live[1])) == "fail");
+    BOOST_TEST((!live[2].pass && live[2].note == "not measured"));  // measurable live, and missing
+    BOOST_TEST((!live[3].pass && live[3].note == "not measured"));
+    BOOST_TEST((live[4].pass && !live[4].not_measured && std::string(sim::verdict_name(live[4])) == "pass"));
+
+    const auto simulated = sim::evaluate(ts, ms);  // the default mode: a simulation
+    BOOST_TEST((!simulated[0].pass && simulated[0].note == "not measured"));  // measurable, missing
+    BOOST_TEST((simulated[2].pass && simulated[2].not_measured));
+    BOOST_TEST(simulated[2].note == "not measured in a simulation");
+
+    // The verdict line counts them apart; the exit code ignores them.
+    const std::vector<sim::threshold_verdict> judged{live[0], live[4]};
+    BOOST_TEST(sim::verdict_line(judged, true) == "PASS: the threshold holds (1 more not measured in a live run)");
+    BOOST_TEST(sim::exit_code(judged, true) == 0);
+    BOOST_TEST(sim::verdict_line({live[0], live[0], live[3], live[4]}, true) ==
+               "FAIL: 1 of 2 thresholds failed (2 more not measured in a live run)");
+    BOOST_TEST(sim::verdict_line({live[0]}, true) == "PASS: no threshold measured (1 more not measured in a live run)");
+    BOOST_TEST(sim::exit_code(live, true) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(exit_codes) {
     sim::threshold_verdict pass{"a", "< 1", 0.5, true, ""};
     sim::threshold_verdict fail{"b", "< 1", 1.5, false, ""};

@@ -11,9 +11,12 @@
 // `window`. Plus the recipients of the ids of a users target and,
 // for the most recent broadcasts (at most `broadcast_budget` bytes), one bit per user. An id older
 // than the window, or a broadcast no longer remembered, counts as unknown: the ledger cannot tell
-// whether it was delivered before. Pure C++ with a mutex, no sockets: the control thread publishes,
-// the shards' threads receive.
+// whether it was delivered before. Each broadcast's time from its intended publish to its last
+// delivery is the live run's broadcast.time. Pure C++ with a mutex, no sockets: the control thread
+// publishes, the shards' threads receive.
 #pragma once
+
+#include <surge/stats.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -69,24 +72,38 @@ public:
         return id;
     }
 
-    /// Records the publish of a broadcast (every user is a recipient); returns its id.
-    std::int64_t publish_broadcast() {
+    /// Records the publish of a broadcast (every user is a recipient) intended at steady time
+    /// `intended_ns`; returns its id.
+    std::int64_t publish_broadcast(std::int64_t intended_ns = 0) {
         std::lock_guard lock(mutex_);
         const auto id = next_++;
         slot& s = claim(id);
         s.what = kind::broadcast;
         broadcast_order_.push_back(id);
-        broadcasts_[id].assign(words_per_broadcast_, 0);
+        auto& b = broadcasts_[id];
+        b.bits.assign(words_per_broadcast_, 0);
+        b.published_ns = intended_ns;
         while (broadcast_order_.size() > max_broadcasts_) {
-            broadcasts_.erase(broadcast_order_.front());
+            forget_broadcast(broadcast_order_.front());
             broadcast_order_.pop_front();
         }
         return id;
     }
 
-    /// Classifies a notification `user` received with `id` (none: it had no usable id), and
-    /// remembers a delivery.
-    receipt receive(std::optional<std::int64_t> id, std::uint32_t user) {
+    /// Each broadcast's time from its intended publish to its last delivery so far (the
+    /// simulation's broadcast.time), in nanoseconds: those forgotten already and those remembered
+    /// now. A broadcast nobody received has none.
+    [[nodiscard]] histogram broadcast_times() const {
+        std::lock_guard lock(mutex_);
+        histogram h = forgotten_times_;
+        for (const auto& [id, b] : broadcasts_)
+            if (b.last_ns >= 0) h.record(std::max<std::int64_t>(0, b.last_ns - b.published_ns));
+        return h;
+    }
+
+    /// Classifies a notification `user` received with `id` (none: it had no usable id) at steady
+    /// time `at_ns`, and remembers a delivery.
+    receipt receive(std::optional<std::int64_t> id, std::uint32_t user, std::int64_t at_ns = 0) {
         if (!id || *id < 1) return receipt::unknown_id;
         std::lock_guard lock(mutex_);
         if (*id >= next_ || next_ - *id > static_cast<std::int64_t>(window_)) return receipt::unknown_id;
@@ -109,10 +126,11 @@ public:
             const auto b = broadcasts_.find(*id);
             if (b == broadcasts_.end()) return receipt::unknown_id;  // no longer remembered
             if (user >= users_) return receipt::wrong_recipient;
-            auto& word = b->second[user / 64];
+            auto& word = b->second.bits[user / 64];
             const auto bit = std::uint64_t{1} << (user % 64);
             if (word & bit) return receipt::duplicate;
             word |= bit;
+            b->second.last_ns = std::max(b->second.last_ns, at_ns);
             return receipt::delivered;
         }
         case kind::none: break;
@@ -151,10 +169,24 @@ private:
         if (i >= ring_.size()) ring_.resize(i + 1);
         slot& s = ring_[i];
         if (s.what == kind::several) several_.erase(s.id);
-        if (s.what == kind::broadcast) broadcasts_.erase(s.id);  // its entry in broadcast_order_ goes in turn
+        if (s.what == kind::broadcast) forget_broadcast(s.id);  // its entry in broadcast_order_ goes in turn
         s = slot{};
         s.id = id;
         return s;
+    }
+
+    struct broadcast_state {
+        std::vector<std::uint64_t> bits;  // one per user: received
+        std::int64_t published_ns = 0;    // intended publish time (steady)
+        std::int64_t last_ns = -1;        // the last delivery so far, -1 before the first
+    };
+
+    /// Drops a broadcast, keeping its time (if anyone received it).
+    void forget_broadcast(std::int64_t id) {
+        const auto b = broadcasts_.find(id);
+        if (b == broadcasts_.end()) return;
+        if (b->second.last_ns >= 0) forgotten_times_.record(std::max<std::int64_t>(0, b->second.last_ns - b->second.published_ns));
+        broadcasts_.erase(b);
     }
 
     mutable std::mutex mutex_;
@@ -165,7 +197,8 @@ private:
     std::int64_t next_ = 1;
     std::vector<slot> ring_;
     std::map<std::int64_t, std::vector<std::pair<std::uint32_t, bool>>> several_;
-    std::map<std::int64_t, std::vector<std::uint64_t>> broadcasts_;
+    std::map<std::int64_t, broadcast_state> broadcasts_;
+    histogram forgotten_times_;  // broadcast times of the broadcasts no longer remembered
     std::deque<std::int64_t> broadcast_order_;
 };
 

@@ -47,6 +47,7 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     const std::uint64_t attempted = rec.delivery.attempted();
     rec.delivery.on_lost(time_point{}, attempted > received_live ? attempted - received_live : 0);
     rec.connections.note_peak(peak_open_.load());
+    rec.broadcasts.merge_time(ledger_->broadcast_times());
     const std::uint64_t queued = rec.offline.offline_enqueued();
     const auto pending = queued > received_offline ? queued - received_offline : 0;
     // Activity windows in scenario time, so throughputs are per scenario second.

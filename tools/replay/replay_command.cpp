@@ -188,7 +188,7 @@ int run_replay(const replay_command_options& o) {
     }
 
     replay::add_live_metrics(result.run.metrics, result);
-    const auto verdicts = sim::evaluate(p.loaded.scenario.thresholds, result.run.metrics);
+    const auto verdicts = sim::evaluate(p.loaded.scenario.thresholds, result.run.metrics, models::run_mode::live);
     const sim::scenario_info info{p.loaded.scenario.name, o.scenario, o.sets, p.loaded.document};
     if (!o.output.empty() || !o.html.empty() || !o.csv.empty()) {
         try {

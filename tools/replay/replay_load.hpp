@@ -143,7 +143,7 @@ inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns,
     };
     for (const auto& recipients : p.recipients) {
         if (p.target == models::target_kind::broadcast) {
-            add(ledger_->publish_broadcast(), "broadcast", std::nullopt);
+            add(ledger_->publish_broadcast(intended_ns), "broadcast", std::nullopt);
             const auto open = std::max<std::int64_t>(open_total_.load(std::memory_order_relaxed), 0);
             {
                 std::lock_guard lock(meters_mutex_);

@@ -47,9 +47,9 @@ public:
     /// An error now (a failed connect, a lost connection, a protocol error): kept for the report
     /// (the first ten distinct ones) and counted in the errors series.
     virtual void note_error(const std::string& e) = 0;
-    /// What a notification that `user` received with `id` was (delivery_ledger): only a
+    /// What a notification that `user` received with `id` at steady time `at` was (delivery_ledger): only a
     /// `delivered` one counts as a delivery.
-    virtual receipt classify(std::optional<std::int64_t> id, std::uint32_t user) = 0;
+    virtual receipt classify(std::optional<std::int64_t> id, std::uint32_t user, std::int64_t at) = 0;
 
 protected:
     ~run_context() = default;

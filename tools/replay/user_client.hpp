@@ -129,7 +129,7 @@ inline void user_client::on_inbound(const inbound& m) {
     auto& st = sh_.stats;
     const auto now = steady_ns();
     st.received.fetch_add(1, std::memory_order_relaxed);
-    switch (sh_.run.classify(m.id, index_)) {
+    switch (sh_.run.classify(m.id, index_, now)) {
     case receipt::delivered: break;
     case receipt::unknown_id: st.unknown_ids.fetch_add(1, std::memory_order_relaxed); return;
     case receipt::duplicate: st.duplicates.fetch_add(1, std::memory_order_relaxed); return;

@@ -43,7 +43,9 @@ inline models::fault read_fault(const context& c, const json& j, const std::stri
         if (!o.has(key) || std::find(kinds.begin(), kinds.end(), f.type) != kinds.end()) continue;
         std::vector<std::string> names;
         for (kind k : kinds) names.emplace_back(models::name_of(k));
-        o.attempt([&] { c.fail(o.at(key), "'" + key + "' applies to " + join(names, " and ") + ", not " + kind_name); });
+        // A named copy: clang 14 cannot capture a structured binding in a lambda (C++20 allows it).
+        const std::string name = key;
+        o.attempt([&] { c.fail(o.at(name), "'" + name + "' applies to " + join(names, " and ") + ", not " + kind_name); });
     }
     o.attempt([&] {
         o.require("at");

@@ -66,6 +66,16 @@ inline override_origin apply_override(json& doc, const std::string& spec) {
     // Not JSON: a string, so --set /duration=30s works unquoted. JSON is read like a file: a
     // duplicate key or too deep a nesting is an error, not a string.
     json value = json::accept(text) ? parse_strict<json>(text, "--set " + quote_prefix(spec)) : json(text);
+    // A string must be UTF-8, as a file's are (its parser checks): the document goes into the
+    // report, and writing a string that is not UTF-8 throws (found by fuzz_scenario).
+    if (value.is_string()) {
+        try {
+            (void)value.dump();
+        } catch (const json::type_error& e) {
+            const std::string what = e.what();
+            return fail("the value is not UTF-8 text (" + what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2) + ")");
+        }
+    }
 
     json* node = &doc;
     std::string where;

@@ -656,6 +656,10 @@ BOOST_AUTO_TEST_CASE(set_errors) {
     BOOST_TEST(contains(set_error({"/seed=seven"}), "/seed: expected an integer between 0 and 18446744073709551615, found \"seven\""));
     BOOST_TEST(load_minimal({"/description="}).description.empty());
     BOOST_TEST(load_minimal({"/description=a=b"}).description == "a=b");  // split at the first '='
+    // A string value must be UTF-8 (fuzz_scenario's finding: it reached the report writer, which threw).
+    BOOST_TEST(set_error({"/description=ab\xC0cd"}) ==
+               "--set /description=ab\xC0cd: the value is not UTF-8 text (invalid UTF-8 byte at index 2: 0xC0)");
+    BOOST_TEST(load_minimal({"/description=caf\xC3\xA9"}).description == "caf\xC3\xA9");  // UTF-8 is kept
 }
 
 BOOST_AUTO_TEST_CASE(syntax_errors_name_line_and_column) {

@@ -40,10 +40,10 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
         live.received_duplicate += s.duplicates.load();
         live.received_wrong_recipient += s.wrong_recipients.load();
         live.other_events += s.other_events.load();
-        for (const auto& [name, n] : s.other_event_names) {
-            auto it = std::find_if(other_names.begin(), other_names.end(), [&](const auto& x) { return x.first == name; });
-            if (it != other_names.end()) it->second += n;
-            else other_names.emplace_back(name, n);
+        for (const auto& seen : s.other_event_names) {  // (clang 14 cannot capture a structured binding)
+            auto it = std::find_if(other_names.begin(), other_names.end(), [&](const auto& x) { return x.first == seen.first; });
+            if (it != other_names.end()) it->second += seen.second;
+            else other_names.push_back(seen);
         }
         rec.offline.merge_latency(s.offline_latency);
         rec.connections.merge_connect_time(s.connect_time);

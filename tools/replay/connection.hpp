@@ -84,7 +84,7 @@ inline const char* to_string(close_reason r) {
 class session_events {
 public:
     virtual void on_up(std::int64_t connect_ns) = 0;                  // ready for traffic
-    virtual void on_inbound(const inbound& m) = 0;                    // notification, publish ack
+    virtual void on_inbound(const inbound& m) = 0;                    // notification, publish ack, other event
     virtual void on_protocol_error(const std::string& detail) = 0;    // malformed frame (counted)
     virtual void on_down(close_reason why, const std::string& detail) = 0;
 
@@ -272,6 +272,7 @@ private:
             break;
         case inbound::kind::notification:
         case inbound::kind::publish_ack:
+        case inbound::kind::other_event:
             if (owner_) owner_->on_inbound(m);
             break;
         default: break;

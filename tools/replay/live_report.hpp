@@ -10,6 +10,8 @@
 
 #include "replay_result.hpp"
 
+#include "diagnosis.hpp"
+
 #include <sim/report.hpp>
 #include <sim/report_reader.hpp>
 
@@ -63,6 +65,7 @@ inline nlohmann::ordered_json make_live_report(const replay_result& r, const sim
     live["threads"] = std::max(1U, r.live.threads);
     live["warnings"] = r.live.warnings;
     live["errors"] = r.live.errors;
+    if (const auto why = nothing_arrived(r)) live["diagnosis"] = *why;
     // Keep "simulator" last, as in a simulation report.
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
     for (auto& [k, v] : doc.items()) {

@@ -58,6 +58,7 @@ struct inbound {
         connect_error,   // Socket.IO CONNECT_ERROR (auth refused)
         disconnect,      // the server closes the session (Engine.IO close, Socket.IO DISCONNECT)
         error,           // a malformed frame: counted, the connection goes on
+        other_event,     // an event (Socket.IO) or type (ws-json) the replay does not use; its name in `detail`
     };
     kind what = kind::none;
     std::optional<std::int64_t> id;
@@ -174,7 +175,11 @@ inline inbound decode_socketio(std::string_view frame, const protocol_config& cf
         if (cfg.nsp != "/") r.reply += cfg.nsp + ",";
         r.reply += std::to_string(ack) + "[]";
     }
-    if (fields.type != cfg.notification_event) return r;
+    if (fields.type != cfg.notification_event) {
+        r.what = inbound::kind::other_event;
+        r.detail = fields.type;
+        return r;
+    }
     r.what = inbound::kind::notification;
     r.id = fields.id;
     r.sent_at_ms = fields.sent_at;
@@ -197,6 +202,9 @@ inline inbound decode_ws_json(std::string_view frame, const protocol_config& cfg
     } else if (fields.type == cfg.ack_type) {
         r.what = inbound::kind::publish_ack;
         if (fields.ref) r.ack_id = *fields.ref;
+    } else {
+        r.what = inbound::kind::other_event;
+        r.detail = fields.type;
     }
     return r;
 }

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace surge::replay {
 
@@ -21,6 +23,7 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     live_figures& live = out.live;
     std::uint64_t received_live = 0, received_offline = 0;
     std::int64_t last_delivery = -1, first_message = -1, last_reply = -1;
+    std::vector<std::pair<std::string, std::uint64_t>> other_names;  // events the clients did not use, by name
     for (auto& sh : shards_) {
         auto& s = sh->stats;
         rec.messages.add(s.messages_sent.load(), s.messages_replied.load());
@@ -36,11 +39,23 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
         live.received_unknown_id += s.unknown_ids.load();
         live.received_duplicate += s.duplicates.load();
         live.received_wrong_recipient += s.wrong_recipients.load();
+        live.other_events += s.other_events.load();
+        for (const auto& seen : s.other_event_names) {  // (clang 14 cannot capture a structured binding)
+            auto it = std::find_if(other_names.begin(), other_names.end(), [&](const auto& x) { return x.first == seen.first; });
+            if (it != other_names.end()) it->second += seen.second;
+            else other_names.push_back(seen);
+        }
         rec.offline.merge_latency(s.offline_latency);
         rec.connections.merge_connect_time(s.connect_time);
         live.uncorrected_latency.merge(s.uncorrected);
         last_delivery = std::max(last_delivery, s.last_delivery_ns.load());
     }
+    std::uint64_t most = 0;  // the most frequent name (the first of equals)
+    for (const auto& [name, n] : other_names)
+        if (n > most) {
+            most = n;
+            live.other_event_name = name;
+        }
     // The deliveries are in rec.delivery already (note_delivered), as many as received_live.
     rec.offline.add_handed_over(received_offline);
     // What was sent to an open socket and never arrived.

@@ -214,10 +214,15 @@ int run_replay(const replay_command_options& o) {
 
     std::string out;
     const sim::terminal_style style = sim::terminal_style::for_stdout();
+    // Publishes succeeded and nothing arrived: why, before anything else (with -q too, on stderr).
+    if (const auto why = replay::nothing_arrived(result)) {
+        if (o.quiet) complain(replay::redact(*why, headers));
+        else out += sim::terminal_text(*why) + "\n\n";
+    }
     if (o.quiet)
         out = sim::terminal_text(result.run.scenario) + ": " +
               sim::styled_verdict_line(sim::verdict_line(verdicts, result.run), style) + "\n";
-    else out = live_summary(o, p, result, verdicts, style);
+    else out += live_summary(o, p, result, verdicts, style);
     // Asked for explicitly, so printed with -q too.
     if (p.sim_metrics) out += "\n" + replay::compare_table(*p.sim_metrics, result.run.metrics);
     std::fputs(style.lines(replay::redact(out, headers)).c_str(), stdout);

@@ -86,7 +86,8 @@ struct live_figures {
     std::uint64_t received_unknown_id = 0, received_duplicate = 0, received_wrong_recipient = 0;
     std::uint64_t publish_requests = 0;
     std::uint64_t publish_retries = 0;           // sent again: an idle keep-alive connection closed under them
-    std::uint64_t frames_received = 0;
+    std::uint64_t other_events = 0;              // events (types) other than the notification event
+    std::string other_event_name;                // the most frequent of them (of the first 8 distinct per thread)
     histogram scheduling_lag;                    // how late the generator issued requests, ns
     histogram uncorrected_latency;               // delivery latency from the actual send time, ns
     std::int64_t peak_open = 0;

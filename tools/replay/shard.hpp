@@ -66,6 +66,9 @@ struct alignas(64) shard_stats {
     // client -> server messages (users.messages)
     std::atomic<std::uint64_t> messages_sent{0}, messages_replied{0}, random_drops{0};
     std::atomic<std::int64_t> first_message_ns{-1}, last_reply_ns{-1};
+    std::atomic<std::uint64_t> other_events{0};   // events/types the replay does not use
+    /// Their names and counts, the first 8 distinct (the shard's thread only).
+    std::vector<std::pair<std::string, std::uint64_t>> other_event_names;
     // only the shard's thread touches these
     histogram offline_latency, connect_time, uncorrected, message_latency;  // deliveries: note_delivered
 };

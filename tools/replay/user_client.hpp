@@ -113,6 +113,16 @@ inline void user_client::on_up(std::int64_t connect_ns) {
 }
 
 inline void user_client::on_inbound(const inbound& m) {
+    if (m.what == inbound::kind::other_event) {  // counted, for the "nothing arrived" diagnosis
+        auto& st = sh_.stats;
+        st.other_events.fetch_add(1, std::memory_order_relaxed);
+        const std::string name = m.detail.substr(0, 64);
+        auto& names = st.other_event_names;
+        auto it = std::find_if(names.begin(), names.end(), [&](const auto& n) { return n.first == name; });
+        if (it != names.end()) ++it->second;
+        else if (names.size() < 8) names.emplace_back(name, 1);
+        return;
+    }
     if (m.what == inbound::kind::publish_ack) {  // the server's answer to one of our messages
         for (auto it = pending_msgs_.begin(); it != pending_msgs_.end(); ++it) {
             if (it->first != m.ack_id) continue;

@@ -44,6 +44,7 @@ public:
             }
         items_.push_back(metric{std::string(name), value, std::string(unit)});
     }
+    [[nodiscard]] std::optional<double> get(metric_id id) const { return get(metric_of(id).name); }
     [[nodiscard]] std::optional<double> get(std::string_view name) const {
         for (const auto& m : items_)
             if (m.name == name) return m.value;

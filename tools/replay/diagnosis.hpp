@@ -16,10 +16,11 @@ namespace surge::replay {
 /// The paragraph for a run in which notifications were accepted and none was delivered; none
 /// otherwise (nothing was accepted, something arrived, or no client was connected to hear it).
 inline std::optional<std::string> nothing_arrived(const replay_result& r) {
-    const auto get = [&](const char* name) { return r.run.metrics.get(name).value_or(0.0); };
-    const auto accepted = static_cast<std::uint64_t>(get("notifications.accepted"));
-    const auto delivered = static_cast<std::uint64_t>(get("delivery.delivered") + get("offline_queue.delivered"));
-    if (accepted == 0 || delivered > 0 || get("connections.succeeded") == 0) return std::nullopt;
+    using models::metric_id;
+    const auto get = [&](metric_id id) { return r.run.metrics.get(id).value_or(0.0); };
+    const auto accepted = static_cast<std::uint64_t>(get(metric_id::notifications_accepted));
+    const auto delivered = static_cast<std::uint64_t>(get(metric_id::delivery_delivered) + get(metric_id::offline_queue_delivered));
+    if (accepted == 0 || delivered > 0 || get(metric_id::connections_succeeded) == 0) return std::nullopt;
     const live_figures& l = r.live;
     const protocol_config& p = l.protocol;
     std::string s = "nothing arrived: the server accepted " + std::to_string(accepted) +

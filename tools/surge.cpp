@@ -54,6 +54,7 @@
 #include <sim/terminal_text.hpp>
 
 #include "commands/command.hpp"
+#include "commands/calibrate_command.hpp"
 #include "commands/report_command.hpp"
 #include "replay/protocol_section.hpp"
 
@@ -626,6 +627,8 @@ const std::vector<subcommand>& subcommands() {
          surge::cli::define_replay},
         {"report", "Write one self-contained HTML page from JSON reports: verdict, thresholds, charts over time",
          surge::cli::define_report},
+        {"calibrate", "Fit a scenario's service parameters to live reports of the real service; print the residuals, write the calibrated scenario",
+         surge::cli::define_calibrate},
         {"validate", "Check scenario files without running them", define_validate},
         {"version", "Print the version", define_version},
     };

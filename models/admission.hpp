@@ -63,6 +63,10 @@ public:
         return verdict::accepted;
     }
 
+    /// `co_await door.resume(r);` — a request whose transaction ended queues again (event_loop
+    /// server), behind those waiting, past the door's checks; it waits while the queue is full.
+    [[nodiscard]] auto resume(request r) { return queue_.put(std::move(r)); }
+
     /// `request q = co_await door.next();` — the oldest waiting request.
     [[nodiscard]] auto next() { return queue_.get(); }
     [[nodiscard]] std::size_t queue_length() const noexcept { return queue_.size(); }

@@ -89,9 +89,22 @@ constexpr auto enum_names(slow_consumer_policy) noexcept {
 }
 static_assert(is_one_to_one(enum_names(slow_consumer_policy{})));
 
+/// How the server's workers wait for the database. `threads`: a worker holds its request through
+/// the transaction (Flask-SocketIO's worker threads, the default). `event_loop`: a worker starts
+/// the transaction and takes the next request; when the transaction ends the request queues again
+/// for the rest of its work (Node's single event loop with an asynchronous database driver).
+enum class server_concurrency : std::uint8_t { threads, event_loop };
+
+constexpr auto enum_names(server_concurrency) noexcept {
+    using c = server_concurrency;
+    return std::to_array<enum_name<c>>({{c::threads, "threads"}, {c::event_loop, "event_loop"}});
+}
+static_assert(is_one_to_one(enum_names(server_concurrency{})));
+
 /// The notification server: workers, costs per operation, send buffers.
 struct server_params {
     std::int64_t workers = 4;
+    server_concurrency concurrency = server_concurrency::threads;
     duration_dist cost_per_notification = duration_dist::fixed(500_us);  // create + persist call overhead
     duration_dist cost_per_message = duration_dist::fixed(20_us);        // one emit to one connection
     duration_dist cost_per_connect = duration_dist::fixed(1_ms);         // handshake + auth + join room

@@ -29,6 +29,7 @@ struct request {
     time_point enqueued;             // when it reached the queue
     event* done = nullptr;           // closed-loop clients wait on it
     bool* ok = nullptr;              // ... and read the outcome here
+    bool stored = false;             // publish, event_loop server: its transaction is done
 };
 
 } // namespace surge::models

@@ -54,24 +54,41 @@ public:
     // counts its busy time (models/server_meter.hpp).
 
     task<void> publish(request& q, time_point start) {
+        if (!begin_publish(q, start)) co_return;
+        const bool stored = co_await persist(q);
+        if (stored) co_await complete_publish(q);
+    }
+
+    /// A publish taken at `start`: false (answered) if it waited past the request timeout; else
+    /// its notifications are in memory now.
+    bool begin_publish(request& q, time_point start) {
         if (request_timeout_ && start - q.created > *request_timeout_) {
             rec_->publishing.on_timed_out(start, q.batch);
             rec_->publishing.on_operation(start);
             answer(q, false);
-            co_return;
+            return false;
         }
-        const std::int64_t objects = static_cast<std::int64_t>(q.batch) * (mem_.per_notification + q.payload);
-        rec_->memory.add(start, memory_meter::notifications, objects);
-        // Persist: one transaction with `queries_per_notification` queries per notification.
+        rec_->memory.add(start, memory_meter::notifications, objects_of(q));
+        return true;
+    }
+
+    /// Persist: one transaction with `queries_per_notification` queries per notification. False
+    /// (the publish failed and is answered) if it did not commit.
+    task<bool> persist(request& q) {
         const std::int64_t queries = p_.queries_per_notification * q.batch;
         bool stored = true;
         if (queries > 0) stored = co_await db_->persist(queries);
         if (!stored) {
-            rec_->memory.add(sim_->now(), memory_meter::notifications, -objects);
+            rec_->memory.add(sim_->now(), memory_meter::notifications, -objects_of(q));
             rec_->publishing.on_failed(sim_->now(), q.batch);
             finish(q, false);
-            co_return;
         }
+        co_return stored;
+    }
+
+    /// The rest of a stored publish: its cost per notification, the fan-out, the answer.
+    task<void> complete_publish(request& q) {
+        const std::int64_t objects = objects_of(q);
         duration cost{};
         for (std::uint32_t k = 0; k < q.batch; ++k) cost += p_.cost_per_notification.sample(*rng_);
         co_await sim_->delay(cost);
@@ -109,6 +126,10 @@ public:
     }
 
 private:
+    [[nodiscard]] std::int64_t objects_of(const request& q) const {
+        return static_cast<std::int64_t>(q.batch) * (mem_.per_notification + q.payload);
+    }
+
     /// The request is done: a success that took longer than the request timeout counts as failed.
     void finish(request& r, bool ok) {
         rec_->publishing.on_operation(sim_->now());

@@ -4,7 +4,9 @@
 // database queries (models/db_client.hpp); the connection registry
 // (models/connection_registry.hpp); fan-out, send buffers and broadcast tracking
 // (models/fan_out.hpp). This file owns the pieces, the door's bookkeeping, the worker loop and
-// worker loss.
+// worker loss. With `concurrency: event_loop` (Node) a worker does not wait for a publish's
+// transaction: the transaction runs apart and the stored publish queues again for its cost and
+// fan-out.
 #pragma once
 
 #include "models/admission.hpp"
@@ -149,12 +151,32 @@ private:
             rec_->serving.on_taken(start, q.enqueued);
             rec_->serving.on_service_start(start);
             switch (q.type) {
-            case request::kind::publish: co_await handlers_.publish(q, start); break;
+            case request::kind::publish:
+                if (q.stored) {
+                    co_await handlers_.complete_publish(q);
+                } else if (p_.concurrency == server_concurrency::event_loop && p_.queries_per_notification > 0) {
+                    if (handlers_.begin_publish(q, start)) sim_->spawn(store_then_resume(q), "server/store");
+                } else {
+                    co_await handlers_.publish(q, start);
+                }
+                break;
             case request::kind::connect: co_await handlers_.connect(q); break;
             case request::kind::client_message: co_await handlers_.client_message(q); break;
             }
             rec_->serving.on_service_end(sim_->now());
         }
+    }
+
+    /// event_loop: a publish's transaction, off the worker; a stored publish queues again for the
+    /// rest of its work.
+    surge::process store_then_resume(request q) {
+        const bool stored = co_await handlers_.persist(q);
+        if (!stored) co_return;
+        q.stored = true;
+        q.enqueued = sim_->now();
+        rec_->memory.add(sim_->now(), memory_meter::requests, mem_.per_request);
+        co_await door_.resume(q);
+        rec_->serving.on_queue_length(sim_->now(), door_.queue_length());
     }
 
     simulation* sim_;

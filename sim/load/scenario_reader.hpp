@@ -64,7 +64,7 @@ inline scenario read_scenario(const context& c, const json& doc) {
                                                  "connect_timeout", "drops", "ping_interval", "ping_timeout", "slow"}));
     });
     section("server", [&] {
-        sc.server = read_server(o.object("server", {"workers", "cost_per_notification", "cost_per_message", "cost_per_connect",
+        sc.server = read_server(o.object("server", {"workers", "concurrency", "cost_per_notification", "cost_per_message", "cost_per_connect",
                                                     "cost_per_client_message", "queue_capacity", "send_buffer",
                                                     "slow_consumer", "max_connections", "queries"}));
     });

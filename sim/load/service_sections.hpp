@@ -92,6 +92,7 @@ inline models::server_params read_server(const object_view& o) {
             s.workers = read_count(o.ctx(), o["workers"], o.at("workers"), 1, limits::max_workers,
                                    "server.workers: one coroutine each");
         });
+    o.get_enum("concurrency", s.concurrency);
     get_dist(o, "cost_per_notification", s.cost_per_notification);
     get_dist(o, "cost_per_message", s.cost_per_message);
     get_dist(o, "cost_per_connect", s.cost_per_connect);

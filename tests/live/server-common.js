@@ -17,6 +17,8 @@ function parseOptions(argv) {
     requireHeader: null,
     tlsCert: null,
     tlsKey: null,
+    storeMs: 0,
+    storePool: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -38,6 +40,8 @@ function parseOptions(argv) {
       case '--keep-alive-timeout': opt.keepAliveTimeout = Number(value()); break;
       case '--tls-cert': opt.tlsCert = value(); break;
       case '--tls-key': opt.tlsKey = value(); break;
+      case '--store-ms': opt.storeMs = Number(value()); break;
+      case '--store-pool': opt.storePool = Number(value()); break;
       case '--require-header': {
         const v = value();
         const colon = v.indexOf(':');
@@ -104,8 +108,35 @@ function misbehave(opt, stats, socket, sent, n, sendRaw, otherSocket) {
 }
 const misbehaving = (opt) => opt.stray > 0 || opt.duplicate > 0 || opt.misroute > 0;
 
+// A store in front of publishing (--store-ms MS --store-pool N): each accepted publish request
+// holds one of N connections for MS milliseconds (a timer, as a database write waits on the
+// network) before its notifications are emitted and it is answered; requests beyond N wait in
+// FIFO order. What the model calls database.pool_size and database.query: the calibration test
+// (tests/live/calibration/) gives the server this cost so that its latencies depend on load.
+class Store {
+  constructor(ms, pool) {
+    this.ms = ms;
+    this.free = Math.max(1, pool);
+    this.waiting = [];
+  }
+  run(work) {
+    if (this.ms <= 0) return work();
+    const start = () => setTimeout(() => {
+      work();
+      if (this.waiting.length > 0) this.waiting.shift()();
+      else this.free++;
+    }, this.ms);
+    if (this.free > 0) {
+      this.free--;
+      start();
+    } else {
+      this.waiting.push(start);
+    }
+  }
+}
+
 // POST /publish: one notification object or an array of them. GET /stats: counters.
-function handleHttp(req, res, stats, publish) {
+function handleHttp(req, res, stats, publish, store = null) {
   if (req.method === 'GET' && req.url === '/stats') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(stats));
@@ -133,9 +164,13 @@ function handleHttp(req, res, stats, publish) {
           return;
         }
       }
-      for (const n of batch) publish(n);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, count: batch.length }));
+      const work = () => {
+        for (const n of batch) publish(n);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: true, count: batch.length }));
+      };
+      if (store) store.run(work);
+      else work();
     });
     return;
   }
@@ -165,4 +200,4 @@ function listen(server, opt) {
   process.on('SIGINT', stop);
 }
 
-module.exports = { createServer, parseOptions, headerAllowed, OfflineQueues, newStats, handleHttp, listen, misbehave, misbehaving };
+module.exports = { Store, createServer, parseOptions, headerAllowed, OfflineQueues, newStats, handleHttp, listen, misbehave, misbehaving };

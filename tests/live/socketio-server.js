@@ -21,6 +21,8 @@
 //                               socket, one with an unpublished id, the same one again, or the same
 //                               one to another user's socket (stats: stray, duplicates, misrouted)
 //   --tls-cert FILE --tls-key FILE   serve https:// and wss:// with this certificate (PEM)
+//   --store-ms MS --store-pool N     an HTTP publish holds one of N store connections for MS ms
+//                               before it is emitted and answered (a database write; server-common.js)
 'use strict';
 
 const { Server } = require('socket.io');
@@ -29,9 +31,10 @@ const common = require('./server-common');
 const opt = common.parseOptions(process.argv.slice(2));
 const queues = new common.OfflineQueues(opt.queueMax);
 const stats = common.newStats();
+const store = new common.Store(opt.storeMs, opt.storePool);
 
 const httpServer = common.createServer(opt, (req, res) => {
-  common.handleHttp(req, res, stats, (n) => publish(n));
+  common.handleHttp(req, res, stats, (n) => publish(n), store);
 });
 
 const io = new Server(httpServer, {

@@ -22,10 +22,11 @@ const common = require('./server-common');
 const opt = common.parseOptions(process.argv.slice(2));
 const queues = new common.OfflineQueues(opt.queueMax);
 const stats = common.newStats();
+const store = new common.Store(opt.storeMs, opt.storePool);
 const byUser = new Map();  // user -> Set of sockets
 
 const httpServer = common.createServer(opt, (req, res) => {
-  common.handleHttp(req, res, stats, (n) => publish(n));
+  common.handleHttp(req, res, stats, (n) => publish(n), store);
 });
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 

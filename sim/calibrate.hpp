@@ -156,21 +156,21 @@ inline std::string duration_text(double seconds) {
     return std::to_string(std::max<std::int64_t>(1, ns)) + "ns";
 }
 
+/// `doc` with every service section replaced by `service`'s (or removed where `service` has none).
+inline nlohmann::json with_service(nlohmann::json doc, const nlohmann::json& service) {
+    for (const auto& key : service_sections()) {
+        doc.erase(key);
+        if (service.contains(key)) doc[key] = service[key];
+    }
+    return doc;
+}
+
 namespace detail {
 
 inline std::optional<double> get(const models::metric_set& m, metric_id id) {
     const auto v = m.get(id);
     if (!v || !std::isfinite(*v)) return std::nullopt;
     return v;
-}
-
-/// `doc` with every service section replaced by the calibrated scenario's (or removed).
-inline nlohmann::json with_service(nlohmann::json doc, const nlohmann::json& scenario) {
-    for (const auto& key : service_sections()) {
-        doc.erase(key);
-        if (scenario.contains(key)) doc[key] = scenario[key];
-    }
-    return doc;
 }
 
 /// Runs `doc` with `params` set, `seeds` times; the metrics averaged over the seeds. Throws
@@ -364,7 +364,7 @@ inline result calibrate(const nlohmann::json& scenario_doc, const std::string& s
     const auto base = load_scenario_text(scenario_doc.dump(), scenario_file).scenario;
     out.parameters = first_estimates(base, obs, opt.free);
     std::vector<nlohmann::json> docs;
-    for (const auto& o : obs) docs.push_back(detail::with_service(o.document, scenario_doc));
+    for (const auto& o : obs) docs.push_back(with_service(o.document, scenario_doc));
     // Check every pointer once, with the first estimates, so that a bad one is bad input.
     {
         std::vector<double> x0;

@@ -108,6 +108,17 @@ sim::loaded_scenario load_checked(const std::string& file, const std::vector<std
     return loaded;
 }
 
+/// SCENARIO's document with FILE's service sections (surge run --service): each file is checked
+/// on its own first, so that an error names the file it is in.
+sim::loaded_scenario load_with_service(const std::string& file, const std::string& service, const std::vector<std::string>& sets) {
+    const auto with = load_checked(service);
+    const auto base = load_checked(file);
+    const auto doc = sim::calibration::with_service(base.document, with.document);
+    sim::loaded_scenario loaded = sim::load_scenario_text(doc.dump(), file, sets);
+    check_tool_sections(loaded);
+    return loaded;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The progress line
 // ---------------------------------------------------------------------------------------------
@@ -188,12 +199,17 @@ action define_run(CLI::App& cmd) {
         std::string csv;
         std::string html;
         std::vector<std::string> sets;
+        std::string service;
         bool quiet = false;
         bool force = false;
         bool verbose = false;
     };
     auto o = std::make_shared<options>();
     cmd.add_option("SCENARIO", o->scenario, "Scenario file (JSON)")->required();
+    cmd.add_option("--service", o->service,
+                   "Take the service sections (links, server, offline_queue, database, degradation) from this scenario, "
+                   "e.g. one surge calibrate wrote; SCENARIO gives the users, load and thresholds")
+        ->type_name("FILE");
     cmd.add_option("--seed", o->seed, "Seed (overrides the scenario's)")->type_name("N");
     cmd.add_option("--output,-o", o->output, "Write the JSON report here")->type_name("FILE");
     cmd.add_option("--trace", o->trace, "Write the model trace (JSON lines) here")->type_name("FILE");
@@ -211,7 +227,8 @@ action define_run(CLI::App& cmd) {
         // Everything that can be bad input is checked before the run starts.
         std::optional<std::uint64_t> seed;
         if (o->seed) seed = parse_seed(*o->seed);
-        const sim::loaded_scenario loaded = load_checked(o->scenario, o->sets);
+        const sim::loaded_scenario loaded =
+            o->service.empty() ? load_checked(o->scenario, o->sets) : load_with_service(o->scenario, o->service, o->sets);
         const sim::work_estimate estimate = check_work(o->scenario, loaded.scenario, o->force);
         if (o->verbose) complain(o->scenario + ": estimate: " + sim::estimate_text(estimate));
         // Both files are replaced atomically (sim/atomic_write.hpp): a run that dies leaves the

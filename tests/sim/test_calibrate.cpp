@@ -119,7 +119,7 @@ BOOST_AUTO_TEST_CASE(the_fit_recovers_known_costs_and_predicts_a_3x_broadcast_he
     // The prediction: 3x the deliveries of low-b, mostly broadcasts, on the calibrated scenario.
     const auto high = load(300, 4);
     const auto truth = measure(high, "high").metrics;
-    auto predicted_doc = cal::detail::with_service(high, r.calibrated);
+    auto predicted_doc = cal::with_service(high, r.calibrated);
     const auto predicted = sim::run(sim::load_scenario_text(predicted_doc.dump(), "high").scenario).metrics;
     BOOST_TEST(*truth.get(metric_id::delivery_throughput) > 2.9 * *obs[1].metrics.get(metric_id::delivery_throughput));
     for (const auto& t : cal::targets()) {

@@ -31,7 +31,7 @@ const queues = new common.OfflineQueues(opt.queueMax);
 const stats = common.newStats();
 
 const httpServer = common.createServer(opt, (req, res) => {
-  common.handleHttp(req, res, stats, (n) => publish(n));
+  common.handleHttp(req, res, stats, (n) => publish(n), () => queues.size());
 });
 
 const io = new Server(httpServer, {

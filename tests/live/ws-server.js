@@ -25,7 +25,7 @@ const stats = common.newStats();
 const byUser = new Map();  // user -> Set of sockets
 
 const httpServer = common.createServer(opt, (req, res) => {
-  common.handleHttp(req, res, stats, (n) => publish(n));
+  common.handleHttp(req, res, stats, (n) => publish(n), () => queues.size());
 });
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 

@@ -367,7 +367,7 @@ inline constexpr metric_entry table[] = {
     // Scraped from the server's Prometheus endpoint (--server-metrics): the real server's figures,
     // under live. because only a live run has them (the modelled server's are server.*).
     {live_server_cpu_seconds, "live.server.cpu.seconds", seconds, lower, live_only, live, {}},  // for the same load
-    // busier is neither better nor worse by itself (as server.utilization)
+    // busier is neither better nor worse by itself (as the modelled workers' utilization)
     {live_server_cpu_utilization, "live.server.cpu.utilization", ratio, neutral, live_only, live, {}},
     {live_server_event_loop_lag_p99, "live.server.event_loop_lag.p99", seconds, lower, live_only, live, {}},
     {live_server_event_loop_lag_max, "live.server.event_loop_lag.max", seconds, lower, live_only, live, {}},

@@ -219,11 +219,12 @@ private:
         t.idle_timeout = websocket::stream_base::none();  // idle: our own timer
         t.keep_alive_pings = false;
         ws_.set_option(t);
-        // Control frames (pings, pongs) are traffic too; the pong to our round-trip ping (payload
-        // rtt_payload) times the link.
+        // Control frames (pings, pongs) are traffic too; the pong to our latest round-trip ping
+        // (its payload is the ping's number) times the link.
         ws_.control_callback([this](websocket::frame_type kind, beast::string_view payload) {
             last_rx_ns_ = steady_ns();
-            if (kind == websocket::frame_type::pong && rtt_sent_ns_ > 0 && payload == rtt_payload) {
+            if (kind == websocket::frame_type::pong && rtt_sent_ns_ > 0 &&
+                std::string_view(payload.data(), payload.size()) == std::to_string(rtt_seq_)) {
                 const auto rtt = last_rx_ns_ - rtt_sent_ns_;
                 rtt_sent_ns_ = 0;
                 if (owner_) owner_->on_link_rtt(rtt);
@@ -387,7 +388,8 @@ private:
     }
 
     /// A round-trip ping (its pong: control_callback). While another ping of ours is being written,
-    /// a little later; a ping whose pong never came is forgotten when the next one goes out.
+    /// a little later; a ping whose pong never came is forgotten when the next one goes out (its
+    /// number no longer matches).
     void ping_for_rtt(std::int64_t now) {
         if (pinging_ || state_ != state::up) {
             next_rtt_ns_ = now + 50'000'000;
@@ -396,7 +398,7 @@ private:
         pinging_ = true;
         rtt_sent_ns_ = now;
         next_rtt_ns_ = now + std::chrono::duration_cast<std::chrono::nanoseconds>(settings_.rtt_interval).count();
-        ws_.async_ping(websocket::ping_data(rtt_payload), [self = this->shared_from_this()](beast::error_code) { self->pinging_ = false; });
+        ws_.async_ping(websocket::ping_data(std::to_string(++rtt_seq_)), [self = this->shared_from_this()](beast::error_code) { self->pinging_ = false; });
     }
 
     void hard_close() {
@@ -439,7 +441,7 @@ private:
     std::int64_t rtt_sent_ns_ = 0;   // when the round-trip ping awaiting its pong went out; 0: none
     connect_timing timing_;
     static constexpr std::int64_t first_rtt_after_ns = 250'000'000;
-    static constexpr const char* rtt_payload = "rtt";
+    std::uint32_t rtt_seq_ = 0;      // round-trip pings sent
     state state_ = state::connecting;
     bool writing_ = false;
     bool closing_ = false;

@@ -219,13 +219,15 @@ private:
         t.idle_timeout = websocket::stream_base::none();  // idle: our own timer
         t.keep_alive_pings = false;
         ws_.set_option(t);
-        // Control frames (pings, pongs) are traffic too; the pong to our latest round-trip ping
-        // (its payload is the ping's number) times the link.
+        // Control frames (pings, pongs) are traffic too, except for Socket.IO the pongs to our
+        // round-trip pings: its idle limit is the Engine.IO heartbeat's, which they must not mask.
+        // The pong to our latest round-trip ping (its payload is the ping's number) times the link.
         ws_.control_callback([this](websocket::frame_type kind, beast::string_view payload) {
-            last_rx_ns_ = steady_ns();
-            if (kind == websocket::frame_type::pong && rtt_sent_ns_ > 0 &&
-                std::string_view(payload.data(), payload.size()) == std::to_string(rtt_seq_)) {
-                const auto rtt = last_rx_ns_ - rtt_sent_ns_;
+            const auto now = steady_ns();
+            const bool pong = kind == websocket::frame_type::pong;
+            if (!pong || settings_.protocol.kind == protocol_kind::ws_json) last_rx_ns_ = now;
+            if (pong && rtt_sent_ns_ > 0 && std::string_view(payload.data(), payload.size()) == std::to_string(rtt_seq_)) {
+                const auto rtt = now - rtt_sent_ns_;
                 rtt_sent_ns_ = 0;
                 if (owner_) owner_->on_link_rtt(rtt);
             }

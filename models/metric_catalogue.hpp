@@ -195,6 +195,23 @@ enum class metric_id : std::uint8_t {
     live_uncorrected_latency_p99,
     live_uncorrected_latency_max,
     live_client_bytes_per_connection,
+    live_connect_tcp_mean,
+    live_connect_tcp_p99,
+    live_connect_tls_mean,
+    live_connect_tls_p99,
+    live_connect_upgrade_mean,
+    live_connect_upgrade_p99,
+    live_connect_namespace_mean,
+    live_connect_namespace_p99,
+    live_link_rtt_mean,
+    live_link_rtt_p50,
+    live_link_rtt_p99,
+    live_link_rtt_max,
+    live_server_cpu_seconds,
+    live_server_cpu_utilization,
+    live_server_event_loop_lag_p99,
+    live_server_event_loop_lag_max,
+    live_server_queue_max,
 };
 
 struct metric_entry {
@@ -331,6 +348,30 @@ inline constexpr metric_entry table[] = {
     {live_uncorrected_latency_p99, "live.uncorrected_latency.p99", seconds, lower, live_only, live, {}},
     {live_uncorrected_latency_max, "live.uncorrected_latency.max", seconds, lower, live_only, live, {}},
     {live_client_bytes_per_connection, "live.client.bytes_per_connection", bytes, lower, live_only, live, {}},
+    // The parts of connections.time (per attempt that came up; docs/replay.md, "Connection time and
+    // round trips"): TCP connect, TLS handshake (wss only), WebSocket upgrade, Socket.IO namespace
+    // CONNECT until its acknowledgement (socketio only).
+    {live_connect_tcp_mean, "live.connect.tcp.mean", seconds, lower, live_only, live, {}},
+    {live_connect_tcp_p99, "live.connect.tcp.p99", seconds, lower, live_only, live, {}},
+    {live_connect_tls_mean, "live.connect.tls.mean", seconds, lower, live_only, live, {}},
+    {live_connect_tls_p99, "live.connect.tls.p99", seconds, lower, live_only, live, {}},
+    {live_connect_upgrade_mean, "live.connect.upgrade.mean", seconds, lower, live_only, live, {}},
+    {live_connect_upgrade_p99, "live.connect.upgrade.p99", seconds, lower, live_only, live, {}},
+    {live_connect_namespace_mean, "live.connect.namespace.mean", seconds, lower, live_only, live, {}},
+    {live_connect_namespace_p99, "live.connect.namespace.p99", seconds, lower, live_only, live, {}},
+    // WebSocket ping -> pong round trips of the users' links (--rtt-interval).
+    {live_link_rtt_mean, "live.link.rtt.mean", seconds, lower, live_only, live, {}},
+    {live_link_rtt_p50, "live.link.rtt.p50", seconds, lower, live_only, live, {}},
+    {live_link_rtt_p99, "live.link.rtt.p99", seconds, lower, live_only, live, {}},
+    {live_link_rtt_max, "live.link.rtt.max", seconds, lower, live_only, live, {}},
+    // Scraped from the server's Prometheus endpoint (--server-metrics): the real server's figures,
+    // under live. because only a live run has them (the modelled server's are server.*).
+    {live_server_cpu_seconds, "live.server.cpu.seconds", seconds, lower, live_only, live, {}},  // for the same load
+    // busier is neither better nor worse by itself (as the modelled workers' utilization)
+    {live_server_cpu_utilization, "live.server.cpu.utilization", ratio, neutral, live_only, live, {}},
+    {live_server_event_loop_lag_p99, "live.server.event_loop_lag.p99", seconds, lower, live_only, live, {}},
+    {live_server_event_loop_lag_max, "live.server.event_loop_lag.max", seconds, lower, live_only, live, {}},
+    {live_server_queue_max, "live.server.queue.max", count, lower, live_only, live, {}},
 };
 
 } // namespace catalogue_detail

@@ -80,7 +80,8 @@ class OfflineQueues {
 
 function newStats() {
   return { published: 0, emitted: 0, queued: 0, dequeued: 0, broadcasts: 0, connections: 0,
-           disconnections: 0, malformed: 0, bad_requests: 0, messages: 0, stray: 0, duplicates: 0, misrouted: 0 };
+           disconnections: 0, malformed: 0, bad_requests: 0, messages: 0, stray: 0, duplicates: 0, misrouted: 0,
+           metrics_scrapes: 0 };
 }
 
 // A broken server (--stray, --duplicate, --misroute N): after every N-th notification a socket
@@ -135,8 +136,54 @@ class Store {
   }
 }
 
-// POST /publish: one notification object or an array of them. GET /stats: counters.
-function handleHttp(req, res, stats, publish, store = null) {
+// GET /metrics: the Prometheus text exposition format (version 0.0.4), hand-written with the
+// names prom-client's default metrics use, for `surge replay --server-metrics`:
+// process_cpu_seconds_total (process.cpuUsage(), user + system), the event loop's delay from
+// perf_hooks.monitorEventLoopDelay (nodejs_eventloop_lag_{min,max,mean,p50,p90,p99}_seconds since
+// the previous scrape: the histogram is reset after each, as prom-client does) and the lag of a
+// setImmediate at the scrape (nodejs_eventloop_lag_seconds), the resident set, and the offline
+// queues' total (surge_offline_queue_messages, a gauge).
+const { monitorEventLoopDelay } = require('perf_hooks');
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
+function serveMetrics(res, queueTotal) {
+  const start = process.hrtime.bigint();
+  setImmediate(() => {
+    const lag = Number(process.hrtime.bigint() - start) / 1e9;
+    const cpu = process.cpuUsage();
+    const s = (ns) => (Number.isFinite(ns) ? ns / 1e9 : NaN);
+    const seen = loopDelay.count > 0;
+    const lines = [];
+    const metric = (name, type, help, value) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${Number.isNaN(value) ? 'NaN' : value}`);
+    };
+    metric('process_cpu_user_seconds_total', 'counter', 'Total user CPU time spent in seconds.', cpu.user / 1e6);
+    metric('process_cpu_system_seconds_total', 'counter', 'Total system CPU time spent in seconds.', cpu.system / 1e6);
+    metric('process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds.', (cpu.user + cpu.system) / 1e6);
+    metric('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', process.memoryUsage().rss);
+    metric('nodejs_eventloop_lag_seconds', 'gauge', 'Lag of event loop in seconds.', lag);
+    metric('nodejs_eventloop_lag_min_seconds', 'gauge', 'The minimum recorded event loop delay.', seen ? s(loopDelay.min) : NaN);
+    metric('nodejs_eventloop_lag_max_seconds', 'gauge', 'The maximum recorded event loop delay.', seen ? s(loopDelay.max) : NaN);
+    metric('nodejs_eventloop_lag_mean_seconds', 'gauge', 'The mean of the recorded event loop delays.', seen ? s(loopDelay.mean) : NaN);
+    for (const p of [50, 90, 99])
+      metric(`nodejs_eventloop_lag_p${p}_seconds`, 'gauge', `The ${p}th percentile of the recorded event loop delays.`,
+             seen ? s(loopDelay.percentile(p)) : NaN);
+    metric('surge_offline_queue_messages', 'gauge', 'Notifications waiting in the offline queues.', queueTotal ? queueTotal() : 0);
+    loopDelay.reset();
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end(lines.join('\n') + '\n');
+  });
+}
+
+// POST /publish: one notification object or an array of them. GET /stats: counters. GET /metrics:
+// Prometheus text (serveMetrics; queueTotal() is the offline queues' length).
+function handleHttp(req, res, stats, publish, queueTotal, store = null) {
+  if (req.method === 'GET' && req.url === '/metrics') {
+    stats.metrics_scrapes++;
+    serveMetrics(res, queueTotal);
+    return;
+  }
   if (req.method === 'GET' && req.url === '/stats') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(stats));

@@ -34,7 +34,7 @@ const stats = common.newStats();
 const store = new common.Store(opt.storeMs, opt.storePool);
 
 const httpServer = common.createServer(opt, (req, res) => {
-  common.handleHttp(req, res, stats, (n) => publish(n), store);
+  common.handleHttp(req, res, stats, (n) => publish(n), () => queues.size(), store);
 });
 
 const io = new Server(httpServer, {

@@ -26,7 +26,7 @@ const store = new common.Store(opt.storeMs, opt.storePool);
 const byUser = new Map();  // user -> Set of sockets
 
 const httpServer = common.createServer(opt, (req, res) => {
-  common.handleHttp(req, res, stats, (n) => publish(n), store);
+  common.handleHttp(req, res, stats, (n) => publish(n), () => queues.size(), store);
 });
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 

@@ -25,6 +25,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -56,6 +57,20 @@ struct connection_settings {
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds idle_timeout{60'000};  // ws-json; Socket.IO takes the server's heartbeat
     std::size_t max_message = 1 << 20;
+    /// An open connection sends a WebSocket ping this often to time its link's round trip (the
+    /// first one soon after it came up, see ws_connection::up); zero: none.
+    std::chrono::milliseconds rtt_interval{5'000};
+};
+
+/// The parts of one successful attempt's connect time, in nanoseconds; -1 where a part does not
+/// apply (TLS without wss, the namespace connect without Socket.IO). They are disjoint spans
+/// within the attempt, so their sum is at most the attempt's connect time; what is left over is
+/// the wait for the Engine.IO open packet and the few steps between the parts.
+struct connect_timing {
+    std::int64_t tcp_ns = -1;        // TCP connect (the resolved endpoints, in order)
+    std::int64_t tls_ns = -1;        // TLS handshake
+    std::int64_t upgrade_ns = -1;    // WebSocket upgrade request until the 101 response
+    std::int64_t namespace_ns = -1;  // Socket.IO CONNECT sent until its acknowledgement
 };
 
 /// Why a connection ended.
@@ -87,6 +102,10 @@ public:
     virtual void on_inbound(const inbound& m) = 0;                    // notification, publish ack, other event
     virtual void on_protocol_error(const std::string& detail) = 0;    // malformed frame (counted)
     virtual void on_down(close_reason why, const std::string& detail) = 0;
+    /// The parts of the connect time, just before on_up (only for an attempt that came up).
+    virtual void on_connect_timing(const connect_timing&) {}
+    /// A WebSocket ping of ours answered by its pong after `rtt_ns` (settings' rtt_interval).
+    virtual void on_link_rtt(std::int64_t /*rtt_ns*/) {}
 
 protected:
     ~session_events() = default;
@@ -147,6 +166,8 @@ private:
 
     void on_connect(beast::error_code ec) {
         if (ec) return fail(close_reason::connect_failed, "connect: " + ec.message());
+        mark_ns_ = steady_ns();
+        timing_.tcp_ns = mark_ns_ - started_ns_;
         beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
         if constexpr (std::is_same_v<Next, beast::tcp_stream>) {
             upgrade();
@@ -157,6 +178,9 @@ private:
             tls.set_verify_callback(ssl::host_name_verification(settings_.target.host));
             tls.async_handshake(ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code e) {
                 if (e) return self->fail(close_reason::connect_failed, "TLS handshake: " + e.message());
+                const auto now = steady_ns();
+                self->timing_.tls_ns = now - self->mark_ns_;
+                self->mark_ns_ = now;
                 self->upgrade();
             });
         }
@@ -178,6 +202,7 @@ private:
             for (const auto& x : *h) req.set(x.name, x.value);
         }));
         const std::string target = ws_request_target(settings_.protocol, settings_.target.base_path, user_);
+        mark_ns_ = steady_ns();
         ws_.async_handshake(settings_.target.host_header(), target,
                             [self = this->shared_from_this()](beast::error_code ec) { self->on_upgrade(ec); });
     }
@@ -187,14 +212,26 @@ private:
             // Never the request (it holds the headers): only the error.
             return fail(close_reason::connect_failed, "WebSocket upgrade: " + ec.message());
         }
+        timing_.upgrade_ns = steady_ns() - mark_ns_;
         state_ = state::upgraded;
         websocket::stream_base::timeout t{};
         t.handshake_timeout = settings_.connect_timeout;  // the close handshake
         t.idle_timeout = websocket::stream_base::none();  // idle: our own timer
         t.keep_alive_pings = false;
         ws_.set_option(t);
-        // Control frames (pings, pongs) are traffic too.
-        ws_.control_callback([this](websocket::frame_type, beast::string_view) { last_rx_ns_ = steady_ns(); });
+        // Control frames (pings, pongs) are traffic too, except for Socket.IO the pongs to our
+        // round-trip pings: its idle limit is the Engine.IO heartbeat's, which they must not mask.
+        // The pong to our latest round-trip ping (its payload is the ping's number) times the link.
+        ws_.control_callback([this](websocket::frame_type kind, beast::string_view payload) {
+            const auto now = steady_ns();
+            const bool pong = kind == websocket::frame_type::pong;
+            if (!pong || settings_.protocol.kind == protocol_kind::ws_json) last_rx_ns_ = now;
+            if (pong && rtt_sent_ns_ > 0 && std::string_view(payload.data(), payload.size()) == std::to_string(rtt_seq_)) {
+                const auto rtt = now - rtt_sent_ns_;
+                rtt_sent_ns_ = 0;
+                if (owner_) owner_->on_link_rtt(rtt);
+            }
+        });
         if (settings_.protocol.kind == protocol_kind::ws_json) {
             watch_idle(settings_.idle_timeout, true);
             up();
@@ -208,7 +245,17 @@ private:
 
     void up() {
         state_ = state::up;
-        if (owner_) owner_->on_up(steady_ns() - started_ns_);
+        const auto now = steady_ns();
+        if (owner_) {
+            owner_->on_connect_timing(timing_);
+            owner_->on_up(now - started_ns_);
+        }
+        // The first round-trip ping soon after the connection came up (so that a short session
+        // has one too), then one every rtt_interval.
+        if (const auto every = std::chrono::duration_cast<std::chrono::nanoseconds>(settings_.rtt_interval).count(); every > 0) {
+            next_rtt_ns_ = now + std::min<std::int64_t>(every, first_rtt_after_ns);
+            if (idle_ns_ > 0) arm_idle();
+        }
     }
 
     void read() {
@@ -253,11 +300,15 @@ private:
         switch (m.what) {
         case inbound::kind::opened: {
             watch_idle(std::chrono::milliseconds(m.ping_interval_ms + m.ping_timeout_ms), false);
+            mark_ns_ = steady_ns();
             send(socketio_connect_frame(settings_.protocol, user_));
             break;
         }
         case inbound::kind::connected:
-            if (state_ != state::up) up();
+            if (state_ != state::up) {
+                timing_.namespace_ns = steady_ns() - mark_ns_;
+                up();
+            }
             break;
         case inbound::kind::connect_error:
             close(false);
@@ -312,7 +363,8 @@ private:
         // The next moment something may be due: the ping (if one is due and not sent since the
         // last frame), else the limit.
         const bool ping_due = keep_alive_ && ping_at_ns_ <= last_rx_ns_;
-        const auto due = last_rx_ns_ + (ping_due ? idle_ns_ / 2 : idle_ns_);
+        auto due = last_rx_ns_ + (ping_due ? idle_ns_ / 2 : idle_ns_);
+        if (next_rtt_ns_ > 0) due = std::min(due, next_rtt_ns_);
         idle_timer_.expires_at(steady::time_point(std::chrono::nanoseconds(due)));
         idle_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) { self->on_idle_timer(ec); });
     }
@@ -333,7 +385,22 @@ private:
                 ws_.async_ping({}, [self = this->shared_from_this()](beast::error_code) { self->pinging_ = false; });
             }
         }
+        if (next_rtt_ns_ > 0 && now >= next_rtt_ns_) ping_for_rtt(now);
         arm_idle();
+    }
+
+    /// A round-trip ping (its pong: control_callback). While another ping of ours is being written,
+    /// a little later; a ping whose pong never came is forgotten when the next one goes out (its
+    /// number no longer matches).
+    void ping_for_rtt(std::int64_t now) {
+        if (pinging_ || state_ != state::up) {
+            next_rtt_ns_ = now + 50'000'000;
+            return;
+        }
+        pinging_ = true;
+        rtt_sent_ns_ = now;
+        next_rtt_ns_ = now + std::chrono::duration_cast<std::chrono::nanoseconds>(settings_.rtt_interval).count();
+        ws_.async_ping(websocket::ping_data(std::to_string(++rtt_seq_)), [self = this->shared_from_this()](beast::error_code) { self->pinging_ = false; });
     }
 
     void hard_close() {
@@ -371,6 +438,12 @@ private:
     std::int64_t last_rx_ns_ = 0;    // the last frame (data or control) received
     std::int64_t idle_ns_ = 0;       // the idle limit; 0: none yet
     std::int64_t ping_at_ns_ = 0;    // our last keep-alive ping
+    std::int64_t mark_ns_ = 0;       // the start of the connect step under way (connect_timing)
+    std::int64_t next_rtt_ns_ = 0;   // when the next round-trip ping is due; 0: none
+    std::int64_t rtt_sent_ns_ = 0;   // when the round-trip ping awaiting its pong went out; 0: none
+    connect_timing timing_;
+    static constexpr std::int64_t first_rtt_after_ns = 250'000'000;
+    std::uint32_t rtt_seq_ = 0;      // round-trip pings sent
     state state_ = state::connecting;
     bool writing_ = false;
     bool closing_ = false;

@@ -48,6 +48,21 @@ inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
     if (live.rss_connections > 0 && live.rss_at_peak_bytes > live.rss_before_bytes)
         m.set(id::live_client_bytes_per_connection,
               static_cast<double>(live.rss_at_peak_bytes - live.rss_before_bytes) / static_cast<double>(live.rss_connections));
+    // Absent where nothing was measured: TLS without wss, the namespace connect without Socket.IO.
+    models::emit_histogram(m, live.connect_tcp, id::live_connect_tcp_mean);
+    models::emit_histogram(m, live.connect_tls, id::live_connect_tls_mean);
+    models::emit_histogram(m, live.connect_upgrade, id::live_connect_upgrade_mean);
+    models::emit_histogram(m, live.connect_namespace, id::live_connect_namespace_mean);
+    models::emit_histogram(m, live.link_rtt, id::live_link_rtt_mean);
+    // --server-metrics (server_figures.hpp): absent when not asked for or not exposed.
+    const auto set_if = [&m](id which, const std::optional<double>& v) {
+        if (v) m.set(which, *v);
+    };
+    set_if(id::live_server_cpu_seconds, live.server.cpu_seconds);
+    set_if(id::live_server_cpu_utilization, live.server.cpu_utilization);
+    set_if(id::live_server_event_loop_lag_p99, live.server.event_loop_lag_p99);
+    set_if(id::live_server_event_loop_lag_max, live.server.event_loop_lag_max);
+    set_if(id::live_server_queue_max, live.server.queue_max);
 }
 
 /// The report of a live run: sim::make_report's document with mode "live", trace_hash null (a

@@ -48,6 +48,11 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
         rec.offline.merge_latency(s.offline_latency);
         rec.connections.merge_connect_time(s.connect_time);
         live.uncorrected_latency.merge(s.uncorrected);
+        live.connect_tcp.merge(s.connect_tcp);
+        live.connect_tls.merge(s.connect_tls);
+        live.connect_upgrade.merge(s.connect_upgrade);
+        live.connect_namespace.merge(s.connect_namespace);
+        live.link_rtt.merge(s.link_rtt);
         last_delivery = std::max(last_delivery, s.last_delivery_ns.load());
     }
     std::uint64_t most = 0;  // the most frequent name (the first of equals)
@@ -116,6 +121,10 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     live.rss_at_peak_bytes = rss_at_peak_;
     live.rss_connections = rss_connections_;
     live.warnings = warnings_;
+    if (scraper_) {
+        live.server = scraper_->figures();
+        for (const auto& w : live.server.warnings) live.warnings.push_back(redact(w, opt_.headers));
+    }
     live.target = redact(opt_.target, opt_.headers);
     live.protocol = opt_.protocol;
     live.time_scale = opt_.time_scale;

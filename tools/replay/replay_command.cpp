@@ -75,6 +75,7 @@ struct replay_command_options {
     std::size_t publish_connections = 32;
     std::size_t track_ids = replay::delivery_ledger::default_window;
     std::string user_prefix = "u";
+    std::string rtt_interval = "5s", server_metrics, server_queue_metric = "surge_offline_queue_messages";
     bool yes = false, insecure = false, quiet = false, realtime = false;
 };
 
@@ -122,6 +123,9 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
     opt.ca_file = o.ca_file;
     opt.publish_connections = std::max<std::size_t>(o.publish_connections, 1);
     opt.user_prefix = o.user_prefix;
+    opt.rtt_interval = milliseconds_option("--rtt-interval", o.rtt_interval);
+    opt.server_metrics = o.server_metrics;
+    opt.server_queue_metric = o.server_queue_metric;
     if (o.track_ids < 1) throw usage_error("--track-ids: at least 1");
     opt.track_ids = o.track_ids;
     if (!o.quiet) {
@@ -306,6 +310,19 @@ action define_replay(CLI::App& cmd) {
         ->type_name("N")
         ->capture_default_str();
     cmd.add_option("--user-prefix", o->user_prefix, "User ids are PREFIX0, PREFIX1, ...")->type_name("PREFIX")->capture_default_str();
+    cmd.add_option("--rtt-interval", o->rtt_interval,
+                   "Time each user connection's link round trip with a WebSocket ping this often, the first 0.25 s "
+                   "after it opens (0: no pings)")
+        ->type_name("DURATION")
+        ->capture_default_str();
+    cmd.add_option("--server-metrics", o->server_metrics,
+                   "The server's Prometheus endpoint (plain http, loopback or the target's host), scraped before, every "
+                   "second during and after the run: server CPU, event-loop lag, queue length in the report")
+        ->type_name("URL");
+    cmd.add_option("--server-queue-metric", o->server_queue_metric,
+                   "With --server-metrics: the gauge reported as the server's queue length (summed over its labels)")
+        ->type_name("NAME")
+        ->capture_default_str();
     cmd.add_flag("--yes", o->yes, "Allow a target that is not on loopback (this sends real load)");
     cmd.add_flag("--insecure", o->insecure, "wss/https: do not verify the server's certificate");
     cmd.add_option("--ca-file", o->ca_file, "wss/https: trust the CA certificates in this PEM file (besides the system's)")

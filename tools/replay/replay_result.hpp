@@ -5,6 +5,7 @@
 
 #include "delivery_ledger.hpp"
 #include "protocol.hpp"
+#include "server_figures.hpp"
 #include "target.hpp"
 
 #include <sim/run.hpp>
@@ -68,6 +69,13 @@ struct replay_options {
     /// notification with an older id counts as an unknown id).
     std::size_t track_ids = delivery_ledger::default_window;
     std::string user_prefix = "u";
+    /// Every open user connection times its link with a WebSocket ping this often (the first soon
+    /// after it came up); zero: no round-trip pings.
+    std::chrono::milliseconds rtt_interval{5'000};
+    /// --server-metrics: the server's Prometheus endpoint (http://), scraped before, during (every
+    /// second) and after the run; empty: none. --server-queue-metric: the gauge read as its queue.
+    std::string server_metrics;
+    std::string server_queue_metric = "surge_offline_queue_messages";
     std::optional<std::uint64_t> seed;
     std::ostream* progress = nullptr;  // live progress line; nullptr = none
     bool progress_tty = false;         // rewrite one line (\r) instead of printing lines
@@ -90,11 +98,14 @@ struct live_figures {
     std::string other_event_name;                // the most frequent of them (of the first 8 distinct per thread)
     histogram scheduling_lag;                    // how late the generator issued requests, ns
     histogram uncorrected_latency;               // delivery latency from the actual send time, ns
+    // the parts of connections.time (connect_timing) and the users' links' ping round trips, ns
+    histogram connect_tcp, connect_tls, connect_upgrade, connect_namespace, link_rtt;
     std::int64_t peak_open = 0;
     std::int64_t rss_before_bytes = 0;           // resident set before the users connected
     std::int64_t rss_at_peak_bytes = 0;          // resident set when most connections were open
     std::int64_t rss_connections = 0;            // connections open when rss_at_peak_bytes was taken
     std::vector<std::string> warnings;           // scenario parts a live run cannot apply
+    server_figures server;                       // --server-metrics (its warnings are in `warnings` too)
     std::vector<std::string> errors;             // the first distinct errors seen (redacted)
     // how the run was made (the report's "live" object)
     std::string target;                          // redacted

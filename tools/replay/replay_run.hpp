@@ -25,6 +25,7 @@
 #include "protocol.hpp"
 #include "publish_generator.hpp"
 #include "replay_result.hpp"
+#include "server_metrics.hpp"
 #include "shard.hpp"
 #include "target.hpp"
 #include "user_client.hpp"
@@ -166,6 +167,7 @@ private:
     std::vector<std::unique_ptr<net::steady_timer>> timers_;
     std::unique_ptr<http_publisher> http_;
     std::unique_ptr<ws_publisher> wsp_;
+    std::unique_ptr<server_metrics_scraper> scraper_;  // --server-metrics
     std::unique_ptr<delivery_ledger> ledger_;  // the ids published and to whom (control thread writes)
     /// The meters. The publishing side is the control thread's; deliveries and connections come
     /// from every shard's thread as they happen, under meters_mutex_ (the control thread takes it
@@ -346,6 +348,7 @@ inline replay_result replay_run::run() {
     prepare();
     rss_before_ = detail::rss_bytes();
     probe();
+    if (scraper_) scraper_->start();  // the baseline, before the load
     steady_origin_ = steady_ns();
     unix_origin_ = detail::unix_ns();
     t0_ = steady_ns() + 20'000'000;  // 20 ms to post the schedule before time 0
@@ -388,6 +391,7 @@ inline replay_result replay_run::run() {
     for (auto& sh : shards_) sh->io.stop();
     for (auto& t : threads) t.join();
     end_timer.reset();
+    if (scraper_) scraper_->finish();  // the last scrape, after the users left
     return collect(end_ns_ - t0_);
 }
 

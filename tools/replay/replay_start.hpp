@@ -29,6 +29,7 @@ inline void replay_run::prepare() {
     settings_.headers = opt_.headers;
     settings_.connect_timeout = opt_.connect_timeout;
     settings_.idle_timeout = opt_.idle_timeout;
+    settings_.rtt_interval = opt_.rtt_interval;
     net::io_context resolve_io;
     tcp::resolver resolver(resolve_io);
     beast::error_code ec;
@@ -55,6 +56,13 @@ inline void replay_run::prepare() {
             tls_->set_verify_mode(ssl::verify_peer);
         }
         settings_.tls = tls_.get();
+    }
+    if (!opt_.server_metrics.empty()) {
+        try {
+            scraper_ = std::make_unique<server_metrics_scraper>(opt_.server_metrics, url, opt_.allow_remote, opt_.server_queue_metric);
+        } catch (const target_error& e) {
+            throw start_error(e.what());
+        }
     }
     const auto n = sc_.users.count;
     online_ = std::make_unique<std::atomic<std::uint8_t>[]>(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)));

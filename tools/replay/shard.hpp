@@ -71,6 +71,8 @@ struct alignas(64) shard_stats {
     std::vector<std::pair<std::string, std::uint64_t>> other_event_names;
     // only the shard's thread touches these
     histogram offline_latency, connect_time, uncorrected, message_latency;  // deliveries: note_delivered
+    // the parts of connect_time (connect_timing) and the links' ping round trips
+    histogram connect_tcp, connect_tls, connect_upgrade, connect_namespace, link_rtt;
 };
 
 class user_client;

@@ -36,6 +36,8 @@ public:
     void on_inbound(const inbound& m) override;
     void on_protocol_error(const std::string& detail) override;
     void on_down(close_reason why, const std::string& detail) override;
+    void on_connect_timing(const connect_timing& t) override;
+    void on_link_rtt(std::int64_t rtt_ns) override { sh_.stats.link_rtt.record(std::max<std::int64_t>(rtt_ns, 0)); }
 
 private:
     void connect();
@@ -169,6 +171,15 @@ inline void user_client::on_protocol_error(const std::string& detail) {
     sh_.run.note_error("protocol error: " + detail);
 }
 
+
+/// The parts of connections.time, of the attempts that came up (docs/replay.md).
+inline void user_client::on_connect_timing(const connect_timing& t) {
+    auto& st = sh_.stats;
+    if (t.tcp_ns >= 0) st.connect_tcp.record(t.tcp_ns);
+    if (t.tls_ns >= 0) st.connect_tls.record(t.tls_ns);
+    if (t.upgrade_ns >= 0) st.connect_upgrade.record(t.upgrade_ns);
+    if (t.namespace_ns >= 0) st.connect_namespace.record(t.namespace_ns);
+}
 
 inline void user_client::on_down(close_reason why, const std::string& detail) {
     auto& st = sh_.stats;

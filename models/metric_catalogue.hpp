@@ -195,6 +195,7 @@ enum class metric_id : std::uint8_t {
     live_uncorrected_latency_p99,
     live_uncorrected_latency_max,
     live_client_bytes_per_connection,
+    live_sent_at_mismatch,
 };
 
 struct metric_entry {
@@ -331,6 +332,9 @@ inline constexpr metric_entry table[] = {
     {live_uncorrected_latency_p99, "live.uncorrected_latency.p99", seconds, lower, live_only, live, {}},
     {live_uncorrected_latency_max, "live.uncorrected_latency.max", seconds, lower, live_only, live, {}},
     {live_client_bytes_per_connection, "live.client.bytes_per_connection", bytes, lower, live_only, live, {}},
+    // Deliveries whose echoed sent_at is more than 1 ms off the replay's own record of the id's
+    // intended send time (which the latency is measured from): a server that rewrites the field.
+    {live_sent_at_mismatch, "live.sent_at_mismatch", count, lower, live_only, live, {}},
 };
 
 } // namespace catalogue_detail

@@ -48,6 +48,7 @@ inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
     if (live.rss_connections > 0 && live.rss_at_peak_bytes > live.rss_before_bytes)
         m.set(id::live_client_bytes_per_connection,
               static_cast<double>(live.rss_at_peak_bytes - live.rss_before_bytes) / static_cast<double>(live.rss_connections));
+    m.set(id::live_sent_at_mismatch, static_cast<double>(live.sent_at_mismatch));
 }
 
 /// The report of a live run: sim::make_report's document with mode "live", trace_hash null (a

@@ -86,7 +86,7 @@ struct prepared_replay {
     std::optional<models::metric_set> sim_metrics;  // --compare
 };
 
-prepared_replay prepare(const replay_command_options& o, const std::vector<replay::header>& headers) {
+prepared_replay prepare(const replay_command_options& o, std::vector<replay::header>& headers) {
     prepared_replay p;
     replay::replay_options& opt = p.options;
     if (o.seed) opt.seed = parse_seed(*o.seed);
@@ -114,6 +114,10 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
     else if (o.publish == "websocket") opt.protocol.via = replay::publish_via::websocket;
     else if (!o.publish.empty()) throw usage_error("--publish: expected http or websocket, found \"" + o.publish + "\"");
     opt.headers = headers;
+    // The protocol section's publish headers go with publish requests only, but their values are
+    // secrets as much as --header's: every message, and the report (which holds the scenario
+    // document), is redacted of them too.
+    for (const auto& [name, value] : opt.protocol.publish_headers) headers.push_back(replay::header{name, value});
     opt.time_scale = o.time_scale;
     opt.threads = o.threads;
     opt.realtime = o.realtime;

@@ -198,7 +198,9 @@ inline nlohmann::ordered_json protocol_section_json(const protocol_config& p, bo
         if (p.auth.is_object()) {
             nlohmann::ordered_json a = nlohmann::ordered_json::object();
             for (const auto& [k, v] : p.auth.items())
-                a[k] = (!scrub_auth || (v.is_string() && v.get_ref<const std::string&>() == "{user}")) ? nlohmann::ordered_json(v)
+                a[k] = (!scrub_auth || (v.is_string() && (v.get_ref<const std::string&>() == "{user}" ||
+                                                          v.get_ref<const std::string&>() == "{user_index}")))
+                           ? nlohmann::ordered_json(v)
                                                                                                       : nlohmann::ordered_json("***");
             j["auth"] = std::move(a);
         } else {

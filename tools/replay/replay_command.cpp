@@ -305,7 +305,7 @@ action define_replay(CLI::App& cmd) {
     cmd.add_option("--publish-connections", o->publish_connections, "HTTP keep-alive connections for publishing")
         ->capture_default_str();
     cmd.add_option("--track-ids", o->track_ids,
-                   "How many of the latest notification ids to remember (16 bytes each); a notification with an "
+                   "How many of the latest notification ids to remember (24 bytes each); a notification with an "
                    "older id counts as an unknown id, not a delivery")
         ->type_name("N")
         ->capture_default_str();

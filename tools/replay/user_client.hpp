@@ -24,8 +24,8 @@
 namespace surge::replay {
 
 /// An echoed sent_at further than this from the replay's record of the id's intended send time
-/// counts in live.sent_at_mismatch (the echo carries microseconds; a server that puts its own
-/// clock there is off by its delivery time at least).
+/// counts as a mismatch (metric_id::live_sent_at_mismatch; the echo carries microseconds; a
+/// server that puts its own clock there is off by its delivery time at least).
 inline constexpr std::int64_t sent_at_tolerance_ns = 1'000'000;
 
 class user_client final : public session_events {
@@ -155,7 +155,7 @@ inline void user_client::on_inbound(const inbound& m) {
     st.last_delivery_ns.store(now, std::memory_order_relaxed);
     // The latency runs from the intended send time the replay recorded for this id when it
     // published it (delivery_ledger), whatever the server echoes: an echoed sent_at only
-    // cross-checks that record (live.sent_at_mismatch), and its absence is merely counted.
+    // cross-checks that record (metric_id::live_sent_at_mismatch), and its absence is merely counted.
     if (!m.sent_at_ms) st.no_time.fetch_add(1, std::memory_order_relaxed);
     else if (std::llabs(sh_.run.intended_from_unix_ms(*m.sent_at_ms) - intended) > sent_at_tolerance_ns)
         st.sent_at_mismatch.fetch_add(1, std::memory_order_relaxed);

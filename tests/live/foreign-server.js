@@ -17,7 +17,9 @@
 //
 // Options as the other test servers (server-common.js): --port N | PORT=N (default 0; prints
 // `PORT <n>` first), --queue-max N, --exit-after MS, --ping-interval MS, --ping-timeout MS,
-// --keep-alive-timeout MS, --tls-cert FILE --tls-key FILE.
+// --keep-alive-timeout MS, --tls-cert FILE --tls-key FILE. Its own: --sent-at-skew MS, each
+// notification also carries `sent_at`: the service's clock (Unix ms) plus MS, a timestamp of its
+// own where the replay's would be (the replay must not time deliveries by it).
 'use strict';
 
 const { Server } = require('socket.io');
@@ -25,7 +27,15 @@ const common = require('./server-common');
 
 const API_KEY = 'surge-test-key';
 
-const opt = common.parseOptions(process.argv.slice(2));
+const argv = process.argv.slice(2);
+let sentAtSkew = null;
+const skewAt = argv.indexOf('--sent-at-skew');
+if (skewAt >= 0) {
+  sentAtSkew = Number(argv[skewAt + 1]);
+  if (!Number.isFinite(sentAtSkew)) throw new Error('--sent-at-skew wants a number of milliseconds');
+  argv.splice(skewAt, 2);
+}
+const opt = common.parseOptions(argv);
 const queues = new common.OfflineQueues(opt.queueMax);
 const stats = { ...common.newStats(), user_notifications: 0, unauthorized: 0 };
 let nextId = 1000;  // the service's own ids: never the publisher's
@@ -62,6 +72,7 @@ const httpServer = common.createServer(opt, (req, res) => {
     if (!b.broadcast && !Number.isInteger(b.user_id)) return bad('"user_id" must be an integer');
     // What the service keeps: its own id and clock; everything else the publisher sent is dropped.
     const n = { notification_id: ++nextId, title: b.title, body: b.body, created_at: new Date().toISOString() };
+    if (sentAtSkew !== null) n.sent_at = Date.now() + sentAtSkew;
     stats.published++;
     if (b.broadcast) {
       stats.broadcasts++;

@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,7 +26,7 @@ namespace surge::replay {
 /// An echoed sent_at further than this from the replay's record of the id's intended send time
 /// counts as a mismatch (metric_id::live_sent_at_mismatch; the echo carries microseconds; a
 /// server that puts its own clock there is off by its delivery time at least).
-inline constexpr std::int64_t sent_at_tolerance_ns = 1'000'000;
+inline constexpr double sent_at_tolerance_ms = 1.0;
 
 class user_client final : public session_events {
 public:
@@ -157,7 +157,7 @@ inline void user_client::on_inbound(const inbound& m) {
     // published it (delivery_ledger), whatever the server echoes: an echoed sent_at only
     // cross-checks that record (metric_id::live_sent_at_mismatch), and its absence is merely counted.
     if (!m.sent_at_ms) st.no_time.fetch_add(1, std::memory_order_relaxed);
-    else if (std::llabs(sh_.run.intended_from_unix_ms(*m.sent_at_ms) - intended) > sent_at_tolerance_ns)
+    else if (!(std::fabs(*m.sent_at_ms - sh_.run.unix_ms_of(intended)) <= sent_at_tolerance_ms))  // in doubles: any echo is safe
         st.sent_at_mismatch.fetch_add(1, std::memory_order_relaxed);
     const auto latency = std::max<std::int64_t>(0, now - intended);
     if (m.issued_at_ms) st.uncorrected.record(std::max<std::int64_t>(0, now - sh_.run.intended_from_unix_ms(*m.issued_at_ms)));

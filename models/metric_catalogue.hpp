@@ -212,6 +212,7 @@ enum class metric_id : std::uint8_t {
     live_server_event_loop_lag_p99,
     live_server_event_loop_lag_max,
     live_server_queue_max,
+    live_sent_at_mismatch,
 };
 
 struct metric_entry {
@@ -372,6 +373,9 @@ inline constexpr metric_entry table[] = {
     {live_server_event_loop_lag_p99, "live.server.event_loop_lag.p99", seconds, lower, live_only, live, {}},
     {live_server_event_loop_lag_max, "live.server.event_loop_lag.max", seconds, lower, live_only, live, {}},
     {live_server_queue_max, "live.server.queue.max", count, lower, live_only, live, {}},
+    // Deliveries whose echoed sent_at is more than 1 ms off the replay's own record of the id's
+    // intended send time (which the latency is measured from): a server that rewrites the field.
+    {live_sent_at_mismatch, "live.sent_at_mismatch", count, lower, live_only, live, {}},
 };
 
 } // namespace catalogue_detail

@@ -79,6 +79,29 @@ void BM_Decode_WsJson(benchmark::State& state) {
     state.counters["frame_bytes"] = static_cast<double>(f.size());
 }
 
+/// A service's own frame (issue 14, tests/live/foreign-server.js) read through the protocol
+/// section: the id searched for in the title ("surge <id>"), no sent_at; and the same frame with the
+/// id reached by a JSON pointer into a nested object.
+void BM_Decode_SocketIO_Foreign(benchmark::State& state) {
+    auto cfg = config(protocol_kind::socketio);
+    const bool pointer = state.range(0) != 0;
+    cfg.id_field = pointer ? "/meta/title" : "title";
+    cfg.id_search = true;
+    cfg.id_after = "surge ";
+    cfg.sent_at_field.clear();
+    std::string f = R"(42["notification",{"notification_id":1004711,)";
+    f += pointer ? R"("meta":{"title":"surge 1234567"},)" : R"("title":"surge 1234567",)";
+    f += R"("created_at":"2026-12-02T13:40:00.123Z","body":")";
+    f.append(100, 'x');
+    f += R"("}])";
+    for (auto _ : state) {
+        auto r = surge::replay::decode_socketio(f, cfg);
+        benchmark::DoNotOptimize(r);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * f.size()));
+    state.counters["frame_bytes"] = static_cast<double>(f.size());
+}
+
 /// The decoder's fallback alone (frame_json.hpp: read_frame_json_sax, nlohmann::json's SAX parser
 /// keeping the same fields): what a frame costs that simdjson cannot read.
 void BM_FallbackSax_WsJson(benchmark::State& state) {
@@ -270,6 +293,7 @@ void BM_NlohmannParse_WsJson(benchmark::State& state) {
 
 BENCHMARK(BM_Decode_SocketIO);
 BENCHMARK(BM_Decode_WsJson);
+BENCHMARK(BM_Decode_SocketIO_Foreign)->Arg(0)->Arg(1);
 BENCHMARK(BM_FallbackSax_WsJson);
 BENCHMARK(BM_SimdjsonOnDemand_SocketIO);
 BENCHMARK(BM_SimdjsonOnDemand_WsJson);

@@ -6,8 +6,9 @@
 //
 // In ARGS, {PORT} becomes the server's port and {OUT} the report path (in --workdir).
 // Launcher options:
-//   --server socketio|ws|raw-ws|none  which server to start (none: {PORT} is a closed port;
-//                                  raw-ws: raw-ws-server.js, a hostile WebSocket server)
+//   --server socketio|ws|raw-ws|foreign|none  which server to start (none: {PORT} is a closed port;
+//                                  raw-ws: raw-ws-server.js, a hostile WebSocket server;
+//                                  foreign: foreign-server.js, a service with its own API)
 //   --server-arg ARG               passed to the server (repeatable)
 //   --workdir DIR                  where the report goes (default: a temporary directory)
 //   --expect-exit N                the replay's exit code (default 0)
@@ -79,7 +80,7 @@ const pass = (msg) => console.log(`ok: ${msg}`);
 
 function startServer() {
   return new Promise((resolve, reject) => {
-    const scripts = { ws: 'ws-server.js', 'raw-ws': 'raw-ws-server.js', socketio: 'socketio-server.js' };
+    const scripts = { ws: 'ws-server.js', 'raw-ws': 'raw-ws-server.js', socketio: 'socketio-server.js', foreign: 'foreign-server.js' };
     const script = path.join(here, scripts[opts.server] ?? 'socketio-server.js');
     const child = spawn(process.execPath, [script, ...opts.serverArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';

@@ -5,6 +5,7 @@
 
 #include "delivery_ledger.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -126,6 +127,32 @@ BOOST_AUTO_TEST_CASE(broadcast_times_from_publish_to_last_delivery) {
     BOOST_TEST(h.min() == 250);
     BOOST_TEST(h.max() == 3'000);
     BOOST_TEST((l.receive(a, 4, 9'500) == receipt::unknown_id));  // forgotten: no longer counted
+}
+
+/// Each id's intended send time is recorded at its publish and handed back with its delivery:
+/// the start of its latency, whatever the server echoes (issue 14). 24 bytes per remembered id.
+BOOST_AUTO_TEST_CASE(intended_time_recorded_per_id) {
+    BOOST_TEST(delivery_ledger::slot_bytes == 24U);
+    delivery_ledger l(8, 4);
+    const std::array<std::uint32_t, 1> one{3};
+    const std::array<std::uint32_t, 2> two{1, 2};
+    const auto a = l.publish(one, 1'000);
+    const auto b = l.publish(two, 2'000);
+    const auto c = l.publish_broadcast(3'000);
+    std::int64_t t = -1;
+    BOOST_TEST((l.receive(a, 3, 5'000, &t) == receipt::delivered));
+    BOOST_TEST(t == 1'000);
+    BOOST_TEST((l.receive(b, 2, 5'000, &t) == receipt::delivered));
+    BOOST_TEST(t == 2'000);
+    BOOST_TEST((l.receive(c, 7, 5'000, &t) == receipt::delivered));
+    BOOST_TEST(t == 3'000);
+    // The window moves on: the slot of a is reused by the 5th id, with its own time.
+    l.publish(one, 4'000);
+    const auto e = l.publish(one, 5'000);
+    BOOST_TEST((l.receive(a, 3, 6'000) == receipt::unknown_id));
+    BOOST_TEST((l.receive(e, 3, 6'000, &t) == receipt::delivered));
+    BOOST_TEST(t == 5'000);
+    BOOST_TEST(l.slots() == 4U);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

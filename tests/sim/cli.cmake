@@ -94,6 +94,23 @@ surge_cli_test(run_set_bad_protocol EXIT 2 ARGS run ${PROJECT_SOURCE_DIR}/tests/
   STDERR "^surge: [^\n]*live_protocol\\.json: /protocol/publish/via: expected one of \"http\", \"websocket\", found \"pigeon\" \\(the value comes from --set /protocol/publish/via=pigeon\\)\n$")
 surge_cli_test(golden_bad_protocol EXIT 2 ARGS golden --dir ${SURGE_CLI_DIR} ${tool_bad}/protocol_unknown_key.json STDOUT_EMPTY
   STDERR "^surge: [^\n]*protocol_unknown_key\\.json: /protocol/publish/evnt: ")
+# The publish template and the notification's field locations (issue 14): a scenario with the
+# foreign service's protocol section (tests/live/scenarios/foreign.protocol.json) validates; a bad
+# method, an unknown placeholder and a bad pointer (put there by --set) are exit 2 with the place
+# and the reason.
+file(READ ${PROJECT_SOURCE_DIR}/tests/live/scenarios/foreign.protocol.json surge_foreign_protocol)
+file(WRITE ${SURGE_CLI_DIR}/foreign-protocol.json
+  "{\"name\": \"foreign\", \"duration\": \"1s\", \"load\": [{\"at\": \"0s\", \"rate\": \"10/s\"}], \"protocol\": ${surge_foreign_protocol}}\n")
+surge_cli_test(validate_foreign_protocol EXIT 0 ARGS validate ${SURGE_CLI_DIR}/foreign-protocol.json
+  STDOUT "foreign-protocol\\.json: ok \\(foreign, 1 phase, 0 faults, 0 thresholds\\)\n$")
+surge_cli_test(validate_bad_protocol_method EXIT 2 ARGS validate ${tool_bad}/protocol_bad_method.json STDOUT_EMPTY
+  STDERR "^surge: [^\n]*protocol_bad_method\\.json: /protocol/publish/method: expected an HTTP method: \"POST\", \"PUT\" or \"PATCH\", found \"GET\"\n$")
+surge_cli_test(run_set_bad_placeholder EXIT 2 ARGS run ${SURGE_CLI_DIR}/foreign-protocol.json
+  "--set" "/protocol/publish/body/title=surge {idd}" STDOUT_EMPTY
+  STDERR "^surge: [^\n]*foreign-protocol\\.json: /protocol/publish/body/title: unknown placeholder [{]idd[}]. did you mean 'id'\\? \\(the value comes from --set ")
+surge_cli_test(run_set_bad_id_pointer EXIT 2 ARGS run ${SURGE_CLI_DIR}/foreign-protocol.json
+  "--set" "/protocol/notification/id=/data/~x" STDOUT_EMPTY
+  STDERR "^surge: [^\n]*foreign-protocol\\.json: /protocol/notification/id: expected a JSON pointer to the id")
 # Input limits (docs/scenarios.md, "Limits"): an endless or too large input, too deep a nesting and a
 # bad SURGE_MAX_INPUT_BYTES end in exit 2 and a message naming the file and the limit. The deep
 # inputs are generated here (a few kilobytes).

@@ -172,6 +172,83 @@ BOOST_AUTO_TEST_CASE(errors_read_like_the_loaders) {
     BOOST_TEST(has(set_error({"/protocol=[]", "/duration=0s"}), "t.json: /duration: expected a duration > 0"));
 }
 
+/// The publish template and the notification's field locations (issue 14): read, written back,
+/// and their errors with the loader's messages.
+BOOST_AUTO_TEST_CASE(publish_template_and_field_pointers) {
+    const auto p = replay::load_protocol_text(R"({
+      "query": {"user_id": "{user_index}"},
+      "notification": {"id": {"at": "/data/title", "after": "surge "}, "sent_at": null},
+      "publish": {"method": "PUT", "path": "/api/notify", "headers": {"X-Api-Key": "k-SECRET"},
+                  "body": {"user_id": "{recipient_index}", "broadcast": "{broadcast}", "title": "surge {id}"},
+                  "broadcast": {"path": "/api/all", "body": {"title": "surge {id}", "braces": "{{x}}"}}}})",
+                                              "p.json");
+    BOOST_TEST(p.id_field == "/data/title");
+    BOOST_TEST(p.id_search);
+    BOOST_TEST(p.id_after == "surge ");
+    BOOST_TEST(p.sent_at_field == "");
+    BOOST_TEST(p.publish_method == "PUT");
+    BOOST_TEST(p.publish_path == "/api/notify");
+    BOOST_TEST(p.publish_headers.size() == 1u);
+    BOOST_TEST(p.publish_headers[0].second == "k-SECRET");
+    BOOST_TEST(p.publish_body.dump() == R"({"broadcast":"{broadcast}","title":"surge {id}","user_id":"{recipient_index}"})");
+    BOOST_TEST(p.broadcast_request);
+    BOOST_TEST(p.broadcast_path == "/api/all");
+    BOOST_TEST(p.broadcast_method == "");
+    // Written out: header values scrubbed; unscrubbed, it reads back to the same section.
+    const auto shown = replay::protocol_section_json(p, true);
+    BOOST_TEST(shown["publish"]["headers"].dump() == R"({"X-Api-Key":"***"})");
+    BOOST_TEST(shown.dump().find("SECRET") == std::string::npos);
+    BOOST_TEST(shown["notification"].dump() == R"({"event":"notification","id":{"at":"/data/title","after":"surge "},"sent_at":null})");
+    BOOST_TEST(shown["publish"]["broadcast"]["method"] == "PUT");
+    const auto written = replay::protocol_section_json(p, false);
+    BOOST_TEST(replay::protocol_section_json(replay::load_protocol_text(written.dump(), "p.json"), false) == written);
+    // The defaults written out: no template, no headers.
+    const auto defaults = replay::protocol_section_json(replay::protocol_config{}, true);
+    BOOST_TEST(defaults["publish"].dump() == R"({"via":"http","path":"/publish","method":"POST","body":null})");
+    BOOST_TEST(defaults["notification"].dump() == R"({"event":"notification","id":"id","sent_at":"sent_at"})");
+}
+
+BOOST_AUTO_TEST_CASE(publish_template_errors) {
+    BOOST_TEST(set_error({"/protocol={\"publish\": {\"body\": {\"to\": \"{recpient}\"}}}"}) ==
+               "t.json: /protocol/publish/body/to: unknown placeholder {recpient}; did you mean 'recipient'? (the value comes "
+               "from --set /protocol={\"publish\": {\"body\": {\"to\": \"{recpient}\"}}})");
+    const auto message = [](const std::string& text) {
+        try {
+            (void)replay::load_protocol_text(text, "p.json");
+        } catch (const sim::input_error& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    BOOST_TEST(message(R"({"publish": {"body": {"a": ["x", {"b": "{zz}"}]}}})") ==
+               "p.json: /publish/body/a/1/b: unknown placeholder {zz}; allowed: id, recipient, recipient_index, recipients, "
+               "recipient_indexes, broadcast, target, priority, payload, sent_at, issued_at");
+    BOOST_TEST(message(R"({"publish": {"body": {"a": "surge {id"}}})") ==
+               "p.json: /publish/body/a: a '{' without its '}' (write \"{{\" for a literal brace)");
+    BOOST_TEST(message(R"({"publish": {"body": {"a": "id}"}}})") == "p.json: /publish/body/a: a lone '}' (write \"}}\" for a literal brace)");
+    BOOST_TEST(message(R"({"publish": {"body": "{id}"}})") ==
+               "p.json: /publish/body: expected a JSON object (the publish body template; \"{recipient}\", \"{id}\"... in string "
+               "values) or null, found \"{id}\"");
+    BOOST_TEST(message(R"({"publish": {"method": "post"}})") ==
+               "p.json: /publish/method: expected an HTTP method: \"POST\", \"PUT\" or \"PATCH\", found \"post\"");
+    BOOST_TEST(message(R"({"publish": {"headers": {"X-Key": 5}}})") == "p.json: /publish/headers/X-Key: expected a header value (a string), found number");
+    BOOST_TEST(message(R"({"publish": {"headers": {"X Key": "v"}}})") ==
+               "p.json: /publish/headers/X Key: a header name is a token (letters, digits, !#$%&'*+-.^_`|~), without spaces or ':'");
+    BOOST_TEST(message(R"({"publish": {"headers": {"X-Key": "tok\nSECRET"}}})") ==
+               "p.json: /publish/headers/X-Key: a header value must not contain CR, LF or NUL (the value is not shown: it may be a secret)");
+    BOOST_TEST(message(R"({"publish": {"broadcast": {"bdy": {}}}})") == "p.json: /publish/broadcast/bdy: unknown key; did you mean 'body'?");
+    BOOST_TEST(message(R"({"notification": {"id": "/a/~2"}})") ==
+               "p.json: /notification/id: expected a JSON pointer to the id (RFC 6901: '~' only as ~0 or ~1), found \"/a/~2\"");
+    BOOST_TEST(message(R"({"notification": {"id": {"after": "surge "}}})") ==
+               "p.json: /notification/id/at: required key is missing; the field (name or JSON pointer) whose string holds the id");
+    BOOST_TEST(message(R"({"notification": {"id": {"at": "title", "afterr": "x"}}})") ==
+               "p.json: /notification/id/afterr: unknown key; did you mean 'after'?");
+    BOOST_TEST(message(R"({"notification": {"id": 3}})") ==
+               "p.json: /notification/id: expected a field name, a JSON pointer, or {\"at\": field, \"after\": text} (the id inside a "
+               "string), found 3");
+    BOOST_TEST(message(R"({"notification": {"sent_at": ""}})") == "p.json: /notification/sent_at: expected a non-empty string, found \"\"");
+}
+
 /// The same section on its own (surge replay --protocol-file), bare or wrapped, over a base.
 BOOST_AUTO_TEST_CASE(protocol_file_bare_or_wrapped) {
     replay::protocol_config base;
@@ -233,6 +310,8 @@ BOOST_AUTO_TEST_CASE(bad_fixtures_are_rejected_with_their_message) {
     const std::map<std::string, std::string> cases{
         {"protocol_bad_kind.json", "/protocol/protocol: expected one of \"socketio\", \"ws-json\", found \"socket.io\"; did you mean \"socketio\"?"},
         {"protocol_unknown_key.json", "/protocol/publish/evnt: unknown key; did you mean 'event'?"},
+        {"protocol_bad_method.json", "/protocol/publish/method: expected an HTTP method: \"POST\", \"PUT\" or \"PATCH\", found \"GET\""},
+        {"protocol_broadcast_unknown_key.json", "/protocol/publish/broadcast/pth: unknown key; did you mean 'path'?"},
     };
     std::set<std::string> seen;
     for (const auto& e : fs::directory_iterator(source_dir / "tests" / "tools" / "bad")) {

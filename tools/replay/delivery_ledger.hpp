@@ -5,7 +5,8 @@
 // sends stray or repeated ids can no longer deliver more than was attempted.
 //
 // Memory is bounded: the ledger remembers the last `window` ids (ids are sequential from 1, so a
-// ring indexed by id), one 16-byte slot each, allocated and touched up front for the ids the run
+// ring indexed by id), one 24-byte slot each (with the id's intended send time, so that delivery
+// latency is measured from the replay's own record, not from a timestamp the server echoes), allocated and touched up front for the ids the run
 // expects (the scenario's estimate, at most `window`) so that the replay's resident set does not
 // creep while it runs (the soak benchmark's < 1 % growth); past the estimate the ring grows up to
 // `window`. Plus the recipients of the ids of a users target and,
@@ -54,12 +55,14 @@ public:
         ring_.resize(std::min(expected_ids, window_));  // value-initialised: the pages are touched now
     }
 
-    /// Records the publish of a notification to `recipients` (one or more users); returns its id.
-    /// Ids are handed out here, sequential from 1, so that the ring stays dense.
-    std::int64_t publish(std::span<const std::uint32_t> recipients) {
+    /// Records the publish of a notification to `recipients` (one or more users) intended at steady
+    /// time `intended_ns`; returns its id. Ids are handed out here, sequential from 1, so that the
+    /// ring stays dense.
+    std::int64_t publish(std::span<const std::uint32_t> recipients, std::int64_t intended_ns = 0) {
         std::lock_guard lock(mutex_);
         const auto id = next_++;
         slot& s = claim(id);
+        s.intended_ns = intended_ns;
         if (recipients.size() == 1) {
             s.what = kind::one;
             s.user = recipients[0];
@@ -79,6 +82,7 @@ public:
         const auto id = next_++;
         slot& s = claim(id);
         s.what = kind::broadcast;
+        s.intended_ns = intended_ns;
         broadcast_order_.push_back(id);
         auto& b = broadcasts_[id];
         b.bits.assign(words_per_broadcast_, 0);
@@ -102,12 +106,14 @@ public:
     }
 
     /// Classifies a notification `user` received with `id` (none: it had no usable id) at steady
-    /// time `at_ns`, and remembers a delivery.
-    receipt receive(std::optional<std::int64_t> id, std::uint32_t user, std::int64_t at_ns = 0) {
+    /// time `at_ns`, and remembers a delivery. For a delivery, `*intended_ns` (when given) is the
+    /// intended send time recorded at its publish: the start of its latency.
+    receipt receive(std::optional<std::int64_t> id, std::uint32_t user, std::int64_t at_ns = 0, std::int64_t* intended_ns = nullptr) {
         if (!id || *id < 1) return receipt::unknown_id;
         std::lock_guard lock(mutex_);
         if (*id >= next_ || next_ - *id > static_cast<std::int64_t>(window_)) return receipt::unknown_id;
         slot& s = ring_[index(*id)];
+        if (intended_ns != nullptr) *intended_ns = s.intended_ns;
         switch (s.what) {
         case kind::one:
             if (s.user != user) return receipt::wrong_recipient;
@@ -156,10 +162,18 @@ private:
     enum class kind : std::uint8_t { none, one, several, broadcast };
     struct slot {
         std::int64_t id = 0;
+        std::int64_t intended_ns = 0;  // intended send time (steady): latency is measured from here
         std::uint32_t user = 0;
         kind what = kind::none;
         bool got = false;
     };
+
+public:
+    /// Bytes per remembered id (--track-ids; docs/replay.md).
+    static constexpr std::size_t slot_bytes = 24;
+
+private:
+    static_assert(sizeof(slot) == slot_bytes);
 
     [[nodiscard]] std::size_t index(std::int64_t id) const { return static_cast<std::size_t>(id - 1) % window_; }
 

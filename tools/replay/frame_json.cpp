@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 namespace surge::replay {
@@ -44,14 +45,58 @@ bool value_of(simdjson::dom::element e, value& v) {
     }
 }
 
+/// The value at JSON pointer `ptr` below `e` (missing: kind other); false: let nlohmann::json read
+/// the frame. A duplicated key's last occurrence counts, as nlohmann::json reads it.
+bool value_at(simdjson::dom::element e, std::string_view ptr, value& v) {
+    bool found = true;
+    frame_detail::for_each_token(ptr, [&](std::string_view tok) {
+        found = false;
+        if (e.type() == simdjson::dom::element_type::OBJECT) {
+            simdjson::dom::element next;
+            const simdjson::dom::object obj = e.get_object().value_unsafe();  // a copy: the result is a temporary
+            for (const auto kv : obj)
+                if (frame_detail::token_is(tok, kv.key)) {
+                    next = kv.value;
+                    found = true;
+                }
+            if (found) e = next;
+        } else if (e.type() == simdjson::dom::element_type::ARRAY) {
+            const auto i = frame_detail::array_index(tok);
+            if (i) {
+                const simdjson::dom::array arr = e.get_array().value_unsafe();  // a copy, as above
+                const auto r = arr.at(*i);
+                if (!r.error()) {
+                    e = r.value_unsafe();
+                    found = true;
+                }
+            }
+        }
+        return found;
+    });
+    v = {};
+    return !found || value_of(e, v);
+}
+
 /// The kept fields of object `o`; false: let nlohmann::json read the frame.
-bool read_fields(simdjson::dom::object o, const protocol_config& cfg, bool socketio, frame_fields& out) {
+bool read_fields(simdjson::dom::element el, const protocol_config& cfg, bool socketio, frame_fields& out) {
+    const simdjson::dom::object o = el.get_object().value_unsafe();  // a copy: the result is a temporary
     for (const auto kv : o) {
         const field f = frame_detail::field_of(kv.key, cfg, socketio);
         if (f == field::none) continue;
         value v;
         if (!value_of(kv.value, v)) return false;
-        frame_detail::apply(out, f, v);
+        frame_detail::apply(out, f, v, cfg);
+    }
+    // Fields given as JSON pointers ("/data/ref").
+    if (frame_detail::is_pointer(cfg.id_field)) {
+        value v;
+        if (!value_at(el, cfg.id_field, v)) return false;
+        frame_detail::apply(out, field::id, v, cfg);
+    }
+    if (frame_detail::is_pointer(cfg.sent_at_field)) {
+        value v;
+        if (!value_at(el, cfg.sent_at_field, v)) return false;
+        frame_detail::apply(out, field::sent_at, v, cfg);
     }
     return true;
 }
@@ -62,8 +107,7 @@ bool read_document(simdjson::dom::element doc, const protocol_config& cfg, bool 
     case simdjson::dom::element_type::OBJECT: {
         out.top = frame_fields::shape::object;
         if (socketio) return true;
-        const simdjson::dom::object o = doc.get_object().value_unsafe();  // a copy: the result is a temporary
-        return read_fields(o, cfg, false, out);
+        return read_fields(doc, cfg, false, out);
     }
     case simdjson::dom::element_type::ARRAY: {
         out.top = frame_fields::shape::array;
@@ -75,8 +119,7 @@ bool read_document(simdjson::dom::element doc, const protocol_config& cfg, bool 
                 out.first_is_string = out.has_type = true;
                 out.type = e.get_string().value_unsafe();
             } else if (i == 1 && e.type() == simdjson::dom::element_type::OBJECT) {
-                const simdjson::dom::object o = e.get_object().value_unsafe();
-                return read_fields(o, cfg, true, out);
+                return read_fields(e, cfg, true, out);
             }
             if (++i == 2) break;
         }

@@ -32,6 +32,7 @@ struct publish_request {
     std::uint32_t notifications = 1;
     std::int32_t closed_client = -1;  // the closed-phase client waiting for the answer, if any
     bool retried = false;              // sent once more after a reused connection closed under it
+    bool broadcast = false;            // a broadcast: the protocol section's publish.broadcast path and method
 };
 
 enum class publish_outcome : std::uint8_t { accepted, rejected, failed, timed_out };
@@ -131,12 +132,17 @@ private:
         void write() {
             const auto& s = p_.settings_;
             http_req_ = {};
-            http_req_.method(beast::http::verb::post);
-            http_req_.target(s.target.base_path + s.protocol.publish_path);
+            // The protocol section's request: a broadcast may have its own path and method.
+            const auto& pr = s.protocol;
+            const std::string& path = req_.broadcast && !pr.broadcast_path.empty() ? pr.broadcast_path : pr.publish_path;
+            const std::string& method = req_.broadcast && !pr.broadcast_method.empty() ? pr.broadcast_method : pr.publish_method;
+            http_req_.method(beast::http::string_to_verb(method));
+            http_req_.target(s.target.base_path + path);
             http_req_.version(11);
             http_req_.set(beast::http::field::host, s.target.host_header());
             http_req_.set(beast::http::field::user_agent, "surge");
             http_req_.set(beast::http::field::content_type, "application/json");
+            for (const auto& [name, value] : pr.publish_headers) http_req_.set(name, value);
             for (const auto& h : s.headers) http_req_.set(h.name, h.value);
             http_req_.body() = req_.body;
             http_req_.keep_alive(true);
@@ -184,7 +190,9 @@ private:
             if (o != publish_outcome::accepted && o != publish_outcome::rejected) close();
             busy_ = false;
             http_req_ = {};
-            p_.finished(*this, req_, o, redact(std::move(detail), p_.settings_.headers));
+            detail = redact(std::move(detail), p_.settings_.headers);
+            for (const auto& [name, value] : p_.settings_.protocol.publish_headers) detail = redact(std::move(detail), {header{name, value}});
+            p_.finished(*this, req_, o, detail);
         }
 
         http_publisher& p_;

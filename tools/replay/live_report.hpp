@@ -63,6 +63,7 @@ inline void add_live_metrics(models::metric_set& m, const replay_result& r) {
     set_if(id::live_server_event_loop_lag_p99, live.server.event_loop_lag_p99);
     set_if(id::live_server_event_loop_lag_max, live.server.event_loop_lag_max);
     set_if(id::live_server_queue_max, live.server.queue_max);
+    m.set(id::live_sent_at_mismatch, static_cast<double>(live.sent_at_mismatch));
 }
 
 /// The report of a live run: sim::make_report's document with mode "live", trace_hash null (a

@@ -30,9 +30,21 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// The number a user's id ends with ("u17" -> "17"; "" for the publisher connection's user):
+/// "{user_index}" in query and auth values, for a service that knows its users by number. (A
+/// --user-prefix that itself ends in a digit would run into it.)
+inline std::string_view user_index_of(std::string_view user) {
+    std::size_t n = user.size();
+    while (n > 0 && user[n - 1] >= '0' && user[n - 1] <= '9') --n;
+    return user.substr(n);
+}
+
 inline std::string replace_user(std::string s, std::string_view user) {
     for (std::size_t at = s.find("{user}"); at != std::string::npos; at = s.find("{user}", at + user.size()))
         s.replace(at, 6, user);
+    const auto index = user_index_of(user);
+    for (std::size_t at = s.find("{user_index}"); at != std::string::npos; at = s.find("{user_index}", at + index.size()))
+        s.replace(at, 12, index);
     return s;
 }
 
@@ -215,8 +227,20 @@ inline std::string socketio_connect_frame(const protocol_config& cfg, std::strin
     if (cfg.nsp != "/") f += cfg.nsp + ",";
     if (!cfg.auth.is_null()) {
         nlohmann::json a = cfg.auth;
-        for (auto& [k, v] : a.items())
-            if (v.is_string()) v = replace_user(v.get<std::string>(), user);
+        for (auto& [k, v] : a.items()) {
+            if (!v.is_string()) continue;
+            // Exactly "{user_index}": the number itself (null when the id has none), as a publish
+            // template's one-placeholder strings are typed.
+            if (v.get_ref<const std::string&>() == "{user_index}") {
+                const auto index = user_index_of(user);
+                std::uint64_t n = 0;
+                const auto [p, ec] = std::from_chars(index.data(), index.data() + index.size(), n);
+                v = index.empty() || ec != std::errc{} ? nlohmann::json(nullptr) : nlohmann::json(n);
+                (void)p;
+            } else {
+                v = replace_user(v.get<std::string>(), user);
+            }
+        }
         f += a.dump();
     }
     return f;

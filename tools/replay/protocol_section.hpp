@@ -15,10 +15,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,12 +56,31 @@ struct protocol_config {
     nlohmann::json auth = nlohmann::json{{"user", "{user}"}};
     std::string notification_event = "notification";   // Socket.IO event name / ws-json type value
     std::string type_field = "type";                     // ws-json: the field naming a message's type
+    /// Where a notification's id and echoed send time are, in the notification object (the ws-json
+    /// message; the Socket.IO event's first argument): a top-level key ("id"), or a JSON pointer
+    /// into it ("/data/ref", RFC 6901). sent_at "" = not read (protocol section: null).
     std::string id_field = "id";                         // in a notification: its id
     std::string sent_at_field = "sent_at";               // in a notification: intended send time, unix ms
+    /// The id is searched for in a string value (a server that keeps only a title, "surge 123"):
+    /// the decimal integer right after the first `id_after` in it, or the first run of digits
+    /// when `id_after` is empty. Off: a string id must be all digits. An integer id is taken as is.
+    bool id_search = false;
+    std::string id_after;
     publish_via via = publish_via::http;
     std::string publish_path = "/publish";               // HTTP POST path
     std::string publish_event = "publish";               // Socket.IO event / ws-json type
     std::string ack_type = "ack";                        // ws-json: type of the publish acknowledgement
+    /// The publish request template (publish_template.hpp expands it). HTTP method, extra headers
+    /// (values are secrets: "***" in reports, redacted in errors), and a JSON body whose string
+    /// values may hold placeholders (publish_placeholders()); null body = the replay's own
+    /// notification objects (the default). A broadcast may go elsewhere: its own path, method and
+    /// body ("" / null = the same as a user publish).
+    std::string publish_method = "POST";
+    std::vector<std::pair<std::string, std::string>> publish_headers;
+    nlohmann::json publish_body;                         // null: the default body
+    std::string broadcast_path, broadcast_method;        // "": publish_path, publish_method
+    nlohmann::json broadcast_body;                       // null: publish_body
+    bool broadcast_request = false;                      // the section had a publish.broadcast object
 
     [[nodiscard]] std::string ws_path() const {
         if (!path.empty()) return path;
@@ -85,8 +107,81 @@ inline const std::vector<std::string>& protocol_notification_keys() {
     return keys;
 }
 inline const std::vector<std::string>& protocol_publish_keys() {
-    static const std::vector<std::string> keys{"via", "path", "event", "ack"};
+    static const std::vector<std::string> keys{"via", "path", "event", "ack", "method", "headers", "body", "broadcast"};
     return keys;
+}
+inline const std::vector<std::string>& protocol_broadcast_keys() {
+    static const std::vector<std::string> keys{"path", "method", "body"};
+    return keys;
+}
+inline const std::vector<std::string>& protocol_id_keys() {
+    static const std::vector<std::string> keys{"at", "after"};
+    return keys;
+}
+
+/// The placeholders of a publish body template, written "{name}" in a string value. A string
+/// that is exactly one placeholder becomes the typed value; inside a longer string, its text.
+/// Per notification object: id (integer), recipient (the user's id, "u17"; null in a broadcast),
+/// recipient_index (17), recipients / recipient_indexes (the notification's recipients, arrays),
+/// broadcast (bool), target ("user" or "broadcast"), priority ("normal"...), payload (the
+/// payload's bytes, "xxx..."), sent_at / issued_at (intended / actual send time, Unix ms).
+/// "{{" and "}}" are literal braces.
+inline const std::vector<std::string>& publish_placeholders() {
+    static const std::vector<std::string> names{"id",        "recipient", "recipient_index", "recipients", "recipient_indexes",
+                                                "broadcast", "target",    "priority",        "payload",    "sent_at",
+                                                "issued_at"};
+    return names;
+}
+
+/// The parts of a template string: literal text and placeholder names. Throws
+/// std::invalid_argument with a message for an unknown placeholder or a lone brace.
+struct template_part {
+    bool placeholder = false;
+    std::string text;  // the literal, or the placeholder's name
+};
+inline std::vector<template_part> split_template(std::string_view s) {
+    std::vector<template_part> parts;
+    std::string lit;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char ch = s[i];
+        if ((ch == '{' || ch == '}') && i + 1 < s.size() && s[i + 1] == ch) {
+            lit += ch;
+            ++i;
+            continue;
+        }
+        if (ch == '}') throw std::invalid_argument("a lone '}' (write \"}}\" for a literal brace)");
+        if (ch != '{') {
+            lit += ch;
+            continue;
+        }
+        const auto close = s.find('}', i + 1);
+        if (close == std::string_view::npos) throw std::invalid_argument("a '{' without its '}' (write \"{{\" for a literal brace)");
+        const std::string name(s.substr(i + 1, close - i - 1));
+        const auto& known = publish_placeholders();
+        if (std::find(known.begin(), known.end(), name) == known.end())
+            throw std::invalid_argument("unknown placeholder {" + name + "}; " +
+                                        sim::load_detail::unknown_key_message(name, known, "placeholder").substr(std::string("unknown placeholder; ").size()));
+        if (!lit.empty()) parts.push_back({false, std::move(lit)});
+        lit.clear();
+        parts.push_back({true, name});
+        i = close;
+    }
+    if (!lit.empty()) parts.push_back({false, std::move(lit)});
+    return parts;
+}
+
+/// A JSON pointer's reference tokens (RFC 6901: "~1" is '/', "~0" is '~'); nullopt when `p` is
+/// not a pointer (no leading '/', or a '~' not followed by 0 or 1).
+inline std::optional<std::vector<std::string>> pointer_tokens(std::string_view p) {
+    if (p.empty() || p[0] != '/') return std::nullopt;
+    std::vector<std::string> tokens(1);
+    for (std::size_t i = 1; i < p.size(); ++i) {
+        if (p[i] == '/') tokens.emplace_back();
+        else if (p[i] != '~') tokens.back() += p[i];
+        else if (i + 1 < p.size() && (p[i + 1] == '0' || p[i + 1] == '1')) tokens.back() += p[++i] == '0' ? '~' : '/';
+        else return std::nullopt;
+    }
+    return tokens;
 }
 
 /// The section as the scenario writes it (every key, defaults included). With `scrub_auth`, auth
@@ -103,7 +198,9 @@ inline nlohmann::ordered_json protocol_section_json(const protocol_config& p, bo
         if (p.auth.is_object()) {
             nlohmann::ordered_json a = nlohmann::ordered_json::object();
             for (const auto& [k, v] : p.auth.items())
-                a[k] = (!scrub_auth || (v.is_string() && v.get_ref<const std::string&>() == "{user}")) ? nlohmann::ordered_json(v)
+                a[k] = (!scrub_auth || (v.is_string() && (v.get_ref<const std::string&>() == "{user}" ||
+                                                          v.get_ref<const std::string&>() == "{user_index}")))
+                           ? nlohmann::ordered_json(v)
                                                                                                       : nlohmann::ordered_json("***");
             j["auth"] = std::move(a);
         } else {
@@ -113,16 +210,33 @@ inline nlohmann::ordered_json protocol_section_json(const protocol_config& p, bo
     nlohmann::ordered_json n = nlohmann::ordered_json::object();
     n["event"] = p.notification_event;
     if (p.kind == protocol_kind::ws_json) n["type_field"] = p.type_field;
-    n["id"] = p.id_field;
-    n["sent_at"] = p.sent_at_field;
+    if (p.id_search) n["id"] = nlohmann::ordered_json{{"at", p.id_field}, {"after", p.id_after}};
+    else n["id"] = p.id_field;
+    if (p.sent_at_field.empty()) n["sent_at"] = nullptr;
+    else n["sent_at"] = p.sent_at_field;
     j["notification"] = std::move(n);
     nlohmann::ordered_json pub = nlohmann::ordered_json::object();
     pub["via"] = std::string(models::name_of(p.via));
     if (p.via == publish_via::http) {
         pub["path"] = p.publish_path;
+        pub["method"] = p.publish_method;
     } else {
         pub["event"] = p.publish_event;
         if (p.kind == protocol_kind::ws_json) pub["ack"] = p.ack_type;
+    }
+    // Publish headers may carry tokens: their values are "***" in reports.
+    nlohmann::ordered_json h = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : p.publish_headers) h[k] = scrub_auth ? std::string("***") : v;
+    if (!p.publish_headers.empty()) pub["headers"] = std::move(h);
+    pub["body"] = nlohmann::ordered_json(p.publish_body);
+    if (p.broadcast_request) {
+        nlohmann::ordered_json b = nlohmann::ordered_json::object();
+        if (p.via == publish_via::http) {
+            b["path"] = p.broadcast_path.empty() ? p.publish_path : p.broadcast_path;
+            b["method"] = p.broadcast_method.empty() ? p.publish_method : p.broadcast_method;
+        }
+        b["body"] = nlohmann::ordered_json(p.broadcast_body.is_null() ? p.publish_body : p.broadcast_body);
+        pub["broadcast"] = std::move(b);
     }
     j["publish"] = std::move(pub);
     return j;
@@ -138,6 +252,82 @@ using sim::load_detail::object_view;
 inline std::string read_nonempty_string(const context& c, const json& j, const std::string& ptr) {
     if (!j.is_string() || j.get_ref<const std::string&>().empty()) c.expected(ptr, "a non-empty string", j);
     return j.get<std::string>();
+}
+
+/// Where a notification field is: a top-level key, or a JSON pointer (leading '/').
+inline std::string read_field(const context& c, const json& j, const std::string& ptr, const char* what) {
+    const std::string s = read_nonempty_string(c, j, ptr);
+    if (s[0] == '/' && !pointer_tokens(s))
+        c.expected(ptr, std::string("a JSON pointer to the ") + what + " (RFC 6901: '~' only as ~0 or ~1)", j);
+    return s;
+}
+
+/// notification.id: "id" / "/data/ref", or {"at": FIELD, "after": TEXT} (the id is the integer in
+/// a string field, after TEXT).
+inline void read_id(const object_view& n, protocol_config& base) {
+    const context& c = n.ctx();
+    const json& v = n["id"];
+    if (!v.is_object()) {
+        if (!v.is_string())
+            c.expected(n.at("id"), "a field name, a JSON pointer, or {\"at\": field, \"after\": text} (the id inside a string)", v);
+        base.id_field = read_field(c, v, n.at("id"), "id");
+        base.id_search = false;
+        base.id_after.clear();
+        return;
+    }
+    const object_view o = n.object("id", protocol_id_keys());
+    o.require("at", "the field (name or JSON pointer) whose string holds the id");
+    base.id_field = read_field(c, o["at"], o.at("at"), "id");
+    base.id_search = true;
+    base.id_after = o.has("after") ? sim::load_detail::read_string(c, o["after"], o.at("after")) : std::string();
+}
+
+inline std::string read_method(const context& c, const json& j, const std::string& ptr) {
+    if (j.is_string()) {
+        const auto& m = j.get_ref<const std::string&>();
+        if (m == "POST" || m == "PUT" || m == "PATCH") return m;
+    }
+    c.expected(ptr, "an HTTP method: \"POST\", \"PUT\" or \"PATCH\"", j);
+}
+
+/// A header value: a string without CR, LF or NUL; the name a token (RFC 9110). Never quoted in a
+/// message: it may be a secret.
+inline std::string read_header(const context& c, const std::string& name, const json& v, const std::string& headers_ptr) {
+    const std::string ptr = headers_ptr + "/" + sim::load_detail::pointer_token(name);
+    const auto tchar = [](unsigned char ch) {
+        return std::isalnum(ch) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(ch)) != std::string_view::npos;
+    };
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [&](char ch) { return tchar(static_cast<unsigned char>(ch)); }))
+        c.fail(ptr, "a header name is a token (letters, digits, !#$%&'*+-.^_`|~), without spaces or ':'");
+    if (!v.is_string()) c.fail(ptr, "expected a header value (a string), found " + std::string(v.type_name()));
+    const auto& s = v.get_ref<const std::string&>();
+    if (s.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+        c.fail(ptr, "a header value must not contain CR, LF or NUL (the value is not shown: it may be a secret)");
+    return s;
+}
+
+/// A body template: a JSON object or array whose string values' placeholders are all known.
+inline json read_body(const context& c, const json& j, const std::string& ptr) {
+    if (!j.is_object() && !j.is_array() && !j.is_null())
+        c.expected(ptr, "a JSON object (the publish body template; \"{recipient}\", \"{id}\"... in string values) or null", j);
+    // Every string value, at any depth (iteratively: a template's depth is the file's).
+    std::vector<std::pair<const json*, std::string>> todo{{&j, ptr}};
+    while (!todo.empty()) {
+        auto [node, at] = std::move(todo.back());
+        todo.pop_back();
+        if (node->is_string()) {
+            try {
+                (void)split_template(node->get_ref<const std::string&>());
+            } catch (const std::invalid_argument& e) {
+                c.fail(at, e.what());
+            }
+        } else if (node->is_object()) {
+            for (const auto& [k, v] : node->items()) todo.emplace_back(&v, at + "/" + sim::load_detail::pointer_token(k));
+        } else if (node->is_array()) {
+            for (std::size_t i = 0; i < node->size(); ++i) todo.emplace_back(&(*node)[i], at + "/" + std::to_string(i));
+        }
+    }
+    return j;
 }
 
 /// The section's keys over `base`: what the document sets replaces base's value.
@@ -172,8 +362,11 @@ inline protocol_config read_protocol(const object_view& o, protocol_config base)
         const object_view n = o.object("notification", protocol_notification_keys());
         if (n.has("event")) base.notification_event = read_nonempty_string(c, n["event"], n.at("event"));
         if (n.has("type_field")) base.type_field = read_nonempty_string(c, n["type_field"], n.at("type_field"));
-        if (n.has("id")) base.id_field = read_nonempty_string(c, n["id"], n.at("id"));
-        if (n.has("sent_at")) base.sent_at_field = read_nonempty_string(c, n["sent_at"], n.at("sent_at"));
+        if (n.has("id")) read_id(n, base);
+        if (n.has("sent_at")) {
+            if (n["sent_at"].is_null()) base.sent_at_field.clear();
+            else base.sent_at_field = read_field(c, n["sent_at"], n.at("sent_at"), "sent_at");
+        }
     }
     if (o.has("publish")) {
         const object_view p = o.object("publish", protocol_publish_keys());
@@ -184,6 +377,24 @@ inline protocol_config read_protocol(const object_view& o, protocol_config base)
         }
         if (p.has("event")) base.publish_event = read_nonempty_string(c, p["event"], p.at("event"));
         if (p.has("ack")) base.ack_type = read_nonempty_string(c, p["ack"], p.at("ack"));
+        if (p.has("method")) base.publish_method = read_method(c, p["method"], p.at("method"));
+        if (p.has("headers")) {
+            const json& h = p["headers"];
+            if (!h.is_object()) c.expected(p.at("headers"), "an object of header name -> value (sent with every publish request)", h);
+            base.publish_headers.clear();
+            for (const auto& [k, v] : h.items()) base.publish_headers.emplace_back(k, read_header(c, k, v, p.at("headers")));
+        }
+        if (p.has("body")) base.publish_body = read_body(c, p["body"], p.at("body"));
+        if (p.has("broadcast")) {
+            const object_view b = p.object("broadcast", protocol_broadcast_keys());
+            base.broadcast_request = true;
+            if (b.has("path")) {
+                base.broadcast_path = read_nonempty_string(c, b["path"], b.at("path"));
+                if (base.broadcast_path[0] != '/') c.expected(b.at("path"), "a path starting with '/'", b["path"]);
+            }
+            if (b.has("method")) base.broadcast_method = read_method(c, b["method"], b.at("method"));
+            if (b.has("body")) base.broadcast_body = read_body(c, b["body"], b.at("body"));
+        }
     }
     return base;
 }

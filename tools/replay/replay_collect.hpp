@@ -36,6 +36,7 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
         live.protocol_errors += s.protocol_errors.load();
         live.transport_errors += s.transport_errors.load();
         live.received_without_time += s.no_time.load();
+        live.sent_at_mismatch += s.sent_at_mismatch.load();
         live.received_unknown_id += s.unknown_ids.load();
         live.received_duplicate += s.duplicates.load();
         live.received_wrong_recipient += s.wrong_recipients.load();

@@ -87,7 +87,7 @@ struct prepared_replay {
     std::optional<models::metric_set> sim_metrics;  // --compare
 };
 
-prepared_replay prepare(const replay_command_options& o, const std::vector<replay::header>& headers) {
+prepared_replay prepare(const replay_command_options& o, std::vector<replay::header>& headers) {
     prepared_replay p;
     replay::replay_options& opt = p.options;
     if (o.seed) opt.seed = parse_seed(*o.seed);
@@ -115,6 +115,10 @@ prepared_replay prepare(const replay_command_options& o, const std::vector<repla
     else if (o.publish == "websocket") opt.protocol.via = replay::publish_via::websocket;
     else if (!o.publish.empty()) throw usage_error("--publish: expected http or websocket, found \"" + o.publish + "\"");
     opt.headers = headers;
+    // The protocol section's publish headers go with publish requests only, but their values are
+    // secrets as much as --header's: every message, and the report (which holds the scenario
+    // document), is redacted of them too.
+    for (const auto& [name, value] : opt.protocol.publish_headers) headers.push_back(replay::header{name, value});
     opt.time_scale = o.time_scale;
     opt.threads = o.threads;
     opt.realtime = o.realtime;
@@ -305,7 +309,7 @@ action define_replay(CLI::App& cmd) {
     cmd.add_option("--publish-connections", o->publish_connections, "HTTP keep-alive connections for publishing")
         ->capture_default_str();
     cmd.add_option("--track-ids", o->track_ids,
-                   "How many of the latest notification ids to remember (16 bytes each); a notification with an "
+                   "How many of the latest notification ids to remember (24 bytes each); a notification with an "
                    "older id counts as an unknown id, not a delivery")
         ->type_name("N")
         ->capture_default_str();

@@ -4,6 +4,7 @@
 // each answer. Part of replay_run (replay_run.hpp); include replay.hpp.
 #pragma once
 
+#include "publish_template.hpp"
 #include "replay_run.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace surge::replay {
@@ -125,9 +127,34 @@ inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns,
     const time_point at = time_point::from_ns(scenario_ns(intended_ns));  // for the meters
     std::string body;
     std::uint32_t count = 0;
-    const bool batch = p.batch() > 1 || p.target == models::target_kind::users;
-    if (batch) body += '[';
+    const bool broadcast = p.target == models::target_kind::broadcast;
+    // The protocol section's body template (publish_template.hpp), if it has one: one expanded
+    // object per recipient (or per notification when it names {recipients}), in an array when the
+    // request holds more than one. Without a template, the replay's own objects, written directly.
+    const nlohmann::json& tmpl = body_template(settings_.protocol, broadcast);
+    const bool per_notification = !tmpl.is_null() && names_recipient_list(tmpl);
+    const bool batch = p.batch() > 1 || (p.target == models::target_kind::users && !per_notification);
+    nlohmann::json objects = nlohmann::json::array();
+    if (batch && tmpl.is_null()) body += '[';
+    auto expand = [&](std::int64_t id, std::span<const std::uint32_t> to) {
+        notification_values v;
+        v.id = id;
+        v.broadcast = broadcast;
+        v.user_prefix = opt_.user_prefix;
+        v.recipients = to;
+        v.priority = prio;
+        v.payload = p.payload;
+        v.sent_at_ms = sent_at_ms;
+        v.issued_at_ms = issued_ms;
+        objects.push_back(expand_template(tmpl, v));
+    };
     auto add = [&](std::int64_t id, const char* target, std::optional<std::uint32_t> user) {
+        if (!tmpl.is_null()) {
+            if (user) expand(id, std::span<const std::uint32_t>(&*user, 1));
+            else expand(id, {});
+            ++count;
+            return;
+        }
         if (count > 0) body += ',';
         char num[64];
         body += "{\"id\":" + std::to_string(id) + ",\"target\":\"" + target + "\"";
@@ -152,9 +179,10 @@ inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns,
             rec_.broadcasts.on_broadcast(at, static_cast<std::uint64_t>(open));
             continue;
         }
-        const auto id = ledger_->publish(recipients);
+        const auto id = ledger_->publish(recipients, intended_ns);
+        if (per_notification) expand(id, recipients);
         for (const std::uint32_t u : recipients) {
-            add(id, "user", u);
+            if (!per_notification) add(id, "user", u);
             if (online_[u].load(std::memory_order_relaxed)) {
                 std::lock_guard lock(meters_mutex_);
                 rec_.delivery.on_attempted(at);
@@ -162,13 +190,15 @@ inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns,
             else rec_.offline.add_enqueued(1);
         }
     }
-    if (batch) body += ']';
+    if (!tmpl.is_null()) body = batch ? objects.dump() : objects.at(0).dump();
+    else if (batch) body += ']';
     rec_.publishing.on_published(at, p.batch());
     published_total_.fetch_add(p.batch(), std::memory_order_relaxed);
     rec_.publishing.on_operation(at);
     ++publish_requests_;
     if (first_publish_ns_ < 0) first_publish_ns_ = intended_ns;
     publish_request r{std::move(body), intended_ns, p.batch(), closed_client};
+    r.broadcast = broadcast;
     if (wsp_) wsp_->publish(std::move(r));
     else http_->submit(std::move(r));
 }

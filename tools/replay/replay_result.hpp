@@ -89,7 +89,8 @@ struct replay_options {
 struct live_figures {
     std::uint64_t protocol_errors = 0;
     std::uint64_t transport_errors = 0;          // connections lost to errors or timeouts
-    std::uint64_t received_without_time = 0;     // notifications without a usable sent_at
+    std::uint64_t received_without_time = 0;     // deliveries without an echoed sent_at (still timed: the ledger's record)
+    std::uint64_t sent_at_mismatch = 0;          // deliveries whose echoed sent_at is off the record by > 1 ms
     // received, but not deliveries (delivery_ledger)
     std::uint64_t received_unknown_id = 0, received_duplicate = 0, received_wrong_recipient = 0;
     std::uint64_t publish_requests = 0;

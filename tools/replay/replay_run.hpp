@@ -97,7 +97,9 @@ public:
     [[nodiscard]] std::int64_t intended_from_unix_ms(double ms) const override {
         return steady_origin_ + static_cast<std::int64_t>(ms * 1e6) - unix_origin_;
     }
-    receipt classify(std::optional<std::int64_t> id, std::uint32_t user, std::int64_t at) override { return ledger_->receive(id, user, at); }
+    receipt classify(std::optional<std::int64_t> id, std::uint32_t user, std::int64_t at, std::int64_t* intended) override {
+        return ledger_->receive(id, user, at, intended);
+    }
     void note_error(const std::string& e) override {
         const auto t = scenario_time(steady_ns());
         std::lock_guard lock(errors_mutex_);

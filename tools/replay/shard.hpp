@@ -48,8 +48,9 @@ public:
     /// (the first ten distinct ones) and counted in the errors series.
     virtual void note_error(const std::string& e) = 0;
     /// What a notification that `user` received with `id` at steady time `at` was (delivery_ledger): only a
-    /// `delivered` one counts as a delivery.
-    virtual receipt classify(std::optional<std::int64_t> id, std::uint32_t user, std::int64_t at) = 0;
+    /// `delivered` one counts as a delivery; for it, `*intended` is the steady time its publish was
+    /// intended for (the replay's own record: the start of its latency).
+    virtual receipt classify(std::optional<std::int64_t> id, std::uint32_t user, std::int64_t at, std::int64_t* intended) = 0;
 
 protected:
     ~run_context() = default;
@@ -61,6 +62,7 @@ struct alignas(64) shard_stats {
     std::atomic<std::int64_t> open{0};
     std::atomic<std::uint64_t> received{0}, received_live{0}, received_offline{0};
     std::atomic<std::uint64_t> protocol_errors{0}, transport_errors{0}, no_time{0}, frames{0};
+    std::atomic<std::uint64_t> sent_at_mismatch{0};  // deliveries whose echoed sent_at disagrees with the record
     std::atomic<std::uint64_t> unknown_ids{0}, duplicates{0}, wrong_recipients{0};  // received, not delivered
     std::atomic<std::int64_t> last_delivery_ns{0};
     // client -> server messages (users.messages)

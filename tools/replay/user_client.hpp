@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -21,6 +22,11 @@
 #include <vector>
 
 namespace surge::replay {
+
+/// An echoed sent_at further than this from the replay's record of the id's intended send time
+/// counts as a mismatch (metric_id::live_sent_at_mismatch; the echo carries microseconds; a
+/// server that puts its own clock there is off by its delivery time at least).
+inline constexpr double sent_at_tolerance_ms = 1.0;
 
 class user_client final : public session_events {
 public:
@@ -141,20 +147,20 @@ inline void user_client::on_inbound(const inbound& m) {
     auto& st = sh_.stats;
     const auto now = steady_ns();
     st.received.fetch_add(1, std::memory_order_relaxed);
-    switch (sh_.run.classify(m.id, index_, now)) {
+    std::int64_t intended = 0;
+    switch (sh_.run.classify(m.id, index_, now, &intended)) {
     case receipt::delivered: break;
     case receipt::unknown_id: st.unknown_ids.fetch_add(1, std::memory_order_relaxed); return;
     case receipt::duplicate: st.duplicates.fetch_add(1, std::memory_order_relaxed); return;
     case receipt::wrong_recipient: st.wrong_recipients.fetch_add(1, std::memory_order_relaxed); return;
     }
     st.last_delivery_ns.store(now, std::memory_order_relaxed);
-    if (!m.sent_at_ms) {
-        st.no_time.fetch_add(1, std::memory_order_relaxed);
-        st.received_live.fetch_add(1, std::memory_order_relaxed);
-        sh_.run.note_delivered(now, -1);
-        return;
-    }
-    const auto intended = sh_.run.intended_from_unix_ms(*m.sent_at_ms);
+    // The latency runs from the intended send time the replay recorded for this id when it
+    // published it (delivery_ledger), whatever the server echoes: an echoed sent_at only
+    // cross-checks that record (metric_id::live_sent_at_mismatch), and its absence is merely counted.
+    if (!m.sent_at_ms) st.no_time.fetch_add(1, std::memory_order_relaxed);
+    else if (!(std::fabs(*m.sent_at_ms - sh_.run.unix_ms_of(intended)) <= sent_at_tolerance_ms))  // in doubles: any echo is safe
+        st.sent_at_mismatch.fetch_add(1, std::memory_order_relaxed);
     const auto latency = std::max<std::int64_t>(0, now - intended);
     if (m.issued_at_ms) st.uncorrected.record(std::max<std::int64_t>(0, now - sh_.run.intended_from_unix_ms(*m.issued_at_ms)));
     if (intended < up_since_ns_) {

@@ -173,15 +173,22 @@ inline std::optional<double> get(const models::metric_set& m, metric_id id) {
     return v;
 }
 
+/// What a model run gives the fit: its metrics, and its workers' busy time in seconds (what a
+/// live server's CPU time is compared with).
+struct model_run {
+    models::metric_set metrics;
+    double busy_seconds = 0;
+};
+
 /// Runs `doc` with `params` set, `seeds` times; the metrics averaged over the seeds. Throws
 /// input_error when the values make the scenario invalid.
-inline models::metric_set simulate(const nlohmann::json& doc, const std::string& name, const std::vector<parameter>& params,
-                                   const std::vector<double>& seconds, std::uint64_t seed, std::uint32_t seeds,
-                                   const std::atomic<int>* stop) {
+inline model_run simulate(const nlohmann::json& doc, const std::string& name, const std::vector<parameter>& params,
+                          const std::vector<double>& seconds, std::uint64_t seed, std::uint32_t seeds,
+                          const std::atomic<int>* stop) {
     std::vector<std::string> sets;
     for (std::size_t i = 0; i < params.size(); ++i) sets.push_back(params[i].pointer + "=\"" + duration_text(seconds[i]) + "\"");
     const auto loaded = load_scenario_text(doc.dump(), name, sets);
-    models::metric_set mean;
+    model_run mean;
     std::vector<std::pair<std::string, double>> sums;
     std::vector<std::string> units;
     for (std::uint32_t k = 0; k < std::max<std::uint32_t>(1, seeds); ++k) {
@@ -189,6 +196,8 @@ inline models::metric_set simulate(const nlohmann::json& doc, const std::string&
         ro.seed = seed + k;
         ro.stop = stop;
         const auto r = run(loaded.scenario, ro);
+        mean.busy_seconds += r.metrics.get(metric_id::server_utilization).value_or(0) *
+                             static_cast<double>(loaded.scenario.server.workers) * r.virtual_seconds / std::max<std::uint32_t>(1, seeds);
         if (k == 0) {
             for (const auto& m : r.metrics.items()) {
                 sums.emplace_back(m.name, m.value);
@@ -198,7 +207,8 @@ inline models::metric_set simulate(const nlohmann::json& doc, const std::string&
             for (auto& [n, v] : sums) v += r.metrics.get(n).value_or(std::numeric_limits<double>::quiet_NaN());
         }
     }
-    for (std::size_t i = 0; i < sums.size(); ++i) mean.set(sums[i].first, sums[i].second / std::max<std::uint32_t>(1, seeds), units[i]);
+    for (std::size_t i = 0; i < sums.size(); ++i)
+        mean.metrics.set(sums[i].first, sums[i].second / std::max<std::uint32_t>(1, seeds), units[i]);
     return mean;
 }
 
@@ -296,23 +306,48 @@ inline std::vector<parameter> first_estimates(const sim::scenario& base, const s
         emit = (*bt - d50) / (*n - 1);
         emit_how = fmt::format("(broadcast time mean {:.3g} s - delivery p50 {:.3g} s) / ({:.0f} recipients - 1){}", *bt, d50, *n, where);
     }
-    const double notification = std::max(ops - emit, 1e-6);
-    const double link = std::max(d50 - ops, 0.1 * d50);
+    double notification = std::max(ops - emit, 1e-6);
+    std::string notification_how = fmt::format("publish latency p50 {:.3g} s - one emit{}", ops, where);
     const double connect_cost = std::min(secs(base.server.cost_per_connect), 0.25 * conn);
+    const std::int64_t queries = base.server.queries_per_notification;
+    // The utilisation law, where the service's CPU time is known and comparable (an event loop):
+    // CPU = publishes x cost per notification + deliveries x cost per emit + connects x connect cost.
+    const auto cpu = get(m, metric_id::live_server_cpu_seconds);
+    const double publishes = get(m, metric_id::notifications_published).value_or(0);
+    const double deliveries = get(m, metric_id::delivery_delivered).value_or(0);
+    const double connects = get(m, metric_id::connections_succeeded).value_or(0);
+    if (cpu && publishes > 0 && base.server.concurrency == models::server_concurrency::event_loop) {
+        if (deliveries * emit > 0.5 * *cpu) {
+            emit = 0.5 * *cpu / deliveries;
+            emit_how = fmt::format("utilisation law: at most half the CPU time {:.3g} s / {:.0f} deliveries{}", *cpu, deliveries, where);
+        }
+        const double share = (*cpu - deliveries * emit - connects * connect_cost) / publishes;
+        if (share > 0 && share < notification) {
+            notification = share;
+            notification_how = fmt::format("utilisation law: (CPU {:.3g} s - deliveries x emit - connects x connect cost) / "
+                                           "{:.0f} publishes{}", *cpu, publishes, where);
+        }
+    }
+    const double query = queries > 0 ? std::max((ops - emit - notification) / static_cast<double>(queries), 1e-6)
+                                     : secs(base.database.query);
+    const double link = std::max(d50 - ops, 0.1 * d50);
     const double handshake = std::max(conn - link - connect_cost, 0.1 * conn);
 
     std::vector<parameter> all{
-        {"/server/cost_per_notification", notification,
-         fmt::format("publish latency p50 {:.3g} s - one emit{}", ops, where), 0},
+        {"/server/cost_per_notification", notification, notification_how, 0},
         {"/server/cost_per_message", emit, emit_how, 0},
         {"/links/latency", link, fmt::format("delivery latency p50 {:.3g} s - publish latency p50{}", d50, where), 0},
         {"/links/handshake", handshake,
          fmt::format("connection time p50 {:.3g} s - link latency - connect cost{}", conn, where), 0},
         {"/server/cost_per_connect", connect_cost, "the scenario's value, at most a quarter of the connection time", 0},
+        {"/database/query", query,
+         fmt::format("(publish latency p50 - one emit - cost per notification) / {} queries{}", queries, where), 0},
     };
     std::vector<parameter> out;
-    const std::vector<std::string> defaults{"/server/cost_per_notification", "/server/cost_per_message", "/links/latency",
-                                            "/links/handshake"};
+    std::vector<std::string> defaults{"/server/cost_per_notification", "/server/cost_per_message", "/links/latency",
+                                      "/links/handshake"};
+    if (queries > 0) defaults.push_back("/database/query");
+    if (cpu && base.server.concurrency == models::server_concurrency::event_loop) defaults.push_back("/server/cost_per_connect");
     for (const auto& p : free.empty() ? defaults : free) {
         const auto it = std::find_if(all.begin(), all.end(), [&](const parameter& q) { return q.pointer == p; });
         if (it != all.end()) {
@@ -341,6 +376,13 @@ inline std::string finding(const residual& r, const observation& o) {
         s += "The live tail differs from the model's queueing: a mechanism the model lacks (garbage collection "
              "pauses, the event loop batching writes, the client's own processing) or a latency with more spread "
              "(give /links/latency a p99).";
+        break;
+    case metric_id::live_server_cpu_seconds:
+        s += r.error > 0 ? "The model's workers are busier than the service's CPU: part of what the fit made a cost "
+                           "(worker time) is a delay that does not hold the loop (the link, the database, the client)."
+                         : "The service uses more CPU than the model's workers: work the model does not have (pings, "
+                           "garbage collection, TLS, logging), or a cost per connect the fit does not free "
+                           "(--free /server/cost_per_connect).";
         break;
     case metric_id::connections_time_mean:
         s += "Connection time depends on more than handshake + connect cost + link: TLS, an auth call, a connection "
@@ -378,29 +420,38 @@ inline result calibrate(const nlohmann::json& scenario_doc, const std::string& s
         }
     }
     const auto stop = [&] { return opt.stop && opt.stop->load() != 0; };
-    const auto model_metrics = [&](const std::vector<double>& seconds) {
-        std::vector<models::metric_set> ms;
+    const auto model_runs = [&](const std::vector<double>& seconds) {
+        std::vector<detail::model_run> ms;
         for (std::size_t i = 0; i < obs.size(); ++i)
             ms.push_back(detail::simulate(docs[i], obs[i].file, out.parameters, seconds, obs[i].seed, opt.seeds, opt.stop));
         return ms;
+    };
+    // The utilisation law's term: a live report with the server's CPU time (--server-metrics)
+    // against the model's busy time, for an event loop (whose busy time is CPU time; a thread
+    // that waits for the database is busy in the model and idle on the CPU).
+    const bool cpu_comparable = base.server.concurrency == models::server_concurrency::event_loop;
+    const auto compared = [&](std::size_t i, const detail::model_run& m, auto&& each) {
+        for (const auto& t : targets()) {
+            const auto live = detail::get(obs[i].metrics, t.id);
+            if (live && *live > 0) each(t, *live, detail::get(m.metrics, t.id).value_or(0));
+        }
+        if (cpu_comparable)
+            if (const auto cpu = detail::get(obs[i].metrics, metric_id::live_server_cpu_seconds); cpu && *cpu > 0)
+                each(target{metric_id::live_server_cpu_seconds, 0.25, 1.0}, *cpu, m.busy_seconds);
     };
     const auto objective = [&](const std::vector<double>& logs) {
         std::vector<double> seconds;
         for (const double l : logs) seconds.push_back(std::exp(l));
         ++out.evaluations;
-        std::vector<models::metric_set> ms;
+        std::vector<detail::model_run> ms;
         try {
-            ms = model_metrics(seconds);
+            ms = model_runs(seconds);
         } catch (const input_error&) {
             return std::numeric_limits<double>::max();
         }
         double sum = 0;
         for (std::size_t i = 0; i < obs.size(); ++i)
-            for (const auto& t : targets()) {
-                const auto live = detail::get(obs[i].metrics, t.id);
-                if (!live || !(*live > 0)) continue;
-                sum += t.weight * detail::term(detail::get(ms[i], t.id).value_or(0), *live);
-            }
+            compared(i, ms[i], [&](const target& t, double live, double model) { sum += t.weight * detail::term(model, live); });
         return sum;
     };
     std::vector<double> x0;
@@ -414,14 +465,11 @@ inline result calibrate(const nlohmann::json& scenario_doc, const std::string& s
         out.parameters[i].fitted_seconds = seconds.back();
     }
 
-    const auto ms = model_metrics(seconds);
+    const auto ms = model_runs(seconds);
     for (std::size_t i = 0; i < obs.size(); ++i)
-        for (const auto& t : targets()) {
-            const auto live = detail::get(obs[i].metrics, t.id);
-            if (!live || !(*live > 0)) continue;
-            const double model = detail::get(ms[i], t.id).value_or(0);
-            out.residuals.push_back({i, t.id, *live, model, (model - *live) / *live, t.bound});
-        }
+        compared(i, ms[i], [&](const target& t, double live, double model) {
+            out.residuals.push_back({i, t.id, live, model, (model - live) / live, t.bound});
+        });
     for (const auto& r : out.residuals)
         if (!r.within()) out.findings.push_back(finding(r, obs[r.observation]));
     for (std::size_t i = 0; i < obs.size(); ++i) {
@@ -429,10 +477,14 @@ inline result calibrate(const nlohmann::json& scenario_doc, const std::string& s
             out.findings.push_back(fmt::format("{} delivered {:.1f} % of its notifications: calibration assumes a live run that "
                                                "was not losing any; its latencies describe the survivors only.",
                                                obs[i].file, 100 * *ok));
-        if (const auto u = detail::get(ms[i], metric_id::server_utilization))
-            out.notes.push_back(fmt::format("{}: the fitted model keeps the server {:.0f} % busy (utilisation law: "
-                                            "throughput x cost per request / workers); compare the service's CPU.",
-                                            obs[i].file, 100 * *u));
+        if (const auto u = detail::get(ms[i].metrics, metric_id::server_utilization))
+            out.notes.push_back(fmt::format("{}: the fitted model keeps the workers {:.0f} % busy ({:.3g} s of worker time; "
+                                            "utilisation law: throughput x cost per request / workers){}.",
+                                            obs[i].file, 100 * *u, ms[i].busy_seconds,
+                                            detail::get(obs[i].metrics, metric_id::live_server_cpu_seconds)
+                                                ? fmt::format("; the service used {:.3g} s of CPU",
+                                                              *detail::get(obs[i].metrics, metric_id::live_server_cpu_seconds))
+                                                : std::string("; replay with --server-metrics to compare the service's CPU")));
     }
 
     out.calibrated = scenario_doc;

@@ -130,6 +130,51 @@ BOOST_AUTO_TEST_CASE(the_fit_recovers_known_costs_and_predicts_a_3x_broadcast_he
     }
 }
 
+BOOST_AUTO_TEST_CASE(an_event_loops_cpu_time_separates_its_costs_from_the_database_wait) {
+    // An event loop whose publishes wait 5 ms on a store of 4 connections and cost 200 us of CPU:
+    // from latencies alone a cost and a wait that does not hold the loop look alike; the CPU
+    // time each report carries (the utilisation law) tells them apart.
+    const auto service = nlohmann::json::parse(R"({
+      "links": {"latency": "1ms", "handshake": "3ms"},
+      "server": {"workers": 1, "concurrency": "event_loop", "cost_per_notification": "200us", "cost_per_message": "20us",
+                 "cost_per_connect": "500us", "queries": {"per_notification": 1, "per_connect": 0}},
+      "database": {"pool_size": 4, "max_overflow": 0, "query": "5ms"}
+    })");
+    const auto observe = [&](const nlohmann::json& load_doc, const std::string& name) {
+        auto doc = load_doc;
+        for (const auto& [k, v] : service.items()) doc[k] = v;
+        const auto sc = sim::load_scenario_text(doc.dump(), name).scenario;
+        const auto r = sim::run(sc);
+        cal::observation o;
+        o.file = name;
+        o.document = load_doc;
+        o.seed = 3;
+        o.metrics = r.metrics;
+        o.metrics.set(surge::models::metric_of(metric_id::live_server_cpu_seconds).name,
+                      *r.metrics.get(metric_id::server_utilization) * r.virtual_seconds, "s");
+        return o;
+    };
+    const std::vector<cal::observation> obs{observe(load(100, 0.5), "low-a"), observe(load(200, 1), "low-b")};
+    auto start = start_scenario();
+    start["server"] = service["server"];
+    start["server"]["cost_per_notification"] = "1ms";
+    start["server"]["cost_per_connect"] = "100us";
+    start["database"] = service["database"];
+    start["database"]["query"] = "1ms";
+    cal::options opt;
+    opt.max_evaluations = 400;
+    const auto r = cal::calibrate(start, "start.json", obs, opt);
+    for (const auto& p : r.parameters) BOOST_TEST_MESSAGE(p.pointer << ": " << p.fitted_seconds << " (" << p.estimate << ")");
+    for (const auto& f : r.findings) BOOST_TEST_MESSAGE(f);
+    BOOST_TEST(r.parameters.size() == 6u);  // the four, the query, the connect cost
+    bool cpu_row = false;
+    for (const auto& x : r.residuals) cpu_row = cpu_row || x.metric == metric_id::live_server_cpu_seconds;
+    BOOST_TEST(cpu_row);
+    BOOST_TEST(r.fits());
+    BOOST_TEST(fitted(r, "/server/cost_per_notification") == 200e-6, boost::test_tools::tolerance(0.15));
+    BOOST_TEST(fitted(r, "/database/query") == 5e-3, boost::test_tools::tolerance(0.15));
+}
+
 BOOST_AUTO_TEST_CASE(the_calibrated_scenario_keeps_its_own_load_and_holds_the_fitted_values) {
     const std::vector<cal::observation> obs{measure(load(100, 0.5), "low-a")};
     cal::options opt;

@@ -73,7 +73,8 @@ inline action define_calibrate(CLI::App& cmd) {
     cmd.add_option("--json", o->json, "Write the fit (parameters, residuals, findings) as JSON here")->type_name("FILE");
     cmd.add_option("--free", o->free,
                    "A duration parameter to fit, by JSON pointer (repeatable; default /server/cost_per_notification, "
-                   "/server/cost_per_message, /links/latency, /links/handshake)")
+                   "/server/cost_per_message, /links/latency, /links/handshake; /database/query when publishes query the database; "
+                   "/server/cost_per_connect when the reports carry an event loop's CPU time)")
         ->type_name("POINTER");
     cmd.add_option("--seeds", o->seeds, "Simulated runs per report and evaluation, averaged (seed, seed+1, ...)")
         ->check(CLI::Range(1, 100))

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// The calibration loop against a live test server (issue 14): measure live -> fit -> predict a
+// load not measured -> verify. Starts the test server with a store in front of publishing (each
+// publish holds one of 4 store connections for 5 ms: --store-ms 5 --store-pool 4), then
+//   1. surge replay tests/live/calibration/low-a.json and low-b.json (two low loads) with
+//      --server-metrics, keeping the reports;
+//   2. surge calibrate tests/live/calibration/service.json low-a low-b -> calibrated.json;
+//   3. surge run tests/live/calibration/high.json --service calibrated.json -> predicted.json
+//      (3x the deliveries of low-b, broadcast-heavy: another shape);
+//   4. surge replay high.json --compare predicted.json -> measured;
+// and prints the predicted, measured and relative error of each metric the issue names. A metric
+// given with --assert NAME=BOUND fails the test when |predicted - measured| / measured > BOUND;
+// the others are printed only.
+//
+//   node calibrate-live.js --surge SURGE --protocol socketio|ws-json --workdir DIR [--assert M=B ...]
+// Exit: 0 every assertion holds, 1 one does not (or a step failed), 77 skipped (no node_modules).
+'use strict';
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const here = __dirname;
+if (!fs.existsSync(path.join(here, 'node_modules', 'socket.io')) || !fs.existsSync(path.join(here, 'node_modules', 'ws'))) {
+  console.log('SKIP: tests/live/node_modules is missing (run scripts/setup-live.sh: npm ci --prefix tests/live)');
+  process.exit(77);
+}
+
+const opts = { surge: null, protocol: 'socketio', workdir: null, asserts: [] };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const v = () => argv[++i];
+  switch (argv[i]) {
+    case '--surge': opts.surge = v(); break;
+    case '--protocol': opts.protocol = v(); break;
+    case '--workdir': opts.workdir = v(); break;
+    case '--assert': {
+      const [name, bound] = v().split('=');
+      opts.asserts.push({ name, bound: Number(bound) });
+      break;
+    }
+    default: console.error(`unknown option ${argv[i]}`); process.exit(1);
+  }
+}
+if (!opts.surge || !opts.workdir) {
+  console.error('usage: calibrate-live.js --surge SURGE --protocol socketio|ws-json --workdir DIR [--assert METRIC=BOUND ...]');
+  process.exit(1);
+}
+fs.mkdirSync(opts.workdir, { recursive: true });
+const dir = path.join(here, 'calibration');
+const out = (name) => path.join(opts.workdir, name);
+
+function startServer() {
+  const script = path.join(here, opts.protocol === 'socketio' ? 'socketio-server.js' : 'ws-server.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, '--store-ms', '5', '--store-pool', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('server did not print its port within 10 s')); }, 10000);
+    child.stdout.on('data', (d) => {
+      buf += d.toString();
+      const m = buf.match(/^PORT (\d+)\n/);
+      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
+    });
+    child.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`server exited early (${code ?? sig})`)); });
+  });
+}
+
+// Runs surge with `args`; the step fails unless it exits with one of `codes`.
+function surge(args, codes = [0]) {
+  console.log(`$ surge ${args.join(' ')}`);
+  const r = spawnSync(opts.surge, args, { encoding: 'utf8', timeout: 120000 });
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  if (!codes.includes(r.status)) throw new Error(`surge ${args[0]} exited ${r.status ?? r.signal}, expected ${codes.join(' or ')}`);
+}
+
+const metricOf = (report, name) => name.split('.').reduce((o, k) => (o === undefined || o === null ? undefined : o[k]), report.metrics);
+
+async function main() {
+  const { child, port } = await startServer();
+  let failures = 0;
+  try {
+    const target = `http://127.0.0.1:${port}`;
+    const replay = (scenario, report, extra = []) =>
+      surge(['replay', path.join(dir, scenario), '--protocol', opts.protocol, '--target', target,
+             '--server-metrics', `${target}/metrics`, '-o', out(report), '-q', ...extra]);
+    replay('low-a.json', 'low-a.json');
+    replay('low-b.json', 'low-b.json');
+    // 0: the fit holds every bound at the loads it was fitted to; 1: a metric resists (printed).
+    surge(['calibrate', path.join(dir, `service-${opts.protocol}.json`), out('low-a.json'), out('low-b.json'),
+           '-o', out('calibrated.json'), '--json', out('fit.json')], [0, 1]);
+    surge(['run', path.join(dir, 'high.json'), '--service', out('calibrated.json'), '-o', out('predicted.json'), '-q']);
+    replay('high.json', 'high.json', ['--compare', out('predicted.json')]);
+
+    const predicted = JSON.parse(fs.readFileSync(out('predicted.json'), 'utf8'));
+    const measured = JSON.parse(fs.readFileSync(out('high.json'), 'utf8'));
+    const low = JSON.parse(fs.readFileSync(out('low-b.json'), 'utf8'));
+    const ratio = metricOf(measured, 'delivery.throughput') / metricOf(low, 'delivery.throughput');
+    console.log(`high.json delivered ${ratio.toFixed(2)}x the deliveries per second of low-b.json`);
+    if (!(ratio >= 2.9)) { failures++; console.log('FAIL: the predicted load is not 3x the calibration loads'); }
+    const names = ['delivery.throughput', 'delivery.latency.p50', 'delivery.latency.p90', 'delivery.latency.p99',
+                   'operations.latency.mean', 'connections.time.mean', 'broadcast.time.mean'];
+    console.log(`${'metric'.padEnd(26)} ${'predicted'.padStart(12)} ${'measured'.padStart(12)} ${'error'.padStart(8)}  bound`);
+    for (const name of names) {
+      const p = metricOf(predicted, name);
+      const m = metricOf(measured, name);
+      const err = (p - m) / m;
+      const a = opts.asserts.find((x) => x.name === name);
+      const verdict = a === undefined ? '(not asserted)' : Math.abs(err) <= a.bound ? `±${a.bound * 100}% ok` : `±${a.bound * 100}% FAIL`;
+      console.log(`${name.padEnd(26)} ${String(p?.toPrecision(4)).padStart(12)} ${String(m?.toPrecision(4)).padStart(12)} ` +
+                  `${((err * 100).toFixed(1) + '%').padStart(8)}  ${verdict}`);
+      if (a !== undefined && !(Math.abs(err) <= a.bound)) failures++;
+    }
+    for (const a of opts.asserts)
+      if (!names.includes(a.name)) { failures++; console.log(`FAIL: --assert ${a.name}: not a metric this test compares`); }
+  } catch (e) {
+    failures++;
+    console.log(`FAIL: ${e.message}`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  process.exit(failures === 0 ? 0 : 1);
+}
+
+main().catch((e) => { console.log(`FAIL: ${e.message}`); process.exit(1); });

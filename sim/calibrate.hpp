@@ -120,6 +120,9 @@ struct residual {
     double model = 0;
     double error = 0;                  // (model - live) / live
     double bound = 0;
+    /// live.server.cpu.seconds between two reports: the CPU time beyond this report's (the
+    /// utilisation law on the difference, which a fixed CPU cost of the process does not bias).
+    std::optional<std::size_t> relative_to;
     [[nodiscard]] bool within() const { return std::isfinite(error) && std::abs(error) <= bound; }
 };
 
@@ -364,6 +367,7 @@ inline std::string finding(const residual& r, const observation& o) {
     const auto& e = models::metric_of(r.metric);
     std::string s = fmt::format("{} in {} resists: model {:.4g}, live {:.4g} ({:+.0f} %, bound ±{:.0f} %). ", e.name, o.file, r.model,
                                 r.live, 100 * r.error, 100 * r.bound);
+    if (r.relative_to) s += "(The CPU time beyond the report at the least load.) ";
     switch (r.metric) {
     case metric_id::delivery_throughput:
         s += r.error > 0 ? "The live service delivered less than the model at this load: it saturates (or the load "
@@ -429,15 +433,32 @@ inline result calibrate(const nlohmann::json& scenario_doc, const std::string& s
     // The utilisation law's term: a live report with the server's CPU time (--server-metrics)
     // against the model's busy time, for an event loop (whose busy time is CPU time; a thread
     // that waits for the database is busy in the model and idle on the CPU).
+    // With two reports or more, each report's CPU time beyond that of the report at the least load
+    // is compared (a process's fixed CPU cost, its timers and idle connections, cancels out);
+    // with one, its CPU time.
     const bool cpu_comparable = base.server.concurrency == models::server_concurrency::event_loop;
-    const auto compared = [&](std::size_t i, const detail::model_run& m, auto&& each) {
-        for (const auto& t : targets()) {
-            const auto live = detail::get(obs[i].metrics, t.id);
-            if (live && *live > 0) each(t, *live, detail::get(m.metrics, t.id).value_or(0));
+    std::vector<std::size_t> with_cpu;
+    for (std::size_t i = 0; i < obs.size(); ++i)
+        if (const auto cpu = detail::get(obs[i].metrics, metric_id::live_server_cpu_seconds); cpu_comparable && cpu && *cpu > 0)
+            with_cpu.push_back(i);
+    std::stable_sort(with_cpu.begin(), with_cpu.end(), [&](std::size_t a, std::size_t b) {
+        return detail::get(obs[a].metrics, metric_id::delivery_throughput).value_or(0) <
+               detail::get(obs[b].metrics, metric_id::delivery_throughput).value_or(0);
+    });
+    const auto cpu_of = [&](std::size_t i) { return *detail::get(obs[i].metrics, metric_id::live_server_cpu_seconds); };
+    const target cpu_target{metric_id::live_server_cpu_seconds, 0.25, 1.0};
+    const auto compared = [&](const std::vector<detail::model_run>& ms, auto&& each) {
+        for (std::size_t i = 0; i < obs.size(); ++i)
+            for (const auto& t : targets()) {
+                const auto live = detail::get(obs[i].metrics, t.id);
+                if (live && *live > 0) each(i, std::optional<std::size_t>{}, t, *live, detail::get(ms[i].metrics, t.id).value_or(0));
+            }
+        if (with_cpu.size() == 1) each(with_cpu[0], std::optional<std::size_t>{}, cpu_target, cpu_of(with_cpu[0]), ms[with_cpu[0]].busy_seconds);
+        for (std::size_t k = 1; k < with_cpu.size(); ++k) {
+            const std::size_t i = with_cpu[k], low = with_cpu[0];
+            const double live = cpu_of(i) - cpu_of(low);
+            if (live > 0) each(i, std::optional<std::size_t>(low), cpu_target, live, ms[i].busy_seconds - ms[low].busy_seconds);
         }
-        if (cpu_comparable)
-            if (const auto cpu = detail::get(obs[i].metrics, metric_id::live_server_cpu_seconds); cpu && *cpu > 0)
-                each(target{metric_id::live_server_cpu_seconds, 0.25, 1.0}, *cpu, m.busy_seconds);
     };
     const auto objective = [&](const std::vector<double>& logs) {
         std::vector<double> seconds;
@@ -450,8 +471,9 @@ inline result calibrate(const nlohmann::json& scenario_doc, const std::string& s
             return std::numeric_limits<double>::max();
         }
         double sum = 0;
-        for (std::size_t i = 0; i < obs.size(); ++i)
-            compared(i, ms[i], [&](const target& t, double live, double model) { sum += t.weight * detail::term(model, live); });
+        compared(ms, [&](std::size_t, std::optional<std::size_t>, const target& t, double live, double model) {
+            sum += t.weight * detail::term(model, live);
+        });
         return sum;
     };
     std::vector<double> x0;
@@ -466,10 +488,9 @@ inline result calibrate(const nlohmann::json& scenario_doc, const std::string& s
     }
 
     const auto ms = model_runs(seconds);
-    for (std::size_t i = 0; i < obs.size(); ++i)
-        compared(i, ms[i], [&](const target& t, double live, double model) {
-            out.residuals.push_back({i, t.id, live, model, (model - live) / live, t.bound});
-        });
+    compared(ms, [&](std::size_t i, std::optional<std::size_t> relative_to, const target& t, double live, double model) {
+        out.residuals.push_back({i, t.id, live, model, (model - live) / live, t.bound, relative_to});
+    });
     for (const auto& r : out.residuals)
         if (!r.within()) out.findings.push_back(finding(r, obs[r.observation]));
     for (std::size_t i = 0; i < obs.size(); ++i) {

@@ -44,9 +44,16 @@ inline nlohmann::ordered_json fit_json(const sim::calibration::result& r, const 
         j["parameters"].push_back({{"pointer", p.pointer}, {"first_estimate", p.initial_seconds}, {"fitted", p.fitted_seconds},
                                    {"value", sim::calibration::duration_text(p.fitted_seconds)}, {"estimate", p.estimate}});
     j["residuals"] = nlohmann::ordered_json::array();
-    for (const auto& x : r.residuals)
-        j["residuals"].push_back({{"report", obs[x.observation].file}, {"metric", std::string(models::metric_of(x.metric).name)},
-                                  {"live", x.live}, {"model", x.model}, {"error", x.error}, {"bound", x.bound}, {"within", x.within()}});
+    for (const auto& x : r.residuals) {
+        nlohmann::ordered_json row = {{"report", obs[x.observation].file}, {"metric", std::string(models::metric_of(x.metric).name)}};
+        if (x.relative_to) row["beyond"] = obs[*x.relative_to].file;  // the CPU time beyond that report's
+        row["live"] = x.live;
+        row["model"] = x.model;
+        row["error"] = x.error;
+        row["bound"] = x.bound;
+        row["within"] = x.within();
+        j["residuals"].push_back(std::move(row));
+    }
     j["findings"] = r.findings;
     j["notes"] = r.notes;
     return j;
@@ -119,10 +126,13 @@ inline action define_calibrate(CLI::App& cmd) {
                                          seconds_text(p.fitted_seconds), sim::terminal_text(p.estimate));
             std::cout << '\n' << fmt::format("{:<26} {:<24} {:>12} {:>12} {:>8} {:>7}\n", "metric", "report", "live", "model", "error", "bound");
             for (const auto& x : r.residuals)
-                std::cout << fmt::format("{:<26} {:<24} {:>12} {:>12} {:>+7.1f}% {:>5.0f}%{}\n", models::metric_of(x.metric).name,
+                std::cout << fmt::format("{:<26} {:<24} {:>12} {:>12} {:>+7.1f}% {:>5.0f}%{}\n",
+                                         std::string(models::metric_of(x.metric).name) + (x.relative_to ? " Δ" : ""),
                                          sim::terminal_text(file_name(obs[x.observation].file)),
                                          calibrate_detail::metric_value(x.metric, x.live), calibrate_detail::metric_value(x.metric, x.model),
                                          100 * x.error, 100 * x.bound, x.within() ? "" : "  RESISTS");
+            if (std::any_of(r.residuals.begin(), r.residuals.end(), [](const auto& x) { return x.relative_to.has_value(); }))
+                std::cout << "Δ: the CPU time beyond that of the report at the least load\n";
             for (const auto& n : r.notes) std::cout << "note: " << sim::terminal_text(n) << '\n';
             for (const auto& f : r.findings) std::cout << "resists: " << sim::terminal_text(f) << '\n';
         }

@@ -333,15 +333,26 @@ inline std::vector<parameter> first_estimates(const sim::scenario& base, const s
     }
     const double query = queries > 0 ? std::max((ops - emit - notification) / static_cast<double>(queries), 1e-6)
                                      : secs(base.database.query);
-    const double link = std::max(d50 - ops, 0.1 * d50);
-    const double handshake = std::max(conn - link - connect_cost, 0.1 * conn);
+    double link = std::max(d50 - ops, 0.1 * d50);
+    std::string link_how = fmt::format("delivery latency p50 {:.3g} s - publish latency p50{}", d50, where);
+    // The client's own measurements, where the report has them (surge replay): half a link's
+    // round trip; the handshake's network parts (TCP, TLS, upgrade).
+    if (const auto rtt = get(m, metric_id::live_link_rtt_p50); rtt && *rtt > 0) {
+        link = *rtt / 2;
+        link_how = fmt::format("half the links' round trip p50 {:.3g} s (WebSocket pings){}", *rtt, where);
+    }
+    double handshake = std::max(conn - link - connect_cost, 0.1 * conn);
+    std::string handshake_how = fmt::format("connection time p50 {:.3g} s - link latency - connect cost{}", conn, where);
+    if (const auto tcp = get(m, metric_id::live_connect_tcp_mean); tcp && *tcp > 0) {
+        handshake = *tcp + get(m, metric_id::live_connect_tls_mean).value_or(0) + get(m, metric_id::live_connect_upgrade_mean).value_or(0);
+        handshake_how = fmt::format("TCP + TLS + upgrade means {:.3g} s{}", handshake, where);
+    }
 
     std::vector<parameter> all{
         {"/server/cost_per_notification", notification, notification_how, 0},
         {"/server/cost_per_message", emit, emit_how, 0},
-        {"/links/latency", link, fmt::format("delivery latency p50 {:.3g} s - publish latency p50{}", d50, where), 0},
-        {"/links/handshake", handshake,
-         fmt::format("connection time p50 {:.3g} s - link latency - connect cost{}", conn, where), 0},
+        {"/links/latency", link, link_how, 0},
+        {"/links/handshake", handshake, handshake_how, 0},
         {"/server/cost_per_connect", connect_cost, "the scenario's value, at most a quarter of the connection time", 0},
         {"/database/query", query,
          fmt::format("(publish latency p50 - one emit - cost per notification) / {} queries{}", queries, where), 0},

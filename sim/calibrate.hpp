@@ -129,7 +129,10 @@ struct residual {
 struct options {
     std::vector<std::string> free;     // pointers; empty: the default set
     std::uint32_t seeds = 1;           // simulated runs per report and evaluation (seed, seed+1, ...)
-    std::uint32_t max_evaluations = 200;
+    std::uint32_t max_evaluations = 200;    // per fit (per workers candidate)
+    /// Workers to try (an integer does not go into the simplex): a fit for each, the best kept.
+    /// Empty: the scenario's workers, given.
+    std::vector<std::int64_t> workers;
     const std::atomic<int>* stop = nullptr;
 };
 
@@ -140,6 +143,9 @@ struct result {
     std::vector<std::string> notes;     // cross-checks (utilisation law)
     double objective = 0;
     std::uint32_t evaluations = 0;
+    /// options::workers: each candidate's objective, in the order tried; `workers` the one kept.
+    std::vector<std::pair<std::int64_t, double>> workers_tried;
+    std::optional<std::int64_t> workers;
     bool interrupted = false;
     nlohmann::json calibrated;          // the scenario document with the fitted values
     [[nodiscard]] bool fits() const {
@@ -414,9 +420,11 @@ inline std::string finding(const residual& r, const observation& o) {
     return s;
 }
 
-/// Fits the free parameters of `scenario_doc` (read from `scenario_file`) to `obs`.
-inline result calibrate(const nlohmann::json& scenario_doc, const std::string& scenario_file, const std::vector<observation>& obs,
-                        const options& opt) {
+namespace detail {
+
+/// One fit, with the scenario's workers.
+inline result calibrate_one(const nlohmann::json& scenario_doc, const std::string& scenario_file, const std::vector<observation>& obs,
+                            const options& opt) {
     result out;
     const auto base = load_scenario_text(scenario_doc.dump(), scenario_file).scenario;
     out.parameters = first_estimates(base, obs, opt.free);
@@ -526,6 +534,36 @@ inline result calibrate(const nlohmann::json& scenario_doc, const std::string& s
         out.calibrated = std::move(doc);
     }
     return out;
+}
+
+} // namespace detail
+
+/// Fits the free parameters of `scenario_doc` (read from `scenario_file`) to `obs`; with
+/// options::workers, once per candidate, keeping the fit with the least objective (the first of
+/// equals).
+inline result calibrate(const nlohmann::json& scenario_doc, const std::string& scenario_file, const std::vector<observation>& obs,
+                        const options& opt) {
+    if (opt.workers.empty()) return detail::calibrate_one(scenario_doc, scenario_file, obs, opt);
+    std::optional<result> best;
+    std::vector<std::pair<std::int64_t, double>> tried;
+    std::uint32_t evaluations = 0;
+    for (const std::int64_t w : opt.workers) {
+        auto doc = scenario_doc;
+        if (!doc.contains("server") || !doc["server"].is_object()) doc["server"] = nlohmann::json::object();
+        doc["server"]["workers"] = w;
+        result r = detail::calibrate_one(doc, scenario_file, obs, opt);
+        evaluations += r.evaluations;
+        tried.emplace_back(w, r.objective);
+        const bool interrupted = r.interrupted;
+        if (!best || r.objective < best->objective) {
+            best = std::move(r);
+            best->workers = w;
+        }
+        if (interrupted) break;
+    }
+    best->workers_tried = std::move(tried);
+    best->evaluations = evaluations;
+    return *best;
 }
 
 } // namespace surge::sim::calibration

@@ -175,6 +175,39 @@ BOOST_AUTO_TEST_CASE(an_event_loops_cpu_time_separates_its_costs_from_the_databa
     BOOST_TEST(fitted(r, "/database/query") == 5e-3, boost::test_tools::tolerance(0.15));
 }
 
+BOOST_AUTO_TEST_CASE(workers_are_fitted_by_trying_each_candidate) {
+    // The "live" service has 3 workers, each holding a publish through a 3 ms query; the scenario
+    // says 1. With 1 worker the model saturates at 200/s; the fit with 3 is the one kept.
+    auto service = truth_service();
+    service["server"]["workers"] = 3;
+    service["server"]["queries"]["per_notification"] = 1;
+    service["database"] = nlohmann::json::parse(R"({"pool_size": 10, "query": "3ms"})");
+    const auto observe = [&](const nlohmann::json& load_doc, const std::string& name) {
+        auto doc = load_doc;
+        for (const auto& [k, v] : service.items()) doc[k] = v;
+        cal::observation o;
+        o.file = name;
+        o.document = load_doc;
+        o.seed = 3;
+        o.metrics = sim::run(sim::load_scenario_text(doc.dump(), name).scenario).metrics;
+        return o;
+    };
+    const std::vector<cal::observation> obs{observe(load(150, 0.5), "low-a"), observe(load(300, 1), "low-b")};
+    auto start = start_scenario();
+    start["server"]["queries"]["per_notification"] = 1;
+    start["database"] = nlohmann::json::parse(R"({"pool_size": 10, "query": "1ms"})");
+    cal::options opt;
+    opt.max_evaluations = 150;
+    opt.workers = {1, 2, 3, 4};
+    const auto r = cal::calibrate(start, "start.json", obs, opt);
+    for (const auto& [w, objective] : r.workers_tried) BOOST_TEST_MESSAGE("workers " << w << ": objective " << objective);
+    BOOST_TEST_REQUIRE(r.workers.has_value());
+    BOOST_TEST(*r.workers == 3);
+    BOOST_TEST(r.workers_tried.size() == 4u);
+    BOOST_TEST(r.calibrated["server"]["workers"].get<int>() == 3);
+    BOOST_TEST(r.fits());
+}
+
 BOOST_AUTO_TEST_CASE(the_calibrated_scenario_keeps_its_own_load_and_holds_the_fitted_values) {
     const std::vector<cal::observation> obs{measure(load(100, 0.5), "low-a")};
     cal::options opt;

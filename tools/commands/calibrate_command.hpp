@@ -39,6 +39,11 @@ inline nlohmann::ordered_json fit_json(const sim::calibration::result& r, const 
     j["interrupted"] = r.interrupted;
     j["evaluations"] = r.evaluations;
     j["objective"] = r.objective;
+    if (r.workers) {
+        j["workers"] = *r.workers;
+        j["workers_tried"] = nlohmann::ordered_json::array();
+        for (const auto& [w, objective] : r.workers_tried) j["workers_tried"].push_back({{"workers", w}, {"objective", objective}});
+    }
     j["parameters"] = nlohmann::ordered_json::array();
     for (const auto& p : r.parameters)
         j["parameters"].push_back({{"pointer", p.pointer}, {"first_estimate", p.initial_seconds}, {"fitted", p.fitted_seconds},
@@ -70,6 +75,7 @@ inline action define_calibrate(CLI::App& cmd) {
         std::vector<std::string> free;
         std::uint32_t seeds = 1;
         std::uint32_t max_evaluations = 200;
+        std::vector<std::int64_t> workers;
         bool quiet = false;
     };
     auto o = std::make_shared<options>();
@@ -89,6 +95,11 @@ inline action define_calibrate(CLI::App& cmd) {
     cmd.add_option("--max-evaluations", o->max_evaluations, "Nelder–Mead evaluations at most (each simulates every report)")
         ->check(CLI::Range(1, 100000))
         ->default_val(200);
+    cmd.add_option("--fit-workers", o->workers,
+                   "Workers to try, e.g. 1,2,4,8: a fit for each, the best kept (default: the scenario's workers, given)")
+        ->type_name("N,...")
+        ->delimiter(',')
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000}));
     cmd.add_flag("--quiet,-q", o->quiet, "Print only the verdict line");
     return [o]() -> int {
         namespace cal = sim::calibration;
@@ -108,6 +119,7 @@ inline action define_calibrate(CLI::App& cmd) {
         opt.free = o->free;
         opt.seeds = o->seeds;
         opt.max_evaluations = o->max_evaluations;
+        opt.workers = o->workers;
         opt.stop = &sim::stop_requested;
         sim::install_stop_handlers();
         const cal::result r = cal::calibrate(loaded.document, o->scenario, obs, opt);
@@ -120,6 +132,11 @@ inline action define_calibrate(CLI::App& cmd) {
                                    std::count_if(r.residuals.begin(), r.residuals.end(), [](const auto& x) { return !x.within(); }),
                                    r.residuals.size(), r.evaluations);
         if (!o->quiet) {
+            if (r.workers) {
+                std::cout << "workers:";
+                for (const auto& [w, objective] : r.workers_tried) std::cout << fmt::format(" {} (objective {:.4g})", w, objective);
+                std::cout << fmt::format("; fitted {}\n\n", *r.workers);
+            }
             std::cout << fmt::format("{:<32} {:>12} {:>12}  {}\n", "parameter", "first", "fitted", "first estimate from");
             for (const auto& p : r.parameters)
                 std::cout << fmt::format("{:<32} {:>12} {:>12}  {}\n", p.pointer, seconds_text(p.initial_seconds),

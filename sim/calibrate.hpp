@@ -120,8 +120,9 @@ struct residual {
     double model = 0;
     double error = 0;                  // (model - live) / live
     double bound = 0;
-    /// live.server.cpu.seconds between two reports: the CPU time beyond this report's (the
-    /// utilisation law on the difference, which a fixed CPU cost of the process does not bias).
+    /// The server's CPU time (metric_id::live_server_cpu_seconds) between two reports: the CPU
+    /// time beyond this report's (the utilisation law on the difference, which a fixed CPU cost
+    /// of the process does not bias).
     std::optional<std::size_t> relative_to;
     [[nodiscard]] bool within() const { return std::isfinite(error) && std::abs(error) <= bound; }
 };

@@ -19,15 +19,13 @@
 //   node calibrate-live.js --surge SURGE --protocol socketio|ws-json --workdir DIR [--attempts N] [--assert M=B ...]
 // Exit: 0 every assertion holds, 1 one does not (or a step failed), 77 skipped (no node_modules).
 'use strict';
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
 const here = __dirname;
-if (!fs.existsSync(path.join(here, 'node_modules', 'socket.io')) || !fs.existsSync(path.join(here, 'node_modules', 'ws'))) {
-  console.log('SKIP: tests/live/node_modules is missing (run scripts/setup-live.sh: npm ci --prefix tests/live)');
-  process.exit(77);
-}
+const testServer = require('./test-server');
+testServer.requireNodeModules();
 
 const opts = { surge: null, protocol: 'socketio', workdir: null, asserts: [], attempts: 1 };
 const argv = process.argv.slice(2);
@@ -56,18 +54,7 @@ const names = ['delivery.throughput', 'delivery.latency.p50', 'delivery.latency.
                'operations.latency.mean', 'connections.time.mean', 'broadcast.time.mean'];
 
 function startServer() {
-  const script = path.join(here, opts.protocol === 'socketio' ? 'socketio-server.js' : 'ws-server.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, '--store-ms', '5', '--store-pool', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let buf = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('server did not print its port within 10 s')); }, 10000);
-    child.stdout.on('data', (d) => {
-      buf += d.toString();
-      const m = buf.match(/^PORT (\d+)\n/);
-      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
-    });
-    child.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`server exited early (${code ?? sig})`)); });
-  });
+  return testServer.startServer(opts.protocol === 'socketio' ? 'socketio-server.js' : 'ws-server.js', ['--store-ms', '5', '--store-pool', '4']);
 }
 
 // Runs surge with `args`; the step fails unless it exits with one of `codes`. Returns the exit code.

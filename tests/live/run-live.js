@@ -34,10 +34,8 @@ const path = require('path');
 const http = require('http');
 
 const here = __dirname;
-if (!fs.existsSync(path.join(here, 'node_modules', 'socket.io')) || !fs.existsSync(path.join(here, 'node_modules', 'ws'))) {
-  console.log('SKIP: tests/live/node_modules is missing (run scripts/setup-live.sh: npm ci --prefix tests/live)');
-  process.exit(77);
-}
+const testServer = require('./test-server');
+testServer.requireNodeModules();
 
 const argv = process.argv.slice(2);
 const sep = argv.indexOf('--');
@@ -79,19 +77,8 @@ const fail = (msg) => { failures++; console.log(`FAIL: ${msg}`); };
 const pass = (msg) => console.log(`ok: ${msg}`);
 
 function startServer() {
-  return new Promise((resolve, reject) => {
-    const scripts = { ws: 'ws-server.js', 'raw-ws': 'raw-ws-server.js', socketio: 'socketio-server.js', foreign: 'foreign-server.js' };
-    const script = path.join(here, scripts[opts.server] ?? 'socketio-server.js');
-    const child = spawn(process.execPath, [script, ...opts.serverArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let buf = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('server did not print its port within 10 s')); }, 10000);
-    child.stdout.on('data', (d) => {
-      buf += d.toString();
-      const m = buf.match(/^PORT (\d+)\n/);
-      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
-    });
-    child.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`server exited early (${code ?? sig})`)); });
-  });
+  const scripts = { ws: 'ws-server.js', 'raw-ws': 'raw-ws-server.js', socketio: 'socketio-server.js', foreign: 'foreign-server.js' };
+  return testServer.startServer(scripts[opts.server] ?? 'socketio-server.js', opts.serverArgs);
 }
 
 function closedPort() {

@@ -6,8 +6,11 @@ set -euo pipefail
 # libsimdjson-dev: the replay reads received frames with it (tools/replay/frame_json.cpp).
 # libclang-rt-14-dev: clang's libFuzzer and sanitizer runtimes (the fuzz targets, tests/fuzz); clang
 # only recommends it, and recommendations are not installed below.
+# openmpi-bin, libopenmpi-dev, libboost-mpi1.81-dev: surge across processes (SURGE_WITH_MPI, on in CI:
+# mpirun -np N surge sweep|replay; docs/scaling.md).
 # chromium: the browser test of the HTML report (tests/browser, headless; skipped without it).
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev libboost1.81-dev libboost-test1.81-dev
+          openmpi-bin libopenmpi-dev libboost-mpi1.81-dev
           nlohmann-json3-dev libsimdjson-dev libbenchmark-dev libcli11-dev libfmt-dev libssl-dev chromium)
 missing=()
 for p in "${packages[@]}"; do

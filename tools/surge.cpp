@@ -57,6 +57,7 @@
 #include "commands/calibrate_command.hpp"
 #include "commands/report_command.hpp"
 #include "replay/protocol_section.hpp"
+#include "distributed/distributed.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -701,6 +702,11 @@ int main_impl(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
+    namespace distributed = surge::cli::distributed;
+    if (!distributed::start(argc, argv)) return exit_bad_input;
+    struct finish_at_exit {
+        ~finish_at_exit() { distributed::finish(); }
+    } finish;
     try {
         return main_impl(argc, argv);
     } catch (const sim::input_error& e) {

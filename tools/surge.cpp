@@ -55,7 +55,9 @@
 
 #include "commands/command.hpp"
 #include "commands/calibrate_command.hpp"
+#include "commands/plan_command.hpp"
 #include "commands/report_command.hpp"
+#include "commands/sweep_command.hpp"
 #include "replay/protocol_section.hpp"
 #include "distributed/distributed.hpp"
 
@@ -647,6 +649,10 @@ const std::vector<subcommand>& subcommands() {
          surge::cli::define_report},
         {"calibrate", "Fit a scenario's service parameters to live reports of the real service; print the residuals, write the calibrated scenario",
          surge::cli::define_calibrate},
+        {"sweep", "Run a scenario over a grid (or sample) of parameter values, several seeds per point: mean and 95 % CI per metric, pass rates",
+         surge::cli::define_sweep},
+        {"plan", "Search one parameter: the smallest value that meets every threshold (--minimize), or the highest load and its knee (--max-load)",
+         surge::cli::define_plan},
         {"validate", "Check scenario files without running them", define_validate},
         {"version", "Print the version", define_version},
     };

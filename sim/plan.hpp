@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -58,12 +59,14 @@ struct plan_result {
 
 namespace detail {
 
-/// `x` rounded to 4 significant digits (a midpoint of the bisection in log space).
+/// `x` rounded to 4 significant digits (a midpoint of the bisection in log space), as the double
+/// nearest the decimal text, so that it prints as "348.9/s", not "348.90000000000003/s".
 inline double round4(double x) {
-    if (!(x > 0)) return x;
-    const double e = std::floor(std::log10(x)) - 3;
-    const double scale = std::pow(10.0, e);
-    return std::round(x / scale) * scale;
+    if (!(x > 0) || !std::isfinite(x)) return x;
+    const std::string t = fmt::format("{:.4g}", x);
+    double v = x;
+    std::from_chars(t.data(), t.data() + t.size(), v);
+    return v;
 }
 
 } // namespace detail

@@ -47,7 +47,7 @@ surge_cli_test(run_help EXIT 0 ARGS run --help STDOUT "--seed.*--output.*--trace
 surge_cli_test(no_subcommand EXIT 2 ARGS STDOUT_EMPTY STDERR "^surge: a subcommand is required")
 surge_cli_test(unknown_subcommand EXIT 2 ARGS frobnicate STDOUT_EMPTY
   # '.' stands for the ';' in the message: add_test splits its arguments at ';'.
-  STDERR "^surge: unknown subcommand 'frobnicate'. the subcommands are run, suite, golden, diff, replay, report, calibrate, validate, version\n$")
+  STDERR "^surge: unknown subcommand 'frobnicate'. the subcommands are run, suite, golden, diff, replay, report, calibrate, sweep, plan, validate, version\n$")
 surge_cli_test(unknown_option EXIT 2 ARGS run --frobnicate ${SURGE_CLI_SCENARIOS}/baseline.json STDOUT_EMPTY
   STDERR "^surge: .*frobnicate")
 surge_cli_test(run_without_scenario EXIT 2 ARGS run STDOUT_EMPTY STDERR "^surge: .*SCENARIO")

@@ -127,16 +127,44 @@ inline void check_monotone(plan_result& r, const prober& p, bool rising) {
     }
 }
 
+/// The metric check of a minimize: as the value rises, no threshold's metric may move the wrong
+/// way ("<" limits: up; ">" limits: down) between neighbouring probes by more than both 95 % CIs
+/// together and 5 % of the lower value's mean. (The pass/fail verdicts of a gallop and bisection
+/// cannot contradict each other; the metrics can.)
+inline void check_metrics_monotone(plan_result& r, const prober& p, const std::vector<threshold>& thresholds) {
+    std::vector<const sweep::point_summary*> by_value;
+    for (const auto& [v, i] : p.seen()) by_value.push_back(&r.probes[i]);
+    for (const auto& t : thresholds) {
+        const bool lower_better = t.comparison == threshold::op::lt || t.comparison == threshold::op::le;
+        const bool higher_better = t.comparison == threshold::op::gt || t.comparison == threshold::op::ge;
+        if (!lower_better && !higher_better) continue;
+        for (std::size_t k = 1; k < by_value.size(); ++k) {
+            const auto* a = by_value[k - 1]->metric(t.metric);
+            const auto* b = by_value[k]->metric(t.metric);
+            if (a == nullptr || b == nullptr) continue;
+            const double worse = lower_better ? b->mean - a->mean : a->mean - b->mean;
+            const double noise = std::max((a->has_ci ? a->ci95 : 0) + (b->has_ci ? b->ci95 : 0), 0.05 * std::abs(a->mean));
+            if (worse > noise) {
+                r.warnings.push_back(fmt::format("{} is not monotone in {}: its mean moves the wrong way from {} to {} ({} -> {})", t.metric, r.pointer,
+                                                 sweep::value_text(by_value[k - 1]->values.front().value),
+                                                 sweep::value_text(by_value[k]->values.front().value), format_value(a->mean, a->unit),
+                                                 format_value(b->mean, b->unit)));
+                break;
+            }
+        }
+    }
+}
+
 /// The smallest integer in lo..hi that passes (none when hi fails).
-inline plan_result minimize(const std::string& pointer, std::int64_t lo, std::int64_t hi, const evaluator& eval, std::size_t thresholds,
-                            const std::function<bool()>& stopped = {}) {
+inline plan_result minimize(const std::string& pointer, std::int64_t lo, std::int64_t hi, const evaluator& eval,
+                            const std::vector<threshold>& thresholds, const std::function<bool()>& stopped = {}) {
     plan_result r;
     r.mode = mode::minimize;
     r.pointer = pointer;
     r.lo = static_cast<double>(lo);
     r.hi = static_cast<double>(hi);
     r.kind = sweep::quantity::integer;
-    prober probe(r, eval, thresholds, stopped);
+    prober probe(r, eval, thresholds.size(), stopped);
     const auto at = [&](std::int64_t v) { return probe(static_cast<double>(v)); };
     const auto* s = at(lo);
     if (s == nullptr) return r;
@@ -169,6 +197,7 @@ inline plan_result minimize(const std::string& pointer, std::int64_t lo, std::in
         r.failing_neighbour = static_cast<double>(fail);
     }
     check_monotone(r, probe, true);
+    check_metrics_monotone(r, probe, thresholds);
     return r;
 }
 

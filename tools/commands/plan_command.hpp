@@ -138,7 +138,7 @@ inline action define_plan(CLI::App& cmd) {
         };
         const std::size_t thresholds = runner.base().thresholds.size();
         const auto stopped = [] { return sim::stop_requested.load() != 0; };
-        pl::plan_result r = minimize ? pl::minimize(pointer, static_cast<std::int64_t>(rg.lo), static_cast<std::int64_t>(rg.hi), eval, thresholds, stopped)
+        pl::plan_result r = minimize ? pl::minimize(pointer, static_cast<std::int64_t>(rg.lo), static_cast<std::int64_t>(rg.hi), eval, runner.base().thresholds, stopped)
                                      : pl::max_load(pointer, rg.lo, rg.hi, eval, thresholds, precision, o->knee_factor, stopped);
         r.interrupted = sim::stop_requested.load();
         if (!root) return r.answer ? exit_ok : 1;

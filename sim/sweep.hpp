@@ -642,21 +642,32 @@ inline std::string sweep_csv(const sweep_result& r) {
     for (const auto& p : r.points)
         for (const auto& m : p.metrics)
             if (std::find(names.begin(), names.end(), m.name) == names.end()) names.push_back(m.name);
+    // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict for "," + std::string.
     std::string out = "index";
+    const auto add = [&out](std::string_view piece) {
+        out += ',';
+        out += piece;
+    };
     if (!r.points.empty())
-        for (const auto& a : r.points.front().values) out += "," + cell(a.pointer);
-    out += ",verdict,pass_rate";
-    for (const auto& n : names) out += "," + cell(n) + "," + cell(n + ".ci95");
-    out += "\n";
+        for (const auto& a : r.points.front().values) add(cell(a.pointer));
+    add("verdict");
+    add("pass_rate");
+    for (const auto& n : names) {
+        add(cell(n));
+        add(cell(n + ".ci95"));
+    }
+    out += '\n';
     for (const auto& p : r.points) {
         out += std::to_string(p.index);
-        for (const auto& a : p.values) out += "," + cell(value_text(a.value));
-        out += std::string(",") + verdict_name(p.verdict) + "," + fmt::format("{}", p.pass_rate);
+        for (const auto& a : p.values) add(cell(value_text(a.value)));
+        add(verdict_name(p.verdict));
+        add(fmt::format("{}", p.pass_rate));
         for (const auto& n : names) {
             const auto* m = p.metric(n);
-            out += "," + (m ? fmt::format("{}", m->mean) : std::string()) + "," + (m && m->has_ci ? fmt::format("{}", m->ci95) : std::string());
+            add(m ? fmt::format("{}", m->mean) : std::string());
+            add(m && m->has_ci ? fmt::format("{}", m->ci95) : std::string());
         }
-        out += "\n";
+        out += '\n';
     }
     return out;
 }

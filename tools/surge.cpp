@@ -11,6 +11,9 @@
 //              [--changed-only | --all] [--exact]
 //   surge replay SCENARIO --target URL [--protocol socketio|ws-json] [--time-scale K] [--seed N]
 //                [--output report.json] [--compare sim.json] [--set PATH=VALUE]... [--quiet] ...
+//   surge sweep SCENARIO --vary POINTER=VALUES... [--zip POINTER=VALUES...] [--sample N] [--seeds 3] [-j N]
+//               [-o sweep.json] [--csv sweep.csv] [--html sweep.html]       (also under mpirun -np N)
+//   surge plan SCENARIO (--minimize POINTER | --max-load POINTER) --range LO..HI [--seeds 5] [-o plan.json] [--html FILE]
 //   surge validate SCENARIO... [--force] [--verbose]   (every error of each file, at most 50 per file)
 //   surge version | surge --version
 //
@@ -25,7 +28,8 @@
 // traces and golden files are replaced atomically (sim/atomic_write.hpp): a killed run leaves the
 // previous file whole. Every message on stderr starts with "surge: ", and text from input is
 // escaped for the terminal (sim/terminal_text.hpp). The report's schema is docs/report.md; the suite,
-// golden and diff commands are described in docs/ci.md, replay in docs/replay.md. The options and
+// golden and diff commands are described in docs/ci.md, replay in docs/replay.md, sweep and plan
+// (and MPI: tools/distributed/) in docs/scaling.md. The options and
 // conventions shared by the commands are in tools/commands/command.hpp; `surge replay` is its own
 // translation unit (tools/replay/replay_command.cpp, on Beast and OpenSSL), so this file compiles
 // none of it; it does read the replay's scenario section ("protocol", tools/replay/

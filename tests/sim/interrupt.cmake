@@ -9,7 +9,7 @@ endif()
 add_executable(surge_interrupt_check sim/interrupt_check.cpp)
 target_link_libraries(surge_interrupt_check PRIVATE surge::sim surge_warnings)
 add_test(NAME sim.interrupt_second_sigint COMMAND surge_interrupt_check second_sigint)
-foreach(case run_sigint run_sigterm run_sigkill suite_sigint)
+foreach(case run_sigint run_sigterm run_sigkill suite_sigint sweep_sigint)
   add_test(NAME cli.interrupt_${case}
     COMMAND surge_interrupt_check ${case} $<TARGET_FILE:surge_cli> ${CMAKE_CURRENT_LIST_DIR}/interrupt_fixture
       ${CMAKE_CURRENT_BINARY_DIR}/interrupt)

@@ -7,7 +7,7 @@
 //
 //   surge_interrupt_check CASE SURGE FIXTURE_DIR WORK_DIR
 //
-// CASE: run_sigint, run_sigterm, run_sigkill, suite_sigint, second_sigint. FIXTURE_DIR is
+// CASE: run_sigint, run_sigterm, run_sigkill, suite_sigint, sweep_sigint, second_sigint. FIXTURE_DIR is
 // tests/sim/interrupt_fixture (one suite "slow" of two long scenarios). Exit 0 on success; every
 // failed expectation is printed.
 #include "schema_check.hpp"
@@ -177,6 +177,30 @@ int suite_sigint(const std::string& surge, const fs::path& fixture, const fs::pa
     return failures;
 }
 
+/// surge sweep: the points that finished are written, the one cut short is not; exit 130.
+int sweep_sigint(const std::string& surge, const fs::path& fixture, const fs::path& dir) {
+    const fs::path out = dir / "sweep-SIGINT.json";
+    fs::remove(out);
+    const child c = spawn({surge, "sweep", (fixture / "slow" / "a.json").string(), "--vary", "/duration=1s,2s,10h", "--seeds", "1", "-j", "1",
+                           "-o", out.string()},
+                          dir, "sweep-SIGINT");
+    let_it_run();
+    ::kill(c.pid, SIGINT);
+    const int code = wait_for(c, std::chrono::seconds(60));
+    expect(code == 130, "exit code 130, found " + std::to_string(code));
+    const std::string err = read_text(c.err);
+    expect(err.find("surge: ") == 0 && err.find("the sweep was interrupted by SIGINT; the points finished are in ") != std::string::npos,
+           "stderr says so; stderr:\n" + err);
+    const json r = json::parse(read_text(out), nullptr, false);
+    expect(!r.is_discarded(), out.string() + " is valid JSON");
+    if (r.is_discarded()) return failures;
+    expect(r["summary"]["completed"] == false, "sweep.json: summary.completed is false");
+    expect(r["summary"]["interrupted"] == "SIGINT", "sweep.json: summary.interrupted is SIGINT");
+    expect(r["summary"]["points"] == 3 && r["summary"]["run"] == 2, "sweep.json: 2 of 3 points run");
+    expect(r["points"].size() == 2 && r["points"][1]["values"]["/duration"] == "2s", "sweep.json: the two short points");
+    return failures;
+}
+
 /// A second SIGINT ends the process at once, exit 130, even while the first is being handled:
 /// checked on the handler itself, in a child that ignores the first request.
 int second_sigint() {
@@ -210,6 +234,7 @@ int main(int argc, char** argv) {
     if (which == "run_sigterm") return run_signal(SIGTERM, surge, fixture, dir);
     if (which == "run_sigkill") return run_sigkill(surge, fixture, dir);
     if (which == "suite_sigint") return suite_sigint(surge, fixture, dir);
+    if (which == "sweep_sigint") return sweep_sigint(surge, fixture, dir);
     std::cerr << "unknown case " << which << '\n';
     return 2;
 }

@@ -33,8 +33,9 @@
 // conventions shared by the commands are in tools/commands/command.hpp; `surge replay` is its own
 // translation unit (tools/replay/replay_command.cpp, on Beast and OpenSSL), so this file compiles
 // none of it; it does read the replay's scenario section ("protocol", tools/replay/
-// protocol_section.hpp, no Beast) for every command that loads a scenario. The golden workflow is
-// sim/golden.hpp's; this file prints its results.
+// protocol_section.hpp, no Beast) for every command that loads a scenario
+// (tools/commands/scenario_loading.hpp). The commands that live in tools/commands/ (golden,
+// report, calibrate, sweep, plan) are included here: one translation unit for all but the replay.
 //
 // Wall-clock time is measured here only for the progress line; the simulation never sees it.
 #include <sim/atomic_write.hpp>
@@ -58,9 +59,12 @@
 #include <sim/terminal_text.hpp>
 
 #include "commands/command.hpp"
+#include "commands/builtin_paths.hpp"
 #include "commands/calibrate_command.hpp"
+#include "commands/golden_command.hpp"
 #include "commands/plan_command.hpp"
 #include "commands/report_command.hpp"
+#include "commands/scenario_loading.hpp"
 #include "commands/sweep_command.hpp"
 #include "replay/protocol_section.hpp"
 #include "distributed/distributed.hpp"
@@ -98,33 +102,16 @@ using surge::cli::exit_ok;
 using surge::cli::parse_seed;
 using surge::cli::shell_word;
 using surge::cli::usage_error;
+using surge::cli::check_tool_sections;
+using surge::cli::default_golden_dir;
+using surge::cli::default_scenarios_dir;
+using surge::cli::is_dir;
+using surge::cli::load_checked;
+using surge::cli::load_with_service;
+using surge::cli::plural;
 
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
+namespace fs = std::filesystem;
 
-/// Reads the sections sim/ carries raw for a tool (the replay's "protocol"), so that every command
-/// rejects a bad one as bad input, in builds without the replay too. Throws sim::input_error.
-void check_tool_sections(const sim::loaded_scenario& loaded) { (void)surge::replay::protocol_of(loaded); }
-
-/// A scenario file, loaded and checked whole (sim/load.hpp, then the tool-owned sections).
-sim::loaded_scenario load_checked(const std::string& file, const std::vector<std::string>& sets = {},
-                                  sim::load_errors errors = sim::load_errors::first) {
-    sim::loaded_scenario loaded = sim::load_scenario_file(file, sets, errors);
-    check_tool_sections(loaded);
-    return loaded;
-}
-
-/// SCENARIO's document with FILE's service sections (surge run --service): each file is checked
-/// on its own first, so that an error names the file it is in.
-sim::loaded_scenario load_with_service(const std::string& file, const std::string& service, const std::vector<std::string>& sets) {
-    const auto with = load_checked(service);
-    const auto base = load_checked(file);
-    const auto doc = sim::calibration::with_service(base.document, with.document);
-    sim::loaded_scenario loaded = sim::load_scenario_text(doc.dump(), file, sets);
-    check_tool_sections(loaded);
-    return loaded;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The progress line
@@ -288,50 +275,6 @@ action define_run(CLI::App& cmd) {
     };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Where the built-in scenarios and golden files are
-// ---------------------------------------------------------------------------------------------
-
-namespace fs = std::filesystem;
-
-#ifndef SURGE_SOURCE_DIR
-#define SURGE_SOURCE_DIR ""
-#endif
-#ifndef SURGE_INSTALL_SCENARIOS_DIR
-#define SURGE_INSTALL_SCENARIOS_DIR ""
-#endif
-
-bool is_dir(const fs::path& p) {
-    std::error_code ec;
-    return !p.empty() && fs::is_directory(p, ec);
-}
-
-/// The built-in scenarios: the source tree's sim/scenarios (SURGE_SOURCE_DIR), else
-/// ./sim/scenarios, else the installed share/surge/scenarios (next to the program's bin/
-/// directory, then the configured install prefix).
-fs::path default_scenarios_dir() {
-    std::vector<fs::path> candidates;
-    if (std::string_view(SURGE_SOURCE_DIR).size() > 0) candidates.emplace_back(fs::path(SURGE_SOURCE_DIR) / "sim" / "scenarios");
-    candidates.emplace_back(fs::path("sim") / "scenarios");
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) candidates.push_back(exe.parent_path().parent_path() / "share" / "surge" / "scenarios");
-    if (std::string_view(SURGE_INSTALL_SCENARIOS_DIR).size() > 0) candidates.emplace_back(SURGE_INSTALL_SCENARIOS_DIR);
-    for (const auto& c : candidates)
-        if (is_dir(c)) return c;
-    std::string tried;
-    for (const auto& c : candidates) tried += (tried.empty() ? "" : ", ") + c.string();
-    throw usage_error("cannot find the built-in scenarios (tried " + tried + "); give the directory with --dir");
-}
-
-/// The golden files: the source tree's tests/golden (while the source tree exists), else
-/// ./tests/golden.
-fs::path default_golden_dir() {
-    if (std::string_view(SURGE_SOURCE_DIR).size() > 0 && is_dir(fs::path(SURGE_SOURCE_DIR) / "tests"))
-        return fs::path(SURGE_SOURCE_DIR) / "tests" / "golden";
-    return fs::path("tests") / "golden";
-}
-
 /// "5%", "5" (both five per cent) or "0.5%": a finite, non-negative percentage, as a fraction.
 double parse_percent(const std::string& text, const std::string& what) {
     std::string t = text;
@@ -451,86 +394,6 @@ action define_suite(CLI::App& cmd) {
     };
 }
 
-// ---------------------------------------------------------------------------------------------
-// surge golden
-// ---------------------------------------------------------------------------------------------
-
-action define_golden(CLI::App& cmd) {
-    struct options {
-        std::vector<std::string> scenarios;
-        bool update = false;
-        std::string dir;
-        std::string scenarios_dir;
-    };
-    auto o = std::make_shared<options>();
-    cmd.add_option("SCENARIO", o->scenarios,
-                   "Scenario files, or built-in scenarios by path under the scenarios directory "
-                   "(baseline, suite/notification/high-volume-delivery; default: all)");
-    cmd.add_flag("--update", o->update, "Rewrite the golden files instead of checking them");
-    cmd.add_option("--dir", o->dir, "The golden files' directory (default: the source tree's tests/golden)")
-        ->type_name("DIR");
-    cmd.add_option("--scenarios", o->scenarios_dir, "The scenarios' directory (default: the built-in sim/scenarios)")
-        ->type_name("DIR");
-
-    return [o]() -> int {
-        sim::golden_options opt;
-        opt.scenarios_dir = o->scenarios_dir.empty() ? default_scenarios_dir() : fs::path(o->scenarios_dir);
-        if (!is_dir(opt.scenarios_dir)) throw usage_error("--scenarios " + opt.scenarios_dir.string() + ": not a directory");
-        opt.golden_dir = o->dir.empty() ? default_golden_dir() : fs::path(o->dir);
-        if (!o->update && !is_dir(opt.golden_dir)) throw usage_error("--dir " + opt.golden_dir.string() + ": not a directory");
-        opt.scenarios = o->scenarios;
-        opt.update = o->update;
-        // Bad input first: every scenario must load, its tool-owned sections included.
-        const sim::golden_plan plan = sim::plan_goldens(std::move(opt));
-        for (const auto& item : plan.items) check_tool_sections(item.loaded);
-
-        // The command that updates the file this check compared: the same --scenarios and --dir,
-        // the scenario as given (or by its name under the scenarios directory), quoted for a shell.
-        const auto update_command = [&](const sim::golden_result& r) {
-            std::string cmd = "surge golden --update";
-            if (!o->scenarios_dir.empty()) cmd += " --scenarios " + shell_word(o->scenarios_dir);
-            if (!o->dir.empty()) cmd += " --dir " + shell_word(o->dir);
-            const bool by_name = r.scenario_file == plan.options.scenarios_dir / (r.name + ".json");
-            return cmd + " " + shell_word(by_name ? r.name : r.scenario_file.string());
-        };
-        using status = sim::golden_result::status;
-        const auto print = [&](const sim::golden_result& r) {
-            const std::string name = sim::terminal_text(r.name);
-            const std::string label = "golden " + name + ": ";
-            const std::string golden_file = sim::terminal_text(r.golden_file.string());
-            const std::string scenario_file = sim::terminal_text(r.scenario_file.string());
-            switch (r.what) {
-            case status::unchanged: std::cout << label << "unchanged\n"; break;
-            case status::written:
-                std::cout << label << "written " << golden_file << " (trace hash " << sim::format_trace_hash(r.trace_hash) << ")\n";
-                break;
-            case status::updated:
-                std::cout << label << "updated " << golden_file << " (" << plural(r.changes.size(), "change", "changes") << ")\n";
-                for (const auto& c : r.changes) std::cout << "  " << c << '\n';
-                break;
-            case status::missing:
-                std::cout << label << "MISSING: no golden file " << golden_file << "\n  (write it with: "
-                          << sim::terminal_text(update_command(r)) << ")\n";
-                break;
-            case status::match:
-                std::cout << label << "ok (trace hash " << sim::format_trace_hash(r.trace_hash) << ", "
-                          << plural(r.metrics, "metric", "metrics") << ")\n";
-                break;
-            case status::differs:
-                std::cout << label << "DIFFERS from " << golden_file << " (" << plural(r.changes.size(), "change", "changes")
-                          << ", old -> new)\n";
-                for (const auto& c : r.changes) std::cout << "  " << c << '\n';
-                std::cout << "  (if the change is intended: " << sim::terminal_text(update_command(r)) << ", and review the diff)\n";
-                break;
-            case status::removed: std::cout << label << "removed (no scenario " << scenario_file << ")\n"; break;
-            case status::orphan: std::cout << label << "ORPHAN: no scenario " << scenario_file << "\n"; break;
-            }
-        };
-        const sim::golden_check check = sim::check_goldens(plan, print);
-        std::cout.flush();
-        return check.exit_code();
-    };
-}
 
 // ---------------------------------------------------------------------------------------------
 // surge diff
@@ -644,7 +507,7 @@ const std::vector<subcommand>& subcommands() {
         {"run", "Run a scenario in virtual time, print a summary, write the JSON report", define_run},
         {"suite", "Run the performance suite (notification, websocket, memory): one line per test, a JSON report",
          define_suite},
-        {"golden", "Check (or --update) the golden trace hashes and metrics of the built-in scenarios", define_golden},
+        {"golden", "Check (or --update) the golden trace hashes and metrics of the built-in scenarios", surge::cli::define_golden},
         {"diff", "Compare two reports metric by metric; exit 1 when a metric regressed beyond the tolerance",
          define_diff},
         {"replay", "Run a scenario against a live server over WebSocket (Socket.IO v4 or ws-json); the same report",

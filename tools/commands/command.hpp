@@ -58,6 +58,11 @@ inline std::string shell_word(std::string_view word) {
     return out + "'";
 }
 
+/// "1 phase", "3 phases".
+inline std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
 /// A file's name without its directory: how a page or a table names a report or scenario file.
 inline std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "command.hpp"
+#include "scenario_loading.hpp"
 
 #include "../distributed/distributed.hpp"
 
@@ -60,7 +61,7 @@ public:
         base_.file = file;
         base_.sets = sets;
         const sim::loaded_scenario loaded = sim::load_scenario_text(base_.text, file, sets);
-        (void)loaded;  // the base must load on its own, so that an error names no point
+        check_tool_sections(loaded);  // the base must load on its own, so that an error names no point
         base_.name = loaded.scenario.name;
         base_.thresholds = loaded.scenario.thresholds;
         base_.first_seed = first_seed.value_or(loaded.scenario.seed);

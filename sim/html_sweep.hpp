@@ -317,7 +317,8 @@ struct scale {
 
 /// The scale for values in [min, max]: a linear one padded to nice steps (from zero when
 /// `from_zero` and min >= 0; `snap`: its ends on ticks), or a log one a little wider than
-/// [min, max] with ticks at 1, 2 and 5 times powers of ten (1 only beyond three decades).
+/// [min, max] with ticks at 1, 2 and 5 times powers of ten (1 only beyond three decades; round
+/// linear steps when that gives fewer than four).
 inline scale make_scale(double min, double max, bool log, bool from_zero, double from, double to, bool snap = true) {
     scale s;
     s.log = log && min > 0;
@@ -334,6 +335,11 @@ inline scale make_scale(double min, double max, bool log, bool from_zero, double
                 const double v = m * std::pow(10.0, d);
                 if (v >= s.lo * (1 - 1e-9) && v <= s.hi * (1 + 1e-9)) s.ticks.push_back(v);
             }
+        if (s.ticks.size() < 4) {  // less than a decade: evenly spaced round values read better
+            const double step = html_detail::nice_step(s.hi - s.lo);
+            s.ticks.clear();
+            for (double k = std::ceil(s.lo / step); k * step <= s.hi; ++k) s.ticks.push_back(k * step);
+        }
         return s;
     }
     if (!(max > min)) {
@@ -720,11 +726,13 @@ inline std::string sweep_charts(const json_t& points, const std::vector<std::str
     for (const auto& metric : threshold_metrics(thresholds)) {
         const std::string unit = unit_of(metric, points);
         chart_spec c;
-        c.title = metric + " (mean \u00b1 95 % CI) against " + pointers[0] + (pointers.size() == 2 && !too_many ? ", a line per " + pointers[1] : "");
+        c.title = metric + " (mean \u00b1 95 % CI) against " + pointers[0] +
+                  (pointers.size() < 2 ? "" : too_many ? ", " + pointers[1] + " in each marker's tooltip" : ", a line per " + pointers[1]);
         c.x_title = pointers[0];
         c.x_unit = x_unit;
         c.y_unit = unit;
         c.name = "metric";
+        c.verdict_colours = groups.size() == 1;  // one series: the markers take the verdict's colour
         c.lines.resize(groups.size());
         for (std::size_t g = 0; g < groups.size(); ++g) {
             c.lines[g].label = pointers.size() == 2 && !too_many ? pointers[1] + " = " + groups[g] : groups[g];

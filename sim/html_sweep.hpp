@@ -394,8 +394,7 @@ struct chart_spec {
     std::string name;  // the figure's data-chart: what it shows ("metric", "load", "load-zoom")
     std::string title, x_title, x_unit, y_unit;
     std::vector<double> x_ticks;  // ticks at these x values instead of computed ones (a sweep's axis values)
-    bool x_log = false;
-    bool force_x_log = false;
+    bool force_x_log = false;  // else log only when every x is positive and they span 20x
     std::vector<series> lines;
     std::vector<rule> rules;
     bool verdict_colours = false;  // markers coloured by verdict (one series); else by series
@@ -423,8 +422,8 @@ inline std::string marker(std::string_view verdict, double x, double y, const ch
 /// half of the range), error bars, the rules, a legend. Empty when there is no point to draw.
 inline std::string chart(const chart_spec& c) {
     constexpr double width = 880, height = 300, left = 78, right = 16, top = 30, bottom = 48;
-    double x_min = 0, x_max = 0, y_min = 0, y_max = 0, y_pos_min = 0;
-    bool any = false, any_pos = false;
+    double x_min = 0, x_max = 0, y_min = 0, y_max = 0;
+    bool any = false;
     std::size_t points = 0;
     const auto take_x = [&](double x) {
         x_min = any ? std::min(x_min, x) : x;
@@ -452,10 +451,6 @@ inline std::string chart(const chart_spec& c) {
     for (const double v : ys) {
         y_min = std::min(y_min, v);
         y_max = std::max(y_max, v);
-        if (v > 0) {
-            y_pos_min = any_pos ? std::min(y_pos_min, v) : v;
-            any_pos = true;
-        }
     }
     // Log y: seconds whose means (and rules) are all positive and span 20x.
     double mean_min = 0, mean_max = 0;
@@ -474,7 +469,7 @@ inline std::string chart(const chart_spec& c) {
             means_positive = means_positive && r.at > 0;
         }
     const bool y_log = c.y_unit == "s" && means_positive && mean_max / mean_min >= 20;
-    const bool x_log = (c.force_x_log || c.x_log || (x_min > 0 && x_max / x_min >= 20)) && x_min > 0;
+    const bool x_log = (c.force_x_log || (x_min > 0 && x_max / x_min >= 20)) && x_min > 0;
     const bool zoom = y_min > 0 && y_min > 0.5 * y_max;
     scale xs = make_scale(x_min, x_max, x_log, false, left + 10, width - right - 10, false);
     if (!c.x_ticks.empty()) xs.ticks = c.x_ticks;
@@ -778,6 +773,7 @@ inline std::string sweep_page(const json_t& j) {
         b += "<p class=\"warnings\">The sweep did not complete" +
              (text_at(sum, "interrupted").empty() ? std::string() : " (interrupted by " + xml_text(text_at(sum, "interrupted")) + ")") +
              ": the points not run are missing.</p>\n";
+    b += warnings_html(j);
     b += "<table class=\"meta\">" + scenario_rows(j) + "</table>\n";
     // The axes.
     b += "<h2>Axes</h2>\n";

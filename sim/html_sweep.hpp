@@ -81,11 +81,36 @@ inline std::optional<double> number(const json_t& j) {
     return v;
 }
 
-/// A value as a table shows it: strings without quotes, null as a dash.
+/// `t` as a whole as a finite number ("12", "0.95", "+3"), else none.
+inline std::optional<double> plain_number(std::string_view t) {
+    if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+    double v = 0;
+    const char* end = t.data() + t.size();
+    const auto r = std::from_chars(t.data(), end, v);
+    if (t.empty() || r.ec != std::errc{} || r.ptr != end || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+/// `s` as written, but a leading number carried to float noise ("348.90000000000003/s", as a
+/// bisection's midpoint can come out) to 12 significant digits ("348.9/s").
+inline std::string tidy_number_text(const std::string& s) {
+    const auto digit = [&](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+    std::size_t i = s.starts_with('-') ? 1 : 0;
+    const std::size_t int_start = i;
+    while (digit(i)) ++i;
+    if (i == int_start || i - int_start > 12 || i >= s.size() || s[i] != '.') return s;
+    const std::size_t frac_start = ++i;
+    while (digit(i)) ++i;
+    if (i - frac_start < 10) return s;
+    const auto v = plain_number(std::string_view(s).substr(0, i));
+    return v ? fmt::format("{:.12g}", *v) + s.substr(i) : s;
+}
+
+/// A value as a table shows it: strings without quotes (tidy_number_text), null as a dash.
 inline std::string value_text(const json_t& v) {
-    if (v.is_string()) return v.get<std::string>();
+    if (v.is_string()) return tidy_number_text(v.get<std::string>());
     if (v.is_null()) return "\u2014";
-    return v.dump();
+    return v.is_number_float() ? tidy_number_text(v.dump()) : v.dump();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,14 +124,6 @@ struct amount {
     std::string unit;
 };
 
-inline std::optional<double> plain_number(std::string_view t) {
-    if (!t.empty() && t.front() == '+') t.remove_prefix(1);
-    double v = 0;
-    const char* end = t.data() + t.size();
-    const auto r = std::from_chars(t.data(), end, v);
-    if (t.empty() || r.ec != std::errc{} || r.ptr != end || !std::isfinite(v)) return std::nullopt;
-    return v;
-}
 
 /// `text` read as a scenario writes values (sim/units.hpp, surge::parse_duration); none when it
 /// is none of them.

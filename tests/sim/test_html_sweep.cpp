@@ -194,7 +194,7 @@ BOOST_AUTO_TEST_CASE(a_two_axis_sweep_has_a_line_per_value_of_the_second_axis) {
     BOOST_TEST(count(svg, "<path class=\"ci\"") == 6U);
 }
 
-BOOST_AUTO_TEST_CASE(limits_parse_from_the_expressions) {
+BOOST_AUTO_TEST_CASE(limits_parse_from_the_expressions_and_values_read_as_written) {
     namespace d = sim::sweep_page_detail;
     BOOST_TEST(d::limit_of("< 2s").value_or(-1) == 2.0);
     BOOST_TEST(d::limit_of("<= 250ms").value_or(-1) == 0.25);
@@ -205,6 +205,14 @@ BOOST_AUTO_TEST_CASE(limits_parse_from_the_expressions) {
     BOOST_TEST(!d::limit_of("< fast").has_value());
     BOOST_TEST(!d::limit_of("2s").has_value());
     BOOST_TEST(!d::limit_of("").has_value());
+    // Values as written, but float noise from a bisection's midpoint shortened.
+    BOOST_TEST(d::value_text(ojson("348.90000000000003/s")) == "348.9/s");
+    BOOST_TEST(d::value_text(ojson(0.30000000000000004)) == "0.3");
+    BOOST_TEST(d::value_text(ojson("100/s")) == "100/s");
+    BOOST_TEST(d::value_text(ojson("0.1234567/s")) == "0.1234567/s");
+    BOOST_TEST(d::value_text(ojson("12ms")) == "12ms");
+    BOOST_TEST(d::value_text(ojson(16)) == "16");
+    BOOST_TEST(d::value_text(ojson(nullptr)) == "\u2014");
     // No line for a limit that does not parse; the chart is still drawn.
     ojson pts = ojson::array({point_of(0, {{"/server/workers", 2}}, "pass", 0.4, 0.1, 3, 3), point_of(1, {{"/server/workers", 4}}, "pass", 0.3, 0.1, 3, 3)});
     auto j = sweep_doc(pts, ojson::array({{{"pointer", "/server/workers"}, {"spec", "2,4"}, {"how", "grid"}}}));

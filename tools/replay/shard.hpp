@@ -6,6 +6,7 @@
 
 #include "connection.hpp"
 #include "delivery_ledger.hpp"
+#include "rank_merge.hpp"
 #include "replay_result.hpp"
 
 #include <models/params.hpp>
@@ -72,9 +73,10 @@ struct alignas(64) shard_stats {
     /// Their names and counts, the first 8 distinct (the shard's thread only).
     std::vector<std::pair<std::string, std::uint64_t>> other_event_names;
     // only the shard's thread touches these
-    histogram offline_latency, connect_time, uncorrected, message_latency;  // deliveries: note_delivered
+    // (summed_histogram: with their exact sums, so that ranks can merge them: rank_merge.hpp)
+    summed_histogram offline_latency, connect_time, uncorrected, message_latency;  // deliveries: note_delivered
     // the parts of connect_time (connect_timing) and the links' ping round trips
-    histogram connect_tcp, connect_tls, connect_upgrade, connect_namespace, link_rtt;
+    summed_histogram connect_tcp, connect_tls, connect_upgrade, connect_namespace, link_rtt;
 };
 
 class user_client;

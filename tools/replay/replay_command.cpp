@@ -143,7 +143,12 @@ prepared_replay prepare(const replay_command_options& o, std::vector<replay::hea
     opt.rank = static_cast<unsigned>(distributed::world().rank);
     opt.ranks = static_cast<unsigned>(distributed::world().size);
     if (opt.ranks > 1) {
-        opt.all_ranks_ok = [](bool mine) { return distributed::all_of(mine); };
+        opt.all_ranks_ok = [](bool mine) {
+            using status = replay::replay_options::start_status;
+            const bool root_ok = distributed::broadcast(mine ? "1" : "0") == "1";
+            if (distributed::all_of(mine)) return status::all_started;
+            return root_ok ? status::other_failed : status::rank0_failed;
+        };
         opt.common_start = [](std::int64_t proposal) {
             return std::stoll(distributed::broadcast(std::to_string(proposal)));  // rank 0's
         };
@@ -232,7 +237,7 @@ int run_replay(const replay_command_options& o) {
         // Across ranks every rank throws this together (replay_run::run, all_of); the ranks that
         // only learnt that another could not start leave the saying to it.
         const std::string what = e.what();
-        if (world.size > 1 && !distributed::is_root() && what.rfind("another rank could not start", 0) == 0) return exit_bad_input;
+        if (world.size > 1 && !distributed::is_root() && what == replay::another_rank_failed) return exit_bad_input;
         return fail(rank_prefix + what);
     } catch (const std::exception& e) {
         run_failure = std::string("live replay failed: ") + e.what();

@@ -88,9 +88,11 @@ struct replay_options {
     /// Across processes (mpirun -np N surge replay; docs/replay.md, "Across processes (MPI)"): this
     /// process is rank `rank` of `ranks` and runs users u with u % ranks == rank and every
     /// ranks-th publish. The command supplies the collective steps (tools/distributed): whether
-    /// every rank could start (all_of), and rank 0's start instant in Unix ns for all (broadcast).
+    /// every rank could start (given this rank's answer: all_started, rank0_failed or
+    /// other_failed), and rank 0's start instant in Unix ns for all (broadcast).
     unsigned rank = 0, ranks = 1;
-    std::function<bool(bool)> all_ranks_ok;
+    enum class start_status : std::uint8_t { all_started, rank0_failed, other_failed };
+    std::function<start_status(bool)> all_ranks_ok;
     std::function<std::int64_t(std::int64_t)> common_start;
 };
 

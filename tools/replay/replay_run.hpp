@@ -55,10 +55,14 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 namespace surge::replay {
+
+/// Across ranks: the start_error of a rank that could start when another could not (it says why).
+inline constexpr std::string_view another_rank_failed = "another rank could not start (it says why)";
 
 /// The run: owns shards, generator, publishers; produces the result.
 class replay_run final : public run_context {
@@ -415,8 +419,14 @@ inline replay_result replay_run::run() {
     } catch (const std::exception& e) {
         failure = e.what();
     }
-    if (opt_.ranks > 1 && opt_.all_ranks_ok && !opt_.all_ranks_ok(failure.empty()) && failure.empty())
-        failure = "another rank could not start (it says why)";
+    if (opt_.ranks > 1 && opt_.all_ranks_ok) {
+        using status = replay_options::start_status;
+        const status s = opt_.all_ranks_ok(failure.empty());
+        // Rank 0 speaks for a failure all ranks share (a refused target); a rank that fails alone
+        // says why itself.
+        if (s == status::rank0_failed && opt_.rank != 0) failure = std::string(another_rank_failed);
+        else if (s == status::other_failed && failure.empty()) failure = std::string(another_rank_failed);
+    }
     if (!failure.empty()) throw start_error(failure);
     if (scraper_) scraper_->start();  // the baseline, before the load
     start_together();

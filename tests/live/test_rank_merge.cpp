@@ -1,10 +1,12 @@
 // The exact merge of a live replay's ranks (tools/replay/rank_merge.hpp, mpirun -np N surge
 // replay): histograms sent as JSON text and merged on rank 0 equal the histogram of all samples
 // recorded in one process — same buckets, count, min, max and sum, so the same percentiles and
-// mean — and counters, tallies, extremes, series and broadcasts merge as documented.
+// mean — and counters, tallies, extremes, series and broadcasts merge as documented; rank 0's
+// report metrics from the merged parts (tools/replay/replay_merge.hpp).
 #include <boost/test/unit_test.hpp>
 
 #include "rank_merge.hpp"
+#include "replay_merge.hpp"
 
 #include <surge/random.hpp>
 
@@ -145,6 +147,76 @@ BOOST_AUTO_TEST_CASE(inconsistent_parts_are_refused) {
     BOOST_CHECK_THROW(rebuild_histogram(j), merge_error);
     BOOST_CHECK_THROW(part_of_json("{\"rank\": 0}"), merge_error);
     BOOST_CHECK_THROW(part_of_json("not json"), merge_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Rank 0's report from two parts (tools/replay/replay_merge.hpp): the counts are the sums, the
+// delivery-latency figures those of the merged histogram, lost what was attempted and not
+// delivered, and live.ranks each rank's own counts.
+BOOST_AUTO_TEST_SUITE(replay_merge_tests)
+
+BOOST_AUTO_TEST_CASE(report_metrics_from_two_parts) {
+    const auto a = samples(4, 3'000), b = samples(5, 1'000);
+    summed_histogram all;
+    std::vector<rank_part> parts(2);
+    for (int r = 0; r < 2; ++r) {
+        auto& p = parts[static_cast<std::size_t>(r)];
+        p.rank = r;
+        const auto& v = r == 0 ? a : b;
+        summed_histogram h;
+        for (const auto x : v) {
+            h.record(x);
+            all.record(x);
+        }
+        p.histograms["delivery.latency"] = h;
+        p.counters["delivery.delivered"] = v.size();
+        p.counters["delivery.received_live"] = v.size();
+        p.counters["delivery.attempted"] = v.size() + 2;  // two lost on each rank
+        p.counters["users"] = 5;
+        p.counters["completed"] = 1;
+        p.counters["broadcast.count"] = 3;
+        p.counters["broadcast.recipients"] = 3 * 5;  // 5 connections each at each broadcast
+        p.earliest["first_publish"] = 1'000'000'000;
+        p.latest["last_delivery"] = r == 0 ? 3'000'000'000 : 5'000'000'000;
+    }
+    surge::replay::replay_result result;
+    result.run.completed = true;
+    surge::replay::apply_merged_parts(result, {part_of_json(part_json(parts[0])), part_of_json(part_json(parts[1]))}, 10.0);
+    const auto value = [&](const char* name) {
+        const auto* m = result.run.metrics.find(name);
+        BOOST_REQUIRE_MESSAGE(m != nullptr, name);
+        return m->value;
+    };
+    const double n = static_cast<double>(a.size() + b.size());
+    BOOST_TEST(value("delivery.delivered") == n);
+    BOOST_TEST(value("delivery.attempted") == n + 4);
+    BOOST_TEST(value("delivery.lost") == 4.0);
+    BOOST_TEST(value("delivery.success_rate") == n / (n + 4));
+    BOOST_TEST(value("delivery.throughput") == n / 4.0);  // from 1 s to 5 s: the union of the ranks' windows
+    BOOST_TEST(value("delivery.latency.p99") == static_cast<double>(all.percentile(99)) * 1e-9);
+    BOOST_TEST(value("delivery.latency.p50") == static_cast<double>(all.percentile(50)) * 1e-9);
+    BOOST_TEST(value("delivery.latency.max") == static_cast<double>(all.max()) * 1e-9);
+    BOOST_TEST(value("delivery.latency.mean") == all.mean() * 1e-9);
+    BOOST_TEST(value("broadcast.count") == 3.0);
+    BOOST_TEST(value("broadcast.recipients.mean") == 10.0);
+    BOOST_TEST(result.run.completed);
+    BOOST_TEST(result.live.ranks.size() == 2U);
+    BOOST_TEST(result.live.ranks[1]["delivered"].get<std::uint64_t>() == b.size());
+    BOOST_TEST(result.live.ranks[0]["users"].get<std::uint64_t>() == 5U);
+    BOOST_TEST(result.live.delivery_latency_histogram["count"].get<std::uint64_t>() == a.size() + b.size());
+}
+
+BOOST_AUTO_TEST_CASE(a_rank_that_broke_off_makes_the_run_incomplete) {
+    std::vector<rank_part> parts(2);
+    parts[0].counters["completed"] = 1;
+    parts[1].rank = 1;
+    parts[1].counters["completed"] = 0;
+    surge::replay::replay_result result;
+    result.run.completed = true;
+    surge::replay::apply_merged_parts(result, parts, 1.0);
+    BOOST_TEST(!result.run.completed);
+    BOOST_TEST(!result.run.error.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

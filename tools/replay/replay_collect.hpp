@@ -168,7 +168,7 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
         c["connections.peak"] = static_cast<std::uint64_t>(std::max<std::int64_t>(peak_open_.load(), 0));
         c["messages.sent"] = rec.messages.messages_sent();
         c["messages.handled"] = rec.messages.messages_handled();
-        c["broadcast.count"] = schedule_seq_ == 0 ? 0 : rec.broadcasts.broadcasts();
+        c["broadcast.count"] = rec.broadcasts.broadcasts();  // every rank counts every broadcast
         c["broadcast.recipients"] = broadcast_recipients_;
         c["live.protocol_errors"] = live.protocol_errors;
         c["live.transport_errors"] = live.transport_errors;

@@ -96,9 +96,9 @@ inline void apply_merged_parts(replay_result& r, const std::vector<rank_part>& p
     models::emit_histogram(t, hist("messages.latency"), id::messages_latency_mean);
     // broadcast.*: every rank saw every broadcast (count: rank 0's); recipients are the
     // connections open on all ranks; the time runs to the last delivery on any rank.
-    const std::uint64_t broadcasts = parts.empty() ? 0 : parts.front().counters.count("broadcast.count") != 0
-                                                             ? parts.front().counters.at("broadcast.count")
-                                                             : 0;
+    std::uint64_t broadcasts = 0;
+    if (!parts.empty())
+        if (const auto it = parts.front().counters.find("broadcast.count"); it != parts.front().counters.end()) broadcasts = it->second;
     t.set(id::broadcast_count, u(broadcasts));
     if (broadcasts > 0) t.set(id::broadcast_recipients_mean, u(count("broadcast.recipients")) / u(broadcasts));
     summed_histogram broadcast_time;

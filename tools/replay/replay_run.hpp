@@ -12,6 +12,11 @@
 // joined, except the deliveries' and connections', which go to the run's meters under a mutex as
 // they happen so that the report's time series (windows of scenario time) have them.
 //
+// Across processes (mpirun -np N; replay_options::rank, ranks): this rank's users are those with
+// u % ranks == rank (its j-th user on shard j % threads); every rank registers every publish in the
+// ledger (register_due, the same ids everywhere) and sends every ranks-th; all start at rank 0's
+// instant; collect() also writes the rank's part for rank 0 to merge (rank_merge.hpp).
+//
 // Time: scenario time tau runs at wall time t0 + tau / time_scale, so rates are multiplied by the
 // time scale and every scenario duration (ramps, sessions, backoff, faults) divided by it.
 // Latencies are wall-clock latencies; rates in the report are per scenario second (wall rate / K)
@@ -145,7 +150,6 @@ private:
     void emit(const planned_publish& p, std::int64_t intended_ns, const std::vector<std::int64_t>& ids,
               std::int32_t closed_client = -1);
     void start_together();
-    rank_part make_part(const replay_result& r) const;
     void closed_next(std::size_t client);
     void closed_done(std::size_t client, bool ok);
     void on_published(const publish_request& r, publish_outcome o, std::int64_t done_ns, const std::string& detail);

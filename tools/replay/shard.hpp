@@ -1,5 +1,6 @@
 // tools/replay/shard.hpp — a shard of the live replay: an io_context on its own thread that owns
-// a share of the users (user i lives on shard i % threads), with the counters the control thread
+// a share of the users (user i lives on shard i % threads; across ranks, the rank's j-th user on
+// shard j % threads), with the counters the control thread
 // reads while the run goes on; and run_context, what a shard's users need from the run (settings,
 // the scenario, time scaling, bookkeeping), so that they do not depend on the orchestration.
 #pragma once

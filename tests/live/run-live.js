@@ -23,6 +23,10 @@
 //   --file-starts FILE=TEXT        FILE ({OUT} allowed) exists and begins with TEXT
 //   --stdout-matches REGEX         the whole of stdout matches (e.g. -q's one verdict line)
 //   --signal SIG@MS                send the replay SIG (SIGINT, SIGTERM) MS milliseconds after its start
+//   --check-percentiles HIST=PREFIX  HIST, a histogram in the report as the replay writes it across
+//                                  processes (count, min, max, sum, buckets [low, high, count]),
+//                                  gives exactly the metrics PREFIX.{mean,p50,p90,p99,p999,max}
+//                                  present (surge::histogram's rules, recomputed here)
 // Exit: 0 all checks pass, 1 a check failed, 77 skipped (no node_modules).
 'use strict';
 
@@ -44,7 +48,7 @@ if (sep < 0 || sep === argv.length - 1) {
   process.exit(1);
 }
 const opts = { server: 'socketio', serverArgs: [], expectExit: 0, timeout: 60, checks: [], stdoutContains: [], fileStarts: [],
-               stderrContains: [], stdoutMatches: [], lacks: [], workdir: null, schema: null, signal: null };
+               stderrContains: [], stdoutMatches: [], lacks: [], workdir: null, schema: null, signal: null, percentiles: [] };
 for (let i = 0; i < sep; i++) {
   const a = argv[i];
   const v = () => argv[++i];
@@ -61,6 +65,7 @@ for (let i = 0; i < sep; i++) {
     case '--stdout-matches': opts.stdoutMatches.push(new RegExp(v())); break;
     case '--output-lacks': opts.lacks.push(v()); break;
     case '--file-starts': opts.fileStarts.push(v()); break;
+    case '--check-percentiles': opts.percentiles.push(v()); break;
     case '--signal': {
       const m = v().match(/^(SIG[A-Z]+)@(\d+)$/);
       if (!m) { console.error('--signal: expected SIG@MS, e.g. SIGINT@2500'); process.exit(1); }
@@ -175,6 +180,49 @@ function check(expr, report, stats) {
             : fail(`${p} = ${JSON.stringify(value)}, wanted ${op} ${JSON.stringify(want)}`);
 }
 
+// surge::histogram's statistics of a histogram written as JSON (tools/replay/rank_merge.hpp,
+// histogram_json), in nanoseconds: percentile q is the value of rank max(1, ceil(q/100 n)) (the
+// product discounted by 1e-12 as there), reported as its bucket's midpoint clamped to [min, max];
+// the mean is quotient + remainder / count of the exact sum.
+function histogramStatistic(h, stat) {
+  const n = h.count;
+  if (stat === 'max') return h.max;
+  if (stat === 'mean') {
+    const sum = BigInt(h.sum), count = BigInt(n);
+    return Number(sum / count) + Number(sum % count) / n;
+  }
+  const q = { p50: 50, p90: 90, p99: 99, p999: 99.9 }[stat];
+  const x = q * n / 100;
+  const r = Math.ceil(x * (1 - 1e-12));
+  const rank = !(r >= 1) ? 1 : r >= n ? n : r;
+  if (rank <= 1) return h.min;
+  if (rank >= n) return h.max;
+  let seen = 0;
+  for (const [low, high, c] of h.buckets) {
+    seen += c;
+    if (seen >= rank) return Math.min(Math.max(low + Math.floor((high - low + 1) / 2), h.min), h.max);
+  }
+  return h.max;
+}
+
+function checkPercentiles(spec, report) {
+  const at = spec.indexOf('=');
+  const hist = lookup(report ?? {}, spec.slice(0, at)), prefix = spec.slice(at + 1);
+  if (!hist || !Array.isArray(hist.buckets)) return fail(`${spec.slice(0, at)} is not a histogram in the report`);
+  const total = hist.buckets.reduce((a, b) => a + b[2], 0);
+  if (total !== hist.count) fail(`${spec.slice(0, at)}: buckets hold ${total}, count ${hist.count}`);
+  let compared = 0;
+  for (const stat of ['mean', 'p50', 'p90', 'p99', 'p999', 'max']) {
+    const got = lookup(report, `${prefix}.${stat}`);
+    if (got === undefined) continue;
+    const want = histogramStatistic(hist, stat) * 1e-9;
+    compared++;
+    if (got === want) pass(`${prefix}.${stat} = ${got} s, the histogram's`);
+    else fail(`${prefix}.${stat} = ${got} s, the histogram gives ${want} s`);
+  }
+  if (compared < 3) fail(`${prefix}: only ${compared} statistics to compare`);
+}
+
 async function main() {
   const workdir = opts.workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'surge-live-'));
   fs.mkdirSync(workdir, { recursive: true });
@@ -244,6 +292,7 @@ async function main() {
     if (failures === 0) pass('report keys, mode, trace_hash and units fit the schema');
   }
   for (const c of opts.checks) check(c, report, stats);
+  for (const spec of opts.percentiles) checkPercentiles(spec, report);
   for (const spec of opts.fileStarts) {
     const at = spec.indexOf('=');
     const file = spec.slice(0, at).replaceAll('{OUT}', out), text = spec.slice(at + 1);

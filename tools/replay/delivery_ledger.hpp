@@ -105,6 +105,15 @@ public:
         return h;
     }
 
+    /// The broadcasts remembered now: id -> (intended publish, last delivery or -1), steady ns.
+    /// Ranks of a run across processes merge them by the latest delivery (rank_merge.hpp).
+    [[nodiscard]] std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> broadcast_spans() const {
+        std::lock_guard lock(mutex_);
+        std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> out;
+        for (const auto& [id, b] : broadcasts_) out[id] = {b.published_ns, b.last_ns};
+        return out;
+    }
+
     /// Classifies a notification `user` received with `id` (none: it had no usable id) at steady
     /// time `at_ns`, and remembers a delivery. For a delivery, `*intended_ns` (when given) is the
     /// intended send time recorded at its publish: the start of its latency.

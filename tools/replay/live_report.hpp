@@ -82,6 +82,11 @@ inline nlohmann::ordered_json make_live_report(const replay_result& r, const sim
     live["warnings"] = r.live.warnings;
     live["errors"] = r.live.errors;
     if (const auto why = nothing_arrived(r)) live["diagnosis"] = *why;
+    // Across processes (mpirun -np N): each rank's counts and the merged delivery-latency histogram.
+    if (!r.live.ranks.is_null()) {
+        live["ranks"] = r.live.ranks;
+        live["delivery_latency_histogram"] = r.live.delivery_latency_histogram;
+    }
     // Keep "simulator" last, as in a simulation report.
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
     for (auto& [k, v] : doc.items()) {

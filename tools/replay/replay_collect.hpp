@@ -24,8 +24,12 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     std::uint64_t received_live = 0, received_offline = 0;
     std::int64_t last_delivery = -1, first_message = -1, last_reply = -1;
     std::vector<std::pair<std::string, std::uint64_t>> other_names;  // events the clients did not use, by name
+    summed_histogram offline_latency, connect_time, message_latency;  // with their sums, for rank 0 (part)
     for (auto& sh : shards_) {
         auto& s = sh->stats;
+        offline_latency.merge(s.offline_latency);
+        connect_time.merge(s.connect_time);
+        message_latency.merge(s.message_latency);
         rec.messages.add(s.messages_sent.load(), s.messages_replied.load());
         rec.messages.merge_latency(s.message_latency);
         if (const auto f = s.first_message_ns.load(); f >= 0 && (first_message < 0 || f < first_message)) first_message = f;
@@ -133,6 +137,86 @@ inline replay_result replay_run::collect(std::int64_t wall_ns) {
     {
         std::lock_guard lock(errors_mutex_);
         for (const auto& e : errors_) live.errors.push_back(redact(e, opt_.headers));
+    }
+    if (opt_.ranks > 1) {
+        // What rank 0 merges (rank_merge.hpp; the command turns it into the report): every counter,
+        // histogram and extreme the metrics above come from, in forms that merge exactly. Times are
+        // nanoseconds of scenario time (activity windows) or of wall time since time 0 (broadcasts).
+        rank_part p;
+        p.rank = static_cast<int>(opt_.rank);
+        auto& c = p.counters;
+        const auto& pub = rec.publishing;
+        c["users"] = 0;
+        for (const auto& sh : shards_) c["users"] += sh->users.size();
+        c["notifications.published"] = pub.published();
+        c["notifications.accepted"] = pub.accepted();
+        c["notifications.rejected"] = pub.rejected();
+        c["notifications.failed"] = pub.failed();
+        c["notifications.timed_out"] = pub.timed_out();
+        c["notifications.stored"] = pub.persisted();
+        c["operations.count"] = pub.operations();
+        c["operations.ok"] = pub.operations_ok();
+        c["delivery.attempted"] = rec.delivery.attempted();
+        c["delivery.delivered"] = rec.delivery.delivered();
+        c["delivery.received_live"] = received_live;
+        c["offline_queue.enqueued"] = queued;
+        c["offline_queue.delivered"] = received_offline;
+        c["connections.attempts"] = rec.connections.connect_attempts();
+        c["connections.succeeded"] = rec.connections.connect_ok();
+        c["connections.failed"] = rec.connections.connect_failed();
+        c["connections.drops"] = rec.connections.drops();
+        c["connections.peak"] = static_cast<std::uint64_t>(std::max<std::int64_t>(peak_open_.load(), 0));
+        c["messages.sent"] = rec.messages.messages_sent();
+        c["messages.handled"] = rec.messages.messages_handled();
+        c["broadcast.count"] = rec.broadcasts.broadcasts();  // every rank counts every broadcast
+        c["broadcast.recipients"] = broadcast_recipients_;
+        c["live.protocol_errors"] = live.protocol_errors;
+        c["live.transport_errors"] = live.transport_errors;
+        c["live.received_without_time"] = live.received_without_time;
+        c["live.sent_at_mismatch"] = live.sent_at_mismatch;
+        c["live.received_unknown_id"] = live.received_unknown_id;
+        c["live.received_duplicate"] = live.received_duplicate;
+        c["live.received_wrong_recipient"] = live.received_wrong_recipient;
+        c["live.publish_requests"] = live.publish_requests;
+        c["live.publish_retries"] = live.publish_retries;
+        c["live.other_events"] = live.other_events;
+        c["live.rss_growth_bytes"] = static_cast<std::uint64_t>(std::max<std::int64_t>(live.rss_at_peak_bytes - live.rss_before_bytes, 0));
+        c["live.rss_connections"] = static_cast<std::uint64_t>(std::max<std::int64_t>(live.rss_connections, 0));
+        c["completed"] = completed_ ? 1 : 0;
+        const auto& per = pub.per_notification();
+        p.tallies["operations.time_per_notification"] = {per.mean() * static_cast<double>(per.count()), per.count()};
+        p.histograms["operations.latency"] = operation_latency_;
+        p.histograms["delivery.latency"] = delivery_latency_;
+        p.histograms["offline_queue.latency"] = offline_latency;
+        p.histograms["connections.time"] = connect_time;
+        p.histograms["messages.latency"] = message_latency;
+        p.histograms["live.scheduling_lag"] = live.scheduling_lag;
+        p.histograms["live.uncorrected_latency"] = live.uncorrected_latency;
+        p.histograms["live.connect.tcp"] = live.connect_tcp;
+        p.histograms["live.connect.tls"] = live.connect_tls;
+        p.histograms["live.connect.upgrade"] = live.connect_upgrade;
+        p.histograms["live.connect.namespace"] = live.connect_namespace;
+        p.histograms["live.link.rtt"] = live.link_rtt;
+        const auto scen = [this](std::int64_t steady) { return std::max<std::int64_t>(scenario_ns(steady), 0); };
+        if (first_publish_ns_ >= 0) p.earliest["first_publish"] = scen(first_publish_ns_);
+        if (last_accept_ns_ >= 0) p.latest["last_accept"] = scen(last_accept_ns_);
+        if (last_delivery > 0) p.latest["last_delivery"] = scen(last_delivery);
+        if (first_message >= 0) p.earliest["first_message"] = scen(first_message);
+        if (last_reply >= 0) p.latest["last_reply"] = scen(last_reply);
+        p.latest["wall_ns"] = wall_ns;
+        for (const auto& [id, t] : ledger_->broadcast_spans()) p.broadcasts[id] = {t.first - t0_, t.second < 0 ? -1 : t.second - t0_};
+        // The series: counts and gauges add up over the ranks, maxima take the largest, latency
+        // percentiles come from the windows' histograms merged.
+        for (const auto& line : out.run.series.lines()) {
+            const std::string name{models::series_of(line.id).name};
+            const bool largest = name.size() >= 4 && name.compare(name.size() - 4, 4, ".max") == 0;
+            if (name.find(".latency.") != std::string::npos) continue;
+            (largest ? p.series_max : p.series_sum)[name] = line.values;
+        }
+        p.window_histograms["delivery.latency"] = delivery_latency_w_;
+        p.window_histograms["operations.latency"] = operation_latency_w_;
+        p.errors = live.errors;
+        out.part = part_json(p);
     }
     return out;
 }

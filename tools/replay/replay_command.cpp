@@ -14,10 +14,18 @@
 // --yes, ...); 130 / 143 interrupted by SIGINT / SIGTERM (sim/stop_signal.hpp): the run stops
 // publishing at its next tick, closes its connections and writes the partial report; a second
 // signal ends the process at once. The report is replaced atomically (sim/atomic_write.hpp). Every message passes redact(): header values (tokens) never reach the terminal.
+//
+// Under mpirun (tools/distributed/distributed.hpp) every rank runs its share of users and publishes
+// (replay_options::rank, ranks) from a common start, sends rank 0 what it measured, and rank 0
+// alone prints and writes the merged report (replay_merge.hpp); every rank exits with rank 0's
+// code. A failure on one rank before the run stops all (all_of): none waits for the others.
+// docs/replay.md, "Across processes (MPI)".
 #include "live_report.hpp"
 #include "replay.hpp"
+#include "replay_merge.hpp"
 
 #include "../commands/command.hpp"
+#include "../distributed/distributed.hpp"
 
 #include <sim/atomic_write.hpp>
 #include <sim/html_report.hpp>
@@ -132,7 +140,20 @@ prepared_replay prepare(const replay_command_options& o, std::vector<replay::hea
     opt.server_queue_metric = o.server_queue_metric;
     if (o.track_ids < 1) throw usage_error("--track-ids: at least 1");
     opt.track_ids = o.track_ids;
-    if (!o.quiet) {
+    opt.rank = static_cast<unsigned>(distributed::world().rank);
+    opt.ranks = static_cast<unsigned>(distributed::world().size);
+    if (opt.ranks > 1) {
+        opt.all_ranks_ok = [](bool mine) {
+            using status = replay::replay_options::start_status;
+            const bool root_ok = distributed::broadcast(mine ? "1" : "0") == "1";
+            if (distributed::all_of(mine)) return status::all_started;
+            return root_ok ? status::other_failed : status::rank0_failed;
+        };
+        opt.common_start = [](std::int64_t proposal) {
+            return std::stoll(distributed::broadcast(std::to_string(proposal)));  // rank 0's
+        };
+    }
+    if (!o.quiet && distributed::is_root()) {  // other ranks stay silent
         opt.progress = &std::cerr;
         opt.progress_tty = ::isatty(STDERR_FILENO) != 0;
     }
@@ -143,9 +164,11 @@ prepared_replay prepare(const replay_command_options& o, std::vector<replay::hea
         p.sim_metrics = replay::metrics_of_report(j);
         if (p.sim_metrics->size() == 0) throw usage_error(o.compare_file + ": no metrics in this report");
     }
-    if (!o.output.empty()) sim::check_writable(o.output, "report");
-    if (!o.html.empty()) sim::check_writable(o.html, "HTML report");
-    if (!o.csv.empty()) sim::check_writable(o.csv, "CSV");
+    if (distributed::is_root()) {  // only rank 0 writes files
+        if (!o.output.empty()) sim::check_writable(o.output, "report");
+        if (!o.html.empty()) sim::check_writable(o.html, "HTML report");
+        if (!o.csv.empty()) sim::check_writable(o.csv, "CSV");
+    }
     return p;
 }
 
@@ -154,9 +177,11 @@ std::string live_summary(const replay_command_options& o, const prepared_replay&
                          const std::vector<sim::threshold_verdict>& verdicts, sim::terminal_style style) {
     std::string summary = sim::summary_table(result.run, verdicts, o.scenario, style);
     char line[256];
-    std::snprintf(line, sizeof line, "\nlive (%s, %s, time scale %g, %u thread%s)\n", o.target.c_str(),
+    const unsigned ranks = p.options.ranks;
+    const std::string across = ranks > 1 ? " per rank, " + std::to_string(ranks) + " ranks" : "";
+    std::snprintf(line, sizeof line, "\nlive (%s, %s, time scale %g, %u thread%s%s)\n", o.target.c_str(),
                   p.options.protocol.kind == replay::protocol_kind::socketio ? "socketio" : "ws-json", o.time_scale,
-                  o.threads, o.threads == 1 ? "" : "s");
+                  o.threads, o.threads == 1 ? "" : "s", across.c_str());
     summary += line;
     for (const auto& m : result.run.metrics.items())
         if (m.name.rfind("live.", 0) == 0)
@@ -168,6 +193,9 @@ std::string live_summary(const replay_command_options& o, const prepared_replay&
     return summary;
 }
 
+int report_replay(const replay_command_options& o, const prepared_replay& p, const std::vector<replay::header>& headers,
+                  replay::replay_result& result);
+
 int run_replay(const replay_command_options& o) {
     std::vector<replay::header> headers;
     // Every message that leaves this command names no header value.
@@ -175,26 +203,82 @@ int run_replay(const replay_command_options& o) {
         complain(replay::redact(message, headers));
         return exit_bad_input;
     };
+    const auto& world = distributed::world();
+    const std::string rank_prefix = world.size > 1 ? "rank " + std::to_string(world.rank) + ": " : "";
     prepared_replay p;
+    std::string bad_input;
     try {
         for (const auto& h : o.header_args) headers.push_back(replay::parse_header(h));
         p = prepare(o, headers);
     } catch (const std::exception& e) {
-        return fail(e.what());
+        bad_input = e.what();
+    }
+    if (world.size > 1) {
+        // Every rank reads the same files and fails alike: rank 0 speaks for all. A rank that
+        // fails alone says why itself; every rank stops.
+        const bool root_ok = distributed::broadcast(bad_input.empty() ? "1" : "0") == "1";
+        if (!distributed::all_of(bad_input.empty())) {
+            if (!bad_input.empty() && (distributed::is_root() || root_ok)) return fail(rank_prefix + bad_input);
+            if (distributed::is_root()) return fail("another rank could not start (it says why)");
+            return exit_bad_input;
+        }
+    } else if (!bad_input.empty()) {
+        return fail(bad_input);
     }
 
     replay::replay_result result;
+    std::string run_failure;
     try {
         // SIGINT/SIGTERM from here on: the run stops at its next tick and reports what it measured.
         p.options.stop = &sim::stop_requested;
         sim::install_stop_handlers();
         result = replay::run_live(p.loaded.scenario, p.options);
     } catch (const replay::start_error& e) {
-        return fail(e.what());
+        // Across ranks every rank throws this together (replay_run::run, all_of); the ranks that
+        // only learnt that another could not start leave the saying to it.
+        const std::string what = e.what();
+        if (world.size > 1 && !distributed::is_root() && what == replay::another_rank_failed) return exit_bad_input;
+        return fail(rank_prefix + what);
     } catch (const std::exception& e) {
-        return fail(std::string("live replay failed: ") + e.what());
+        run_failure = std::string("live replay failed: ") + e.what();
+        if (world.size <= 1) return fail(run_failure);
     }
 
+    if (world.size > 1) {
+        // Rank 0 gathers every rank's part (in rank order) and merges them exactly; every rank
+        // ends with rank 0's exit code.
+        if (!run_failure.empty()) complain(replay::redact(rank_prefix + run_failure, headers));
+        const auto parts_text = distributed::gather(run_failure.empty() ? result.part : std::string());
+        if (!distributed::is_root()) return std::stoi(distributed::broadcast(""));
+        int code = 0;
+        try {
+            std::vector<replay::rank_part> parts;
+            for (std::size_t r = 0; r < parts_text.size(); ++r) {
+                if (parts_text[r].empty()) throw replay::merge_error("rank " + std::to_string(r) + " failed during the run");
+                parts.push_back(replay::part_of_json(parts_text[r]));
+            }
+            double load_seconds = 0;
+            const auto end = time_point{} + p.loaded.scenario.length;
+            for (std::size_t i = 0; i < p.loaded.scenario.load.size(); ++i)
+                load_seconds += (models::phase_end(p.loaded.scenario.load, i, end) - p.loaded.scenario.load[i].at).seconds_f();
+            replay::apply_merged_parts(result, parts, load_seconds);
+            code = report_replay(o, p, headers, result);
+        } catch (const std::exception& e) {
+            code = fail(e.what());
+        }
+        distributed::broadcast(std::to_string(code));
+        return code;
+    }
+    return report_replay(o, p, headers, result);
+}
+
+/// The report, the summary and the exit code of a finished run (rank 0's, merged, across ranks).
+int report_replay(const replay_command_options& o, const prepared_replay& p, const std::vector<replay::header>& headers,
+                  replay::replay_result& result) {
+    const auto fail = [&](const std::string& message) {
+        complain(replay::redact(message, headers));
+        return exit_bad_input;
+    };
     replay::add_live_metrics(result.run.metrics, result);
     const auto verdicts = sim::evaluate(p.loaded.scenario.thresholds, result.run.metrics, models::run_mode::live);
     const sim::scenario_info info{p.loaded.scenario.name, o.scenario, o.sets, p.loaded.document};

@@ -23,7 +23,6 @@ inline void replay_run::schedule_phases() {
         phase_state ps;
         ps.begin_ns = gen.phase_begin(i).count();
         ps.end_ns = gen.phase_end(i).count();
-        ps.timer = std::make_unique<net::steady_timer>(control_);
         phases_.push_back(std::move(ps));
     }
     // Closed phases: each phase's clients start together at the phase's start, as in the simulation.
@@ -39,53 +38,94 @@ inline void replay_run::schedule_phases() {
         });
     }
     // Open phases: the first publish is one gap after the phase starts, as in the simulation.
-    for (std::size_t i = 0; i < phases_.size(); ++i) {
-        if (!gen.is_open(i)) continue;
-        phases_[i].next = gen.next_open(i);
-        if (phases_[i].next) arm_phase(i);
+    for (std::size_t i = 0; i < phases_.size(); ++i)
+        if (gen.is_open(i)) phases_[i].next = gen.next_open(i);
+    schedule_timer_ = std::make_unique<net::steady_timer>(control_);
+    register_due(steady_ns() + lookahead_ns());
+    if (!due_.empty()) arm_schedule();
+}
+
+/// How far ahead of the clock the open phases' publishes are registered in the delivery ledger.
+/// One process: only the next one. Across ranks every rank registers every publish (the ids must
+/// agree) but only one sends it: a rank whose control thread wakes late must already know an id
+/// that another rank's publish made the server deliver to one of its users.
+inline std::int64_t replay_run::lookahead_ns() const { return opt_.ranks > 1 ? 250'000'000 : 0; }
+
+/// Registers the open phases' next publishes in the ledger, in the order of (intended time, phase
+/// index) — the same order on every rank, whenever each rank does it, so that ids agree — until
+/// the last registered one is due after `horizon` (steady ns; at least one stays registered).
+/// Publish k of that order is sent by rank k % ranks.
+inline void replay_run::register_due(std::int64_t horizon) {
+    for (;;) {
+        std::size_t best = phases_.size();
+        for (std::size_t i = 0; i < phases_.size(); ++i)
+            if (phases_[i].next && (best == phases_.size() || phases_[i].next->at < phases_[best].next->at)) best = i;
+        if (best == phases_.size()) return;
+        const auto intended = steady_of(phases_[best].next->at);
+        if (!due_.empty() && intended > horizon) return;
+        scheduled_publish d;
+        d.plan = std::move(*phases_[best].next);
+        d.intended_ns = intended;
+        d.ids = register_ids(d.plan, intended);
+        d.mine = schedule_seq_ % opt_.ranks == opt_.rank;
+        ++schedule_seq_;
+        due_.push_back(std::move(d));
+        phases_[best].next = generator_->next_open(best);
     }
 }
 
-/// The phase's timer for its next arrival. It fires up to spin_lead early (never more than a
-/// twentieth of the wait, so the spinning costs at most ~5 % of the control thread at high
-/// rates), and generate() spins the rest: the wake-up latency of a busy machine (a sleeping
+/// The ids of a publish's notifications, registered in the ledger with their recipients.
+inline std::vector<std::int64_t> replay_run::register_ids(const planned_publish& p, std::int64_t intended_ns) {
+    std::vector<std::int64_t> ids;
+    ids.reserve(p.recipients.size());
+    for (const auto& recipients : p.recipients)
+        ids.push_back(p.target == models::target_kind::broadcast ? ledger_->publish_broadcast(intended_ns)
+                                                                 : ledger_->publish(recipients, intended_ns));
+    return ids;
+}
+
+/// The schedule's timer for the next registered publish. It fires up to spin_lead early (never
+/// more than a twentieth of the wait, so the spinning costs at most ~5 % of the control thread at
+/// high rates), and generate() spins the rest: the wake-up latency of a busy machine (a sleeping
 /// thread waits for a core) is paid before the intended time instead of after it.
-inline void replay_run::arm_phase(std::size_t i) {
-    auto& ps = phases_[i];
-    const auto intended = steady_of(ps.next->at);
+inline void replay_run::arm_schedule() {
+    const auto intended = due_.front().intended_ns;
     const auto wait = intended - steady_ns();
     const auto lead_max = std::chrono::duration_cast<std::chrono::nanoseconds>(opt_.spin_lead).count();
-    ps.lead_ns = std::clamp<std::int64_t>(wait / 20, 0, lead_max);
-    ps.timer->expires_at(steady::time_point(std::chrono::nanoseconds(intended - ps.lead_ns)));
-    ps.timer->async_wait([this, i](beast::error_code ec) {
-        if (!ec) generate(i);
+    lead_ns_ = std::clamp<std::int64_t>(wait / 20, 0, lead_max);
+    schedule_timer_->expires_at(steady::time_point(std::chrono::nanoseconds(intended - lead_ns_)));
+    schedule_timer_->async_wait([this](beast::error_code ec) {
+        if (!ec) generate();
     });
 }
 
-/// Publishes what is due of phase i (everything overdue at once, each with its own intended
-/// time: no coordinated omission), then waits for the next.
-inline void replay_run::generate(std::size_t i) {
+/// Publishes what is due (everything overdue at once, each with its own intended time: no
+/// coordinated omission), then waits for the next. Across ranks, every rank counts the attempts
+/// of every publish for its own users; only the publish's rank sends it.
+inline void replay_run::generate() {
     if (finished_) return;
-    auto& ps = phases_[i];
     auto now = steady_ns();
-    if (ps.next) {
-        const auto intended = steady_of(ps.next->at);
-        if (intended > now && intended - now <= ps.lead_ns)
-            while ((now = steady_ns()) < intended) {}  // woken early on purpose (arm_phase)
+    if (!due_.empty()) {
+        const auto intended = due_.front().intended_ns;
+        if (intended > now && intended - now <= lead_ns_)
+            while ((now = steady_ns()) < intended) {}  // woken early on purpose (arm_schedule)
     }
     bool first = true;
-    while (ps.next) {
-        const auto intended = steady_of(ps.next->at);
+    while (!due_.empty()) {
+        const auto intended = due_.front().intended_ns;
         if (intended > now) break;
         if (first) {
             lag_.record(now - intended);
             lag_w_.record(scenario_time(intended), now - intended);
             first = false;
         }
-        emit(*ps.next, intended);
-        ps.next = generator_->next_open(i);
+        scheduled_publish d = std::move(due_.front());
+        due_.pop_front();
+        account(d.plan, d.intended_ns);
+        if (d.mine) emit(d.plan, d.intended_ns, d.ids);
+        register_due(now + lookahead_ns());
     }
-    if (ps.next) arm_phase(i);
+    if (!due_.empty()) arm_schedule();
 }
 
 /// A closed client's next request, unless its phase is over or it has sent its share. A closed
@@ -100,7 +140,9 @@ inline void replay_run::closed_next(std::size_t c) {
     if (tau >= phases_[phase].end_ns) return;
     if (p.requests_per_client > 0 && cl.sent >= p.requests_per_client) return;
     ++cl.sent;
-    emit(generator_->closed_request(c, time_point::from_ns(std::max<std::int64_t>(tau, 0))), now, static_cast<std::int32_t>(c));
+    const auto request = generator_->closed_request(c, time_point::from_ns(std::max<std::int64_t>(tau, 0)));
+    account(request, now);
+    emit(request, now, register_ids(request, now), static_cast<std::int32_t>(c));
 }
 
 /// The answer came (or the request failed): think, then the next request. After a failure the
@@ -117,9 +159,38 @@ inline void replay_run::closed_done(std::size_t c, bool ok) {
     });
 }
 
+/// What a publish due now is to this rank's users: an attempt for each recipient online (a
+/// broadcast: every connection open), a notification for the offline queue for the others. Every
+/// rank does this for every publish, for its own users; one process owns them all.
+inline void replay_run::account(const planned_publish& p, std::int64_t intended_ns) {
+    const time_point at = time_point::from_ns(scenario_ns(intended_ns));  // for the meters
+    for (const auto& recipients : p.recipients) {
+        if (p.target == models::target_kind::broadcast) {
+            const auto open = std::max<std::int64_t>(open_total_.load(std::memory_order_relaxed), 0);
+            {
+                std::lock_guard lock(meters_mutex_);
+                rec_.delivery.on_attempted(at, static_cast<std::uint64_t>(open));
+            }
+            rec_.broadcasts.on_broadcast(at, static_cast<std::uint64_t>(open));
+            broadcast_recipients_ += static_cast<std::uint64_t>(open);
+            continue;
+        }
+        for (const std::uint32_t u : recipients) {
+            if (u % opt_.ranks != opt_.rank) continue;
+            if (online_[u].load(std::memory_order_relaxed)) {
+                std::lock_guard lock(meters_mutex_);
+                rec_.delivery.on_attempted(at);
+            }
+            else rec_.offline.add_enqueued(1);
+        }
+    }
+    if (first_publish_ns_ < 0) first_publish_ns_ = intended_ns;
+}
+
 /// The request body of a planned publish — one JSON object per notification and recipient, in
 /// an array for a batch or a users target — handed to the publisher.
-inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns, std::int32_t closed_client) {
+inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns, const std::vector<std::int64_t>& ids,
+                             std::int32_t closed_client) {
     static constexpr const char* priority_names[] = {"low", "normal", "high", "critical"};
     const char* prio = priority_names[static_cast<std::size_t>(p.prio) & 3u];
     const double sent_at_ms = unix_ms_of(intended_ns);
@@ -168,27 +239,15 @@ inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns,
         body += "\"}";
         ++count;
     };
-    for (const auto& recipients : p.recipients) {
+    for (std::size_t k = 0; k < p.recipients.size(); ++k) {
+        const auto& recipients = p.recipients[k];
         if (p.target == models::target_kind::broadcast) {
-            add(ledger_->publish_broadcast(intended_ns), "broadcast", std::nullopt);
-            const auto open = std::max<std::int64_t>(open_total_.load(std::memory_order_relaxed), 0);
-            {
-                std::lock_guard lock(meters_mutex_);
-                rec_.delivery.on_attempted(at, static_cast<std::uint64_t>(open));
-            }
-            rec_.broadcasts.on_broadcast(at, static_cast<std::uint64_t>(open));
+            add(ids[k], "broadcast", std::nullopt);
             continue;
         }
-        const auto id = ledger_->publish(recipients, intended_ns);
-        if (per_notification) expand(id, recipients);
-        for (const std::uint32_t u : recipients) {
-            if (!per_notification) add(id, "user", u);
-            if (online_[u].load(std::memory_order_relaxed)) {
-                std::lock_guard lock(meters_mutex_);
-                rec_.delivery.on_attempted(at);
-            }
-            else rec_.offline.add_enqueued(1);
-        }
+        if (per_notification) expand(ids[k], recipients);
+        else
+            for (const std::uint32_t u : recipients) add(ids[k], "user", u);
     }
     if (!tmpl.is_null()) body = batch ? objects.dump() : objects.at(0).dump();
     else if (batch) body += ']';
@@ -196,7 +255,6 @@ inline void replay_run::emit(const planned_publish& p, std::int64_t intended_ns,
     published_total_.fetch_add(p.batch(), std::memory_order_relaxed);
     rec_.publishing.on_operation(at);
     ++publish_requests_;
-    if (first_publish_ns_ < 0) first_publish_ns_ = intended_ns;
     publish_request r{std::move(body), intended_ns, p.batch(), closed_client};
     r.broadcast = broadcast;
     if (wsp_) wsp_->publish(std::move(r));
@@ -217,6 +275,11 @@ inline void replay_run::on_published(const publish_request& r, publish_outcome o
         rec_.publishing.on_stored(done, r.notifications);
         rec_.publishing.on_succeeded(done, duration::nanoseconds(std::max<std::int64_t>(0, done_ns - r.intended_ns)),
                                      r.notifications);
+        if (opt_.ranks > 1) {
+            const auto took = std::max<std::int64_t>(0, done_ns - r.intended_ns);
+            operation_latency_.record(took);
+            record_window(operation_latency_w_, done, took);
+        }
         accepted_total_.fetch_add(r.notifications, std::memory_order_relaxed);
         last_accept_ns_ = done_ns;
         last_contact_ns_ = done_ns;

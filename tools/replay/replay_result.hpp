@@ -5,6 +5,7 @@
 
 #include "delivery_ledger.hpp"
 #include "protocol.hpp"
+#include "rank_merge.hpp"
 #include "server_figures.hpp"
 #include "target.hpp"
 
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -83,6 +85,15 @@ struct replay_options {
     /// (sim/stop_signal.hpp) the run stops publishing, closes its connections and returns its
     /// partial result, with run.interrupted naming the signal.
     const std::atomic<int>* stop = nullptr;
+    /// Across processes (mpirun -np N surge replay; docs/replay.md, "Across processes (MPI)"): this
+    /// process is rank `rank` of `ranks` and runs users u with u % ranks == rank and every
+    /// ranks-th publish. The command supplies the collective steps (tools/distributed): whether
+    /// every rank could start (given this rank's answer: all_started, rank0_failed or
+    /// other_failed), and rank 0's start instant in Unix ns for all (broadcast).
+    unsigned rank = 0, ranks = 1;
+    enum class start_status : std::uint8_t { all_started, rank0_failed, other_failed };
+    std::function<start_status(bool)> all_ranks_ok;
+    std::function<std::int64_t(std::int64_t)> common_start;
 };
 
 /// What only a live run measures, beside the metrics the simulation also has.
@@ -97,10 +108,10 @@ struct live_figures {
     std::uint64_t publish_retries = 0;           // sent again: an idle keep-alive connection closed under them
     std::uint64_t other_events = 0;              // events (types) other than the notification event
     std::string other_event_name;                // the most frequent of them (of the first 8 distinct per thread)
-    histogram scheduling_lag;                    // how late the generator issued requests, ns
-    histogram uncorrected_latency;               // delivery latency from the actual send time, ns
+    summed_histogram scheduling_lag;             // how late the generator issued requests, ns
+    summed_histogram uncorrected_latency;        // delivery latency from the actual send time, ns
     // the parts of connections.time (connect_timing) and the users' links' ping round trips, ns
-    histogram connect_tcp, connect_tls, connect_upgrade, connect_namespace, link_rtt;
+    summed_histogram connect_tcp, connect_tls, connect_upgrade, connect_namespace, link_rtt;
     std::int64_t peak_open = 0;
     std::int64_t rss_before_bytes = 0;           // resident set before the users connected
     std::int64_t rss_at_peak_bytes = 0;          // resident set when most connections were open
@@ -113,11 +124,17 @@ struct live_figures {
     protocol_config protocol;
     double time_scale = 1;
     unsigned threads = 1;
+    // Across processes, on rank 0 (replay_merge.hpp): each rank's own counts, and the merged
+    // delivery-latency histogram (histogram_json); null in one process.
+    nlohmann::ordered_json ranks;
+    nlohmann::json delivery_latency_histogram;
 };
 
 struct replay_result {
     sim::run_result run;
     live_figures live;
+    /// Across ranks: what this rank measured, to be merged on rank 0 (rank_merge.hpp); else empty.
+    std::string part;
 };
 
 } // namespace surge::replay

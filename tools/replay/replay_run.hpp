@@ -12,6 +12,11 @@
 // joined, except the deliveries' and connections', which go to the run's meters under a mutex as
 // they happen so that the report's time series (windows of scenario time) have them.
 //
+// Across processes (mpirun -np N; replay_options::rank, ranks): this rank's users are those with
+// u % ranks == rank (its j-th user on shard j % threads); every rank registers every publish in the
+// ledger (register_due, the same ids everywhere) and sends every ranks-th; all start at rank 0's
+// instant; collect() also writes the rank's part for rank 0 to merge (rank_merge.hpp).
+//
 // Time: scenario time tau runs at wall time t0 + tau / time_scale, so rates are multiplied by the
 // time scale and every scenario duration (ramps, sessions, backoff, faults) divided by it.
 // Latencies are wall-clock latencies; rates in the report are per scenario second (wall rate / K)
@@ -24,6 +29,7 @@
 #include "process_info.hpp"
 #include "protocol.hpp"
 #include "publish_generator.hpp"
+#include "rank_merge.hpp"
 #include "replay_result.hpp"
 #include "server_metrics.hpp"
 #include "shard.hpp"
@@ -47,16 +53,21 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 namespace surge::replay {
+
+/// Across ranks: the start_error of a rank that could start when another could not (it says why).
+inline constexpr std::string_view another_rank_failed = "another rank could not start (it says why)";
 
 /// The run: owns shards, generator, publishers; produces the result.
 class replay_run final : public run_context {
@@ -87,7 +98,13 @@ public:
     void note_delivered(std::int64_t at, std::int64_t latency_ns) override {
         const auto t = scenario_time(at);
         std::lock_guard lock(meters_mutex_);
-        if (latency_ns >= 0) rec_.delivery.on_delivered(t, latency_ns);
+        if (latency_ns >= 0) {
+            rec_.delivery.on_delivered(t, latency_ns);
+            if (opt_.ranks > 1) {
+                delivery_latency_.record(latency_ns);
+                record_window(delivery_latency_w_, t, latency_ns);
+            }
+        }
         else rec_.delivery.on_delivered(t);
     }
     [[nodiscard]] double unix_ms_of(std::int64_t steady) const override {
@@ -112,14 +129,27 @@ public:
     }
 
 private:
+    /// Records into the window of scenario time t (the series' windows).
+    void record_window(std::vector<summed_histogram>& w, time_point t, std::int64_t v) const {
+        if (series_window_.count() <= 0) return;
+        const auto k = static_cast<std::size_t>(std::max<std::int64_t>(t.since_start().count(), 0) / series_window_.count());
+        if (w.size() <= k) w.resize(k + 1);
+        w[k].record(v);
+    }
     void prepare();
     void probe();
     void schedule_users();
     void schedule_phases();
     void schedule_faults();
-    void arm_phase(std::size_t phase);
-    void generate(std::size_t phase);
-    void emit(const planned_publish& p, std::int64_t intended_ns, std::int32_t closed_client = -1);
+    [[nodiscard]] std::int64_t lookahead_ns() const;
+    void register_due(std::int64_t horizon);
+    std::vector<std::int64_t> register_ids(const planned_publish& p, std::int64_t intended_ns);
+    void arm_schedule();
+    void generate();
+    void account(const planned_publish& p, std::int64_t intended_ns);
+    void emit(const planned_publish& p, std::int64_t intended_ns, const std::vector<std::int64_t>& ids,
+              std::int32_t closed_client = -1);
+    void start_together();
     void closed_next(std::size_t client);
     void closed_done(std::size_t client, bool ok);
     void on_published(const publish_request& r, publish_outcome o, std::int64_t done_ns, const std::string& detail);
@@ -155,11 +185,21 @@ private:
     std::optional<publish_generator> generator_;
     struct phase_state {
         std::int64_t begin_ns = 0, end_ns = 0;   // scenario time
-        std::optional<planned_publish> next;     // the open phase's next publish
-        std::int64_t lead_ns = 0;                // how early the timer was set (arm_phase)
-        std::unique_ptr<net::steady_timer> timer;
+        std::optional<planned_publish> next;     // the open phase's next publish, not yet registered
     };
     std::vector<phase_state> phases_;
+    /// The open phases' publishes registered in the ledger and not yet due, in (time, phase) order
+    /// (register_due), each with its ids and whether this rank sends it.
+    struct scheduled_publish {
+        planned_publish plan;
+        std::int64_t intended_ns = 0;
+        std::vector<std::int64_t> ids;
+        bool mine = true;
+    };
+    std::deque<scheduled_publish> due_;
+    std::uint64_t schedule_seq_ = 0;           // publishes registered so far (rank of the next: % ranks)
+    std::unique_ptr<net::steady_timer> schedule_timer_;
+    std::int64_t lead_ns_ = 0;                 // how early the timer was set (arm_schedule)
     /// A closed phase's client: sends a request, waits for its answer, thinks, sends the next.
     struct closed_client {
         std::int64_t sent = 0;
@@ -179,8 +219,14 @@ private:
     std::mutex meters_mutex_;
     duration series_window_{};       // the series' window (models::series_window), as the simulation's
     windowed_counter errors_w_;      // every note_error, under errors_mutex_
-    histogram lag_;
+    summed_histogram lag_;
     windowed_histogram lag_w_;       // the scheduling lag per window (control thread)
+    // Across ranks (rank_merge.hpp): copies of what rec_ keeps privately, in forms that merge
+    // exactly — the delivery and request latencies with their sums (under meters_mutex_ /
+    // control thread), per series window too, and the broadcasts' recipients.
+    summed_histogram delivery_latency_, operation_latency_;
+    std::vector<summed_histogram> delivery_latency_w_, operation_latency_w_;
+    std::uint64_t broadcast_recipients_ = 0;
     std::uint64_t publish_requests_ = 0;
     std::int64_t last_contact_ns_ = 0;
     std::uint64_t failures_since_contact_ = 0;
@@ -224,15 +270,18 @@ inline void replay_run::schedule_faults() {
         t->async_wait([this, i, fraction = f.fraction, silent = f.silent](beast::error_code ec) {
             if (ec || finished_) return;
             const auto threads = shards_.size();
+            const auto ranks = opt_.ranks, rank = opt_.rank;
             std::vector<std::vector<std::uint32_t>> victims(threads);
             const auto users = static_cast<std::uint32_t>(std::max<std::int64_t>(sc_.users.count, 0));
             models::for_each_storm_victim(
                 make_stream(seed(), models::fault_stream_name(i)), fraction, users,
                 [this](std::uint32_t u) { return online_[u].load(std::memory_order_relaxed) != 0; },
-                [&](std::uint32_t u) { victims[u % threads].push_back(u); });
+                [&](std::uint32_t u) {
+                    if (u % ranks == rank) victims[(u / ranks) % threads].push_back(u / ranks);  // this rank's users
+                });
             for (std::size_t k = 0; k < threads; ++k)
                 net::post(shards_[k]->io, [s = shards_[k].get(), threads, silent, v = std::move(victims[k])] {
-                    for (const auto u : v) s->users[u / threads]->drop(!silent);
+                    for (const auto local : v) s->users[local / threads]->drop(!silent);
                 });
         });
         timers_.push_back(std::move(t));
@@ -318,7 +367,7 @@ inline void replay_run::finish(bool completed, std::string error) {
     error_ = std::move(error);
     end_ns_ = steady_ns();
     ending_.store(true, std::memory_order_relaxed);
-    for (auto& ps : phases_) ps.timer->cancel();
+    if (schedule_timer_) schedule_timer_->cancel();
     for (auto& cl : closed_) cl.timer->cancel();
     for (auto& t : timers_) t->cancel();
     if (tick_timer_) tick_timer_->cancel();
@@ -346,14 +395,45 @@ inline void replay_run::shutdown_now() {
     for (auto& sh : shards_) sh->io.stop();
 }
 
-inline replay_result replay_run::run() {
-    prepare();
-    rss_before_ = detail::rss_bytes();
-    probe();
-    if (scraper_) scraper_->start();  // the baseline, before the load
+/// Scenario time 0. One process: 20 ms from now, to post the schedule. Across ranks: after every
+/// rank has probed the target (a collective step: a barrier), rank 0's instant 300 ms ahead in Unix
+/// time, which each rank maps to its own steady clock — one instant on one machine (one clock);
+/// ranks on several hosts need their clocks synchronised (docs/replay.md).
+inline void replay_run::start_together() {
     steady_origin_ = steady_ns();
     unix_origin_ = detail::unix_ns();
-    t0_ = steady_ns() + 20'000'000;  // 20 ms to post the schedule before time 0
+    if (opt_.ranks <= 1 || !opt_.common_start) {
+        t0_ = steady_ns() + 20'000'000;
+        return;
+    }
+    const std::int64_t start_unix = opt_.common_start(detail::unix_ns() + 300'000'000);
+    steady_origin_ = steady_ns();
+    unix_origin_ = detail::unix_ns();
+    t0_ = steady_origin_ + (start_unix - unix_origin_);
+}
+
+inline replay_result replay_run::run() {
+    // Across ranks every rank learns whether all could start, so that none waits for the others
+    // in a collective step they never reach.
+    std::string failure;
+    try {
+        prepare();
+        rss_before_ = detail::rss_bytes();
+        probe();
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    if (opt_.ranks > 1 && opt_.all_ranks_ok) {
+        using status = replay_options::start_status;
+        const status s = opt_.all_ranks_ok(failure.empty());
+        // Rank 0 speaks for a failure all ranks share (a refused target); a rank that fails alone
+        // says why itself.
+        if (s == status::rank0_failed && opt_.rank != 0) failure = std::string(another_rank_failed);
+        else if (s == status::other_failed && failure.empty()) failure = std::string(another_rank_failed);
+    }
+    if (!failure.empty()) throw start_error(failure);
+    if (scraper_) scraper_->start();  // the baseline, before the load
+    start_together();
     // The series from here (an error while probing has no place in them), in the simulation's windows.
     series_window_ = models::series_window(sc_.length + sc_.drain, sc_.sample_interval);
     rec_.start_series(series_window_, models::run_mode::live);

@@ -18,6 +18,14 @@ namespace surge::replay {
 inline void replay_run::prepare() {
     if (!(opt_.time_scale > 0)) throw start_error("--time-scale must be > 0");
     if (opt_.threads == 0) opt_.threads = 1;
+    if (opt_.ranks == 0 || opt_.rank >= opt_.ranks) throw start_error("rank " + std::to_string(opt_.rank) + " of " + std::to_string(opt_.ranks));
+    // Across ranks every rank registers every publish in the same order; a closed phase's requests
+    // depend on its answers, which only the sending rank sees. Every rank refuses alike.
+    if (opt_.ranks > 1)
+        for (const auto& ph : sc_.load)
+            if (ph.type == models::load_phase::kind::closed)
+                throw start_error("a closed load phase cannot run across processes (mpirun -np " + std::to_string(opt_.ranks) +
+                                  "): its requests wait for their answers on one rank; run it in one process");
     target_url url;
     try {
         url = parse_target_url(opt_.target);
@@ -57,7 +65,7 @@ inline void replay_run::prepare() {
         }
         settings_.tls = tls_.get();
     }
-    if (!opt_.server_metrics.empty()) {
+    if (!opt_.server_metrics.empty() && opt_.rank == 0) {  // across ranks: rank 0 scrapes
         try {
             scraper_ = std::make_unique<server_metrics_scraper>(opt_.server_metrics, url, opt_.allow_remote, opt_.server_queue_metric);
         } catch (const target_error& e) {
@@ -67,8 +75,10 @@ inline void replay_run::prepare() {
     const auto n = sc_.users.count;
     online_ = std::make_unique<std::atomic<std::uint8_t>[]>(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)));
     for (unsigned i = 0; i < opt_.threads; ++i) shards_.push_back(std::make_unique<shard>(*this, i));
-    for (std::int64_t u = 0; u < n; ++u) {
-        auto& sh = *shards_[static_cast<std::size_t>(u) % shards_.size()];
+    // This rank's users, u % ranks == rank (all of them in one process); its j-th lives on shard
+    // j % threads, as users[j / threads] there.
+    for (std::int64_t u = opt_.rank, j = 0; u < n; u += opt_.ranks, ++j) {
+        auto& sh = *shards_[static_cast<std::size_t>(j) % shards_.size()];
         sh.users.push_back(std::make_unique<user_client>(sh, static_cast<std::uint32_t>(u)));
     }
     // The ledger's ring for the ids the scenario will publish (its estimate, with a margin), up front.

@@ -1,11 +1,13 @@
 // tools/replay/shard.hpp — a shard of the live replay: an io_context on its own thread that owns
-// a share of the users (user i lives on shard i % threads), with the counters the control thread
+// a share of the users (user i lives on shard i % threads; across ranks, the rank's j-th user on
+// shard j % threads), with the counters the control thread
 // reads while the run goes on; and run_context, what a shard's users need from the run (settings,
 // the scenario, time scaling, bookkeeping), so that they do not depend on the orchestration.
 #pragma once
 
 #include "connection.hpp"
 #include "delivery_ledger.hpp"
+#include "rank_merge.hpp"
 #include "replay_result.hpp"
 
 #include <models/params.hpp>
@@ -72,9 +74,10 @@ struct alignas(64) shard_stats {
     /// Their names and counts, the first 8 distinct (the shard's thread only).
     std::vector<std::pair<std::string, std::uint64_t>> other_event_names;
     // only the shard's thread touches these
-    histogram offline_latency, connect_time, uncorrected, message_latency;  // deliveries: note_delivered
+    // (summed_histogram: with their exact sums, so that ranks can merge them: rank_merge.hpp)
+    summed_histogram offline_latency, connect_time, uncorrected, message_latency;  // deliveries: note_delivered
     // the parts of connect_time (connect_timing) and the links' ping round trips
-    histogram connect_tcp, connect_tls, connect_upgrade, connect_namespace, link_rtt;
+    summed_histogram connect_tcp, connect_tls, connect_upgrade, connect_namespace, link_rtt;
 };
 
 class user_client;

@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(two_ranks_histograms_and_counters_equal_one_process) {
     rank_part pa, pb;
     pa.rank = 0;
     pb.rank = 1;
-    pa.histograms["delivery.latency"] = part_a;
-    pb.histograms["delivery.latency"] = part_b;
+    pa.histograms["delivery/latency"] = part_a;
+    pb.histograms["delivery/latency"] = part_b;
     pa.counters["delivered"] = a.size();
     pb.counters["delivered"] = b.size();
     pa.counters["sent"] = 11;  // only rank 0 has it
@@ -90,8 +90,8 @@ BOOST_AUTO_TEST_CASE(two_ranks_histograms_and_counters_equal_one_process) {
     pb.errors = {"y", "z"};
     // Through the text each rank sends, as rank 0 receives it.
     const auto m = merge_parts({part_of_json(part_json(pa)), part_of_json(part_json(pb))});
-    expect_same(m.histograms.at("delivery.latency"), all);
-    BOOST_TEST((m.histograms.at("delivery.latency").sum() == all.sum()));
+    expect_same(m.histograms.at("delivery/latency"), all);
+    BOOST_TEST((m.histograms.at("delivery/latency").sum() == all.sum()));
     BOOST_TEST(m.counters.at("delivered") == a.size() + b.size());
     BOOST_TEST(m.counters.at("sent") == 11U);
     BOOST_TEST(m.tallies.at("per_notification").first == 2.0);
@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_CASE(two_ranks_histograms_and_counters_equal_one_process) {
     BOOST_TEST(m.errors == (std::vector<std::string>{"x", "y", "z"}));
     // Percentiles of the parts averaged would not do: the merged p99 is the one of all samples,
     // which differs here from the mean of the parts' p99s.
-    BOOST_TEST(m.histograms.at("delivery.latency").percentile(99) != (part_a.percentile(99) + part_b.percentile(99)) / 2);
+    BOOST_TEST(m.histograms.at("delivery/latency").percentile(99) != (part_a.percentile(99) + part_b.percentile(99)) / 2);
 }
 
 BOOST_AUTO_TEST_CASE(rebuilt_histogram_is_the_serialised_one) {
@@ -169,14 +169,14 @@ BOOST_AUTO_TEST_CASE(report_metrics_from_two_parts) {
             h.record(x);
             all.record(x);
         }
-        p.histograms["delivery.latency"] = h;
-        p.counters["delivery.delivered"] = v.size();
-        p.counters["delivery.received_live"] = v.size();
-        p.counters["delivery.attempted"] = v.size() + 2;  // two lost on each rank
+        p.histograms["delivery/latency"] = h;
+        p.counters["delivery/delivered"] = v.size();
+        p.counters["delivery/received_live"] = v.size();
+        p.counters["delivery/attempted"] = v.size() + 2;  // two lost on each rank
         p.counters["users"] = 5;
         p.counters["completed"] = 1;
-        p.counters["broadcast.count"] = 3;
-        p.counters["broadcast.recipients"] = 3 * 5;  // 5 connections each at each broadcast
+        p.counters["broadcast/count"] = 3;
+        p.counters["broadcast/recipients"] = 3 * 5;  // 5 connections each at each broadcast
         p.earliest["first_publish"] = 1'000'000'000;
         p.latest["last_delivery"] = r == 0 ? 3'000'000'000 : 5'000'000'000;
     }

@@ -87,11 +87,6 @@ public:
         seen_.emplace(v, r_.probes.size() - 1);
         return &r_.probes.back();
     }
-    [[nodiscard]] double value_of(const sweep::point_summary& s) const {
-        for (const auto& [v, i] : seen_)
-            if (&r_.probes[i] == &s) return v;
-        return 0;
-    }
     [[nodiscard]] const std::map<double, std::size_t>& seen() const { return seen_; }
 
 private:

@@ -96,9 +96,11 @@ namespace {
 namespace sim = surge::sim;
 
 using surge::cli::action;
+using surge::cli::add_repeatable;
 using surge::cli::complain;
 using surge::cli::exit_bad_input;
 using surge::cli::exit_ok;
+using surge::cli::parse_percent;
 using surge::cli::parse_seed;
 using surge::cli::shell_word;
 using surge::cli::usage_error;
@@ -209,10 +211,7 @@ action define_run(CLI::App& cmd) {
     cmd.add_option("--trace", o->trace, "Write the model trace (JSON lines) here")->type_name("FILE");
     cmd.add_option("--csv", o->csv, "Write the time series as CSV here (one row per window)")->type_name("FILE");
     cmd.add_option("--html", o->html, "Write the report as one self-contained HTML page here (charts over time)")->type_name("FILE");
-    cmd.add_option("--set", o->sets, "Override a scenario field: --set /database/pool_size=40 (repeatable)")
-        ->type_name("POINTER=VALUE")
-        ->allow_extra_args(false)  // one value per --set: a following SCENARIO stays positional
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    add_repeatable(cmd, "--set", o->sets, "Override a scenario field: --set /database/pool_size=40 (repeatable)", "POINTER=VALUE");
     cmd.add_flag("--quiet,-q", o->quiet, "Print only the verdict line");
     cmd.add_flag("--force", o->force, force_help);
     cmd.add_flag("--verbose,-v", o->verbose, "Print the work estimate (events, memory) before the run");
@@ -275,17 +274,6 @@ action define_run(CLI::App& cmd) {
     };
 }
 
-/// "5%", "5" (both five per cent) or "0.5%": a finite, non-negative percentage, as a fraction.
-double parse_percent(const std::string& text, const std::string& what) {
-    std::string t = text;
-    if (!t.empty() && t.back() == '%') t.pop_back();
-    double v = 0;
-    const char* end = t.data() + t.size();
-    const auto res = std::from_chars(t.data(), end, v);
-    if (t.empty() || res.ec != std::errc{} || res.ptr != end || !std::isfinite(v) || v < 0)
-        throw usage_error(what + ": expected a percentage, e.g. 5% or 0.5%");
-    return v / 100;
-}
 
 // ---------------------------------------------------------------------------------------------
 // surge suite
@@ -314,11 +302,7 @@ action define_suite(CLI::App& cmd) {
     cmd.add_option("--html", o->html, "Write the suite as one self-contained HTML page here (a section per test)")->type_name("FILE");
     cmd.add_flag("--verbose,-v", o->verbose, "Print each test's summary table");
     cmd.add_option("--seed", o->seed, "Seed for every test (overrides each scenario's)")->type_name("N");
-    cmd.add_option("--set", o->sets,
-                   "Override a field in every test where its parent exists: --set /users/count=1000 (repeatable)")
-        ->type_name("POINTER=VALUE")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    add_repeatable(cmd, "--set", o->sets, "Override a field in every test where its parent exists: --set /users/count=1000 (repeatable)", "POINTER=VALUE");
     cmd.add_option("--dir", o->dir, "The suites' directory (default: the built-in sim/scenarios/suite)")
         ->type_name("DIR");
     cmd.add_flag("--force", o->force, force_help);
@@ -415,15 +399,8 @@ action define_diff(CLI::App& cmd) {
     cmd.add_option("--tolerance", o->tolerance, "How far a metric may move the bad way, relative to the old value")
         ->type_name("PCT")
         ->capture_default_str();
-    cmd.add_option("--metric-tolerance", o->metric_tolerances,
-                   "Tolerance for the metrics matching NAME ('*' globs; TEST:NAME for one suite test) (repeatable)")
-        ->type_name("NAME=PCT")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    cmd.add_option("--ignore", o->ignored, "Leave the metrics matching NAME out of the verdict (repeatable)")
-        ->type_name("NAME")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    add_repeatable(cmd, "--metric-tolerance", o->metric_tolerances, "Tolerance for the metrics matching NAME ('*' globs; TEST:NAME for one suite test) (repeatable)", "NAME=PCT");
+    add_repeatable(cmd, "--ignore", o->ignored, "Leave the metrics matching NAME out of the verdict (repeatable)", "NAME");
     cmd.add_flag("--changed-only", o->changed_only,
                  "List every metric that changed, within the tolerance too (default: only those that moved beyond it)");
     cmd.add_flag("--all", o->all, "List every metric, changed or not");

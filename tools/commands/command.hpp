@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -28,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace surge::cli {
 
@@ -70,6 +72,25 @@ inline std::string file_name(const std::string& path) { return std::filesystem::
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+/// "5%", "5" (both five per cent) or "0.5%": a finite, non-negative percentage, as a fraction.
+inline double parse_percent(const std::string& text, const std::string& what) {
+    std::string t = text;
+    if (!t.empty() && t.back() == '%') t.pop_back();
+    double v = 0;
+    const char* end = t.data() + t.size();
+    const auto res = std::from_chars(t.data(), end, v);
+    if (t.empty() || res.ec != std::errc{} || res.ptr != end || !std::isfinite(v) || v < 0)
+        throw usage_error(what + ": expected a percentage, e.g. 5% or 0.5%");
+    return v / 100;
+}
+
+/// A repeatable option that takes one value per occurrence ("--set A=1 --set B=2"): one value each
+/// time, so that a positional argument after it stays positional, and every occurrence kept.
+inline CLI::Option* add_repeatable(CLI::App& cmd, const std::string& name, std::vector<std::string>& values, const std::string& help,
+                                   const std::string& type_name) {
+    return cmd.add_option(name, values, help)->type_name(type_name)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
 
 /// "--seed 7": a non-negative decimal integer that fits 64 bits, nothing else ("-1" is not
 /// 2^64 - 1).

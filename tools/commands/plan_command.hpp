@@ -81,10 +81,7 @@ inline action define_plan(CLI::App& cmd) {
         ->capture_default_str();
     cmd.add_option("--knee-factor", o->knee_factor, "--max-load: the knee is where delivery p99 passes this many times its value at the range's low end")
         ->capture_default_str();
-    cmd.add_option("--set", o->sets, "Override a scenario field at every probe (repeatable)")
-        ->type_name("POINTER=VALUE")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    add_repeatable(cmd, "--set", o->sets, "Override a scenario field at every probe (repeatable)", "POINTER=VALUE");
     cmd.add_option("--output,-o", o->output, "Write the plan as JSON here (the answer, the knee, every probe)")->type_name("FILE");
     cmd.add_option("--html", o->html, "Write the plan as one self-contained HTML page here")->type_name("FILE");
     cmd.add_flag("--quiet,-q", o->quiet, "Print only the answer");
@@ -101,14 +98,8 @@ inline action define_plan(CLI::App& cmd) {
         std::optional<std::uint64_t> seed;
         if (o->seed) seed = parse_seed(*o->seed);
         if (!(o->knee_factor > 1) || !std::isfinite(o->knee_factor)) throw usage_error("--knee-factor: expected a number > 1, e.g. 2");
-        double precision = 0;
-        {
-            std::string t = o->precision;
-            if (!t.empty() && t.back() == '%') t.pop_back();
-            const auto v = sw::detail::number_of(t);
-            if (!v || !(*v > 0) || *v > 100) throw usage_error("--precision " + o->precision + ": expected a percentage in (0, 100], e.g. 2%");
-            precision = *v / 100;
-        }
+        const double precision = parse_percent(o->precision, "--precision " + o->precision);
+        if (!(precision > 0) || precision > 1) throw usage_error("--precision " + o->precision + ": expected a percentage in (0, 100], e.g. 2%");
         sw::axis range;
         try {
             range = sw::parse_axis("--range", pointer + "=" + o->range, true);

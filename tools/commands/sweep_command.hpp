@@ -35,11 +35,12 @@ namespace sweep_detail {
 
 /// The thresholds a table shows: those whose pass rate differs between points (they decide the
 /// verdicts), else the first ones; at most `most`.
-inline std::vector<std::size_t> deciding_thresholds(const std::vector<sim::sweep::point_summary>& points, std::size_t count, std::size_t most) {
+inline std::vector<std::size_t> deciding_thresholds(const std::vector<const sim::sweep::point_summary*>& points, std::size_t count,
+                                                    std::size_t most) {
     std::vector<std::size_t> out;
     for (std::size_t t = 0; t < count && out.size() < most; ++t)
-        for (const auto& p : points)
-            if (p.threshold_pass_rates[t] < 1) {
+        for (const auto* p : points)
+            if (p->threshold_pass_rates[t] < 1) {
                 out.push_back(t);
                 break;
             }
@@ -53,9 +54,7 @@ inline std::vector<std::size_t> deciding_thresholds(const std::vector<sim::sweep
 inline std::string points_table(const std::vector<const sim::sweep::point_summary*>& order, const std::vector<sim::threshold>& thresholds,
                                 std::size_t seeds, const sim::terminal_style& style) {
     if (order.empty()) return "";
-    std::vector<sim::sweep::point_summary> all;
-    for (const auto* p : order) all.push_back(*p);
-    const auto shown = deciding_thresholds(all, thresholds.size(), 4);
+    const auto shown = deciding_thresholds(order, thresholds.size(), 4);
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> head{"#"};
     for (const auto& a : order.front()->values) head.push_back(a.pointer);
@@ -120,26 +119,16 @@ inline action define_sweep(CLI::App& cmd) {
     };
     auto o = std::make_shared<options>();
     cmd.add_option("SCENARIO", o->scenario, "Scenario file (JSON)")->required();
-    cmd.add_option("--vary", o->vary,
-                   "An axis of the grid: POINTER=V1,V2,... or POINTER=LO..HI:STEP (numbers, durations 1ms..5ms:1ms, rates "
-                   "100/s..500/s:100/s) (repeatable: the full-factorial grid)")
-        ->type_name("POINTER=VALUES")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    cmd.add_option("--zip", o->zip, "A paired axis: all --zip axes advance together, item i with item i (repeatable)")
-        ->type_name("POINTER=VALUES")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    add_repeatable(cmd, "--vary", o->vary, "An axis of the grid: POINTER=V1,V2,... or POINTER=LO..HI:STEP (numbers, durations 1ms..5ms:1ms, rates "
+                   "100/s..500/s:100/s) (repeatable: the full-factorial grid)", "POINTER=VALUES");
+    add_repeatable(cmd, "--zip", o->zip, "A paired axis: all --zip axes advance together, item i with item i (repeatable)", "POINTER=VALUES");
     cmd.add_option("--sample", o->sample, "Instead of the grid, N points of a Latin hypercube over the --vary axes (ranges need no step)")
         ->type_name("N");
     cmd.add_option("--sample-seed", o->sample_seed, "Seed of the --sample draw (default: the first run seed)")->type_name("N");
     cmd.add_option("--seeds", o->seeds, "Runs per point, seeds S, S+1, ... (S: --seed, else the scenario's)")->capture_default_str();
     cmd.add_option("--seed", o->seed, "The first seed of every point")->type_name("N");
     cmd.add_option("-j,--jobs", o->jobs, "Runs at once on this machine (default: every core; 1 per rank under mpirun)")->type_name("N");
-    cmd.add_option("--set", o->sets, "Override a scenario field at every point: --set /duration=30s (repeatable)")
-        ->type_name("POINTER=VALUE")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    add_repeatable(cmd, "--set", o->sets, "Override a scenario field at every point: --set /duration=30s (repeatable)", "POINTER=VALUE");
     cmd.add_option("--output,-o", o->output, "Write the sweep as JSON here (every point's metrics: mean, 95 % CI, min, max)")->type_name("FILE");
     cmd.add_option("--csv", o->csv, "Write one row per point as CSV here")->type_name("FILE");
     cmd.add_option("--html", o->html, "Write the sweep as one self-contained HTML page here")->type_name("FILE");

@@ -349,14 +349,8 @@ action define_replay(CLI::App& cmd) {
         ->type_name("FILE");
     cmd.add_option("--compare", o->compare_file, "A simulated run's report: print simulated vs live metrics")
         ->type_name("SIM.json");
-    cmd.add_option("--header", o->header_args, "\"Name: value\" sent with every handshake and publish, never printed (repeatable)")
-        ->type_name("HEADER")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    cmd.add_option("--set", o->sets, "Override a scenario field: --set /users/count=1000 (repeatable)")
-        ->type_name("POINTER=VALUE")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    add_repeatable(cmd, "--header", o->header_args, "\"Name: value\" sent with every handshake and publish, never printed (repeatable)", "HEADER");
+    add_repeatable(cmd, "--set", o->sets, "Override a scenario field: --set /users/count=1000 (repeatable)", "POINTER=VALUE");
     cmd.add_option("--seed", o->seed, "Seed for target choice, arrivals and sessions (overrides the scenario's)")->type_name("N");
     cmd.add_option("--threads", o->threads, "I/O threads")->capture_default_str();
     cmd.add_option("--batch-us", o->batch,
